@@ -1,0 +1,3 @@
+from rodcli.cli import main
+
+main()

@@ -1,0 +1,314 @@
+"""Record models of ROD bulk v1: structure and single-field formats only.
+
+Rules across fields and records live in ``rodcli.rules``. Field order here is the order of the
+XML elements and of the CSV columns; the XSDs in ``schemas/`` follow it (a test checks).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from typing import Annotated, ClassVar, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
+
+from rodcli.bulkformat.types import (
+    Brin,
+    BulkDate,
+    Bsn,
+    CreboCode,
+    Ects,
+    FieldMeta,
+    IsatCode,
+    Onderwijseenheidcode,
+    Onderwijslocatie,
+    Onderwijsnummer,
+    Postcode,
+    ValueCode,
+    Volgnummer,
+)
+
+Sector = Literal["ho", "mbo"]
+RecordType = Literal["inschrijving", "moduleInschrijving", "uitschrijving", "resultaat"]
+RECORD_TYPES: tuple[RecordType, ...] = (
+    "inschrijving",
+    "moduleInschrijving",
+    "uitschrijving",
+    "resultaat",
+)
+ENROLMENT_TYPES: frozenset[str] = frozenset({"inschrijving", "moduleInschrijving"})
+
+_DATE = "JJJJ-MM-DD (XML) / JJJJMMDD (CSV)"
+
+DatumInschrijving = Annotated[
+    BulkDate, FieldMeta("datum inschrijving", "first day of the enrolment",
+                        "eerste dag van de inschrijving", _DATE)
+]
+DatumUitschrijving = Annotated[
+    BulkDate, FieldMeta("datum uitschrijving", "last day of the enrolment",
+                        "laatste dag van de inschrijving", _DATE)
+]
+Geboortedatum = Annotated[
+    BulkDate, FieldMeta("geboortedatum", "date of birth, only without BSN",
+                        "geboortedatum, alleen zonder BSN", _DATE, personal=True)
+]
+Geslacht = Annotated[
+    ValueCode, FieldMeta("geslacht", "sex, only without BSN", "geslacht, alleen zonder BSN",
+                         "M, V, O", value_list="Geslacht", personal=True)
+]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    record_type: ClassVar[RecordType]
+    sector: ClassVar[Sector]
+
+    brin: Brin
+    burgerservicenummer: Bsn | None = None
+    onderwijsnummer: Onderwijsnummer | None = None
+    inschrijvingvolgnummer: Volgnummer
+
+    @model_validator(mode="after")
+    def _one_personal_number(self) -> _Record:
+        if self.burgerservicenummer and self.onderwijsnummer:
+            raise PydanticCustomError("rod_pgn_both", "both")
+        if not self.burgerservicenummer and not self.onderwijsnummer:
+            raise PydanticCustomError("rod_pgn_none", "none")
+        return self
+
+    @property
+    def pgn(self) -> str:
+        """The persoonsgebonden nummer: the BSN, or the onderwijsnummer without one."""
+        return self.burgerservicenummer or self.onderwijsnummer or ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.brin, self.pgn, self.inschrijvingvolgnummer)
+
+    @property
+    def reference_date(self) -> date:
+        """The date on which this record's codes must be valid."""
+        raise NotImplementedError
+
+
+class _Enrolment(_Record):
+    geboortedatum: Geboortedatum | None = None
+    geslacht: Geslacht | None = None
+    postcode: Postcode | None = None
+    datumInschrijving: DatumInschrijving
+
+    @property
+    def reference_date(self) -> date:
+        return self.datumInschrijving
+
+
+class _Deregistration(_Record):
+    datumUitschrijving: DatumUitschrijving
+
+    @property
+    def reference_date(self) -> date:
+        return self.datumUitschrijving
+
+
+# ---- ho -------------------------------------------------------------------------------------
+
+HoOpleidingcode = Annotated[
+    IsatCode, FieldMeta("opleidingcode", "CROHO/ISAT code of the accredited programme",
+                        "CROHO/ISAT-code van de geaccrediteerde opleiding",
+                        "5 cijfers in een ISAT-bereik / 5 digits in an ISAT range")
+]
+OpleidingsvormHO = Annotated[
+    ValueCode, FieldMeta("opleidingsvorm", "full-time, part-time or dual",
+                         "voltijd, deeltijd of duaal", "VOLTIJD, DEELTIJD, DUAAL",
+                         value_list="OpleidingsvormHO")
+]
+OpleidingsfaseHO = Annotated[
+    ValueCode, FieldMeta("opleidingsfase", "phase of the programme (A, B, M, P...)",
+                         "fase van de opleiding (A, B, M, P...)", "code",
+                         value_list="OpleidingsfaseHO")
+]
+InschrijvingsvormHO = Annotated[
+    ValueCode, FieldMeta("inschrijvingsvorm", "student or extraneus",
+                         "student of extraneus", "S, E", value_list="InschrijvingsvormHO")
+]
+VooropleidingHO = Annotated[
+    ValueCode, FieldMeta("vooropleiding", "highest prior education",
+                         "hoogste vooropleiding", "code", value_list="VooropleidingHO")
+]
+Studielast = Annotated[
+    Ects, FieldMeta("studielast", "study load of the module in ECTS (> 0)",
+                    "studielast van de module in ECTS (> 0)",
+                    "getal > 0, max. 1 decimaal / number > 0, max. 1 decimal, e.g. 7.5")
+]
+RedenUitschrijvingHO = Annotated[
+    ValueCode, FieldMeta("reden uitschrijving", "reason for deregistration (optional)",
+                         "reden van uitschrijving (optioneel)", "code",
+                         value_list="RedenUitschrijvingHO")
+]
+DatumAfsluitendExamen = Annotated[
+    BulkDate, FieldMeta("datum afsluitend examen", "date of the final exam (full diploma)",
+                        "datum van het afsluitend examen (volledig diploma)", _DATE)
+]
+
+
+class HoInschrijving(_Enrolment):
+    record_type: ClassVar[RecordType] = "inschrijving"
+    sector: ClassVar[Sector] = "ho"
+
+    opleidingcode: HoOpleidingcode
+    opleidingsvorm: OpleidingsvormHO
+    opleidingsfase: OpleidingsfaseHO
+    inschrijvingsvorm: InschrijvingsvormHO
+    vooropleiding: VooropleidingHO | None = None
+
+
+class HoModuleInschrijving(_Enrolment):
+    record_type: ClassVar[RecordType] = "moduleInschrijving"
+    sector: ClassVar[Sector] = "ho"
+
+    opleidingcode: HoOpleidingcode
+    onderwijseenheidcode: Onderwijseenheidcode | None = None
+    opleidingsvorm: OpleidingsvormHO
+    inschrijvingsvorm: InschrijvingsvormHO
+    studielast: Studielast
+
+
+class HoUitschrijving(_Deregistration):
+    record_type: ClassVar[RecordType] = "uitschrijving"
+    sector: ClassVar[Sector] = "ho"
+
+    redenUitschrijving: RedenUitschrijvingHO | None = None
+
+
+class HoResultaat(_Record):
+    record_type: ClassVar[RecordType] = "resultaat"
+    sector: ClassVar[Sector] = "ho"
+
+    opleidingcode: HoOpleidingcode
+    opleidingsfase: OpleidingsfaseHO
+    datumAfsluitendExamen: DatumAfsluitendExamen
+
+    @property
+    def reference_date(self) -> date:
+        return self.datumAfsluitendExamen
+
+
+# ---- mbo ------------------------------------------------------------------------------------
+
+MboOpleidingcode = Annotated[
+    CreboCode, FieldMeta("opleidingcode", "CREBO code of the qualification, dossier or domain",
+                         "CREBO-code van kwalificatie, dossier of domein", "5 cijfers / 5 digits")
+]
+Leerweg = Annotated[
+    ValueCode, FieldMeta("leerweg", "learning pathway (BOL, BBL...)", "leerweg (BOL, BBL...)",
+                         "code", value_list="LeerwegMBO")
+]
+OpleidingsvormMBO = Annotated[
+    ValueCode, FieldMeta("opleidingsvorm", "full-time or part-time", "voltijd of deeltijd",
+                         "VOLTIJD, DEELTIJD", value_list="OpleidingsvormMBO")
+]
+Niveau = Annotated[
+    ValueCode, FieldMeta("niveau", "level, for a domain or dossier", "niveau, bij domein of "
+                         "dossier", "MBO-1 .. MBO-4", value_list="NiveauMBO")
+]
+DoorlopendeLeerroute = Annotated[
+    ValueCode, FieldMeta("doorlopende leerroute", "continuous vmbo-mbo route indicator",
+                         "indicatie doorlopende leerroute vmbo-mbo", "code",
+                         value_list="DoorlopendeLeerroute")
+]
+RedenUitschrijvingMBO = Annotated[
+    ValueCode, FieldMeta("reden uitschrijving", "reason for deregistration (required in mbo)",
+                         "reden van uitschrijving (verplicht in het mbo)", "01 .. 09",
+                         value_list="RedenUitschrijvingMBO")
+]
+BehaaldeKwalificatie = Annotated[
+    CreboCode, FieldMeta("behaalde kwalificatie", "CREBO code of the qualification obtained",
+                         "CREBO-code van de behaalde kwalificatie", "5 cijfers / 5 digits")
+]
+DatumDiploma = Annotated[
+    BulkDate, FieldMeta("datum diploma", "date the diploma was obtained",
+                        "datum waarop het diploma is behaald", _DATE)
+]
+
+
+class MboInschrijving(_Enrolment):
+    record_type: ClassVar[RecordType] = "inschrijving"
+    sector: ClassVar[Sector] = "mbo"
+
+    opleidingcode: MboOpleidingcode
+    leerweg: Leerweg
+    opleidingsvorm: OpleidingsvormMBO
+    niveau: Niveau | None = None
+    onderwijslocatie: Onderwijslocatie | None = None
+    doorlopendeLeerroute: DoorlopendeLeerroute | None = None
+
+
+class MboUitschrijving(_Deregistration):
+    record_type: ClassVar[RecordType] = "uitschrijving"
+    sector: ClassVar[Sector] = "mbo"
+
+    redenUitschrijving: RedenUitschrijvingMBO
+
+
+class MboResultaat(_Record):
+    record_type: ClassVar[RecordType] = "resultaat"
+    sector: ClassVar[Sector] = "mbo"
+
+    behaaldeKwalificatie: BehaaldeKwalificatie
+    datumDiploma: DatumDiploma
+    niveau: Niveau | None = None
+
+    @property
+    def reference_date(self) -> date:
+        return self.datumDiploma
+
+
+Record = (
+    HoInschrijving
+    | HoModuleInschrijving
+    | HoUitschrijving
+    | HoResultaat
+    | MboInschrijving
+    | MboUitschrijving
+    | MboResultaat
+)
+RECORD_MODELS: dict[Sector, dict[str, type[Record]]] = {
+    "ho": {
+        "inschrijving": HoInschrijving,
+        "moduleInschrijving": HoModuleInschrijving,
+        "uitschrijving": HoUitschrijving,
+        "resultaat": HoResultaat,
+    },
+    "mbo": {
+        "inschrijving": MboInschrijving,
+        "uitschrijving": MboUitschrijving,
+        "resultaat": MboResultaat,
+    },
+}
+
+
+@cache
+def field_meta(model: type[Record], name: str) -> FieldMeta:
+    """The documentation of a field, wherever it sits in the annotation (``X | None`` hides
+    Annotated metadata from pydantic's ``FieldInfo.metadata``)."""
+    field = model.model_fields[name]
+    candidates: list[object] = list(field.metadata)
+    pending: list[object] = [field.annotation]
+    while pending:
+        annotation = pending.pop()
+        candidates.extend(getattr(annotation, "__metadata__", ()))
+        pending.extend(get_args(annotation))
+    for item in candidates:
+        if isinstance(item, FieldMeta):
+            return item
+    raise LookupError(f"{model.__name__}.{name} has no FieldMeta")
+
+
+def field_names(sector: Sector) -> list[str]:
+    """Every field of a sector's records, in first-seen order: the CSV column order."""
+    names: dict[str, None] = {}
+    for model in RECORD_MODELS[sector].values():
+        names.update(dict.fromkeys(model.model_fields))
+    return list(names)

@@ -1,0 +1,185 @@
+"""Single-field types of ROD bulk v1 and the metadata that documents each field.
+
+Validators raise ``PydanticCustomError`` with a ``rod_*`` type; ``records.py`` turns those
+into finding codes. Messages here are never shown to users (the catalogue's are).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BeforeValidator, StringConstraints, ValidationInfo
+from pydantic_core import PydanticCustomError
+from stdnum.nl import bsn, onderwijsnummer
+
+DateNotation = Literal["iso", "compact"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMeta:
+    """How a field is documented and checked beyond its Python type."""
+
+    label: str  # DUO's Dutch name, as users know it
+    en: str  # one-line meaning in English
+    nl: str  # one-line meaning in Dutch
+    expected: str  # the accepted format, for messages ("9 cijfers / 9 digits")
+    value_list: str | None = None  # key in valuelists.toml
+    pgn: bool = False  # a personal number: always masked in reports
+    personal: bool = False  # a personal detail only delivered without a BSN
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_COMPACT_DATE = re.compile(r"[0-9]{8}")
+
+
+def _parse_date(value: Any, info: ValidationInfo) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    notation: DateNotation | None = (info.context or {}).get("date_notation")
+    if _ISO_DATE.fullmatch(text):
+        found: DateNotation = "iso"
+        year, month, day = text[:4], text[5:7], text[8:10]
+    elif _COMPACT_DATE.fullmatch(text):
+        found = "compact"
+        year, month, day = text[:4], text[4:6], text[6:8]
+    else:
+        raise PydanticCustomError("rod_date_format", "not a date")
+    if notation is not None and found != notation:
+        raise PydanticCustomError("rod_date_notation", "wrong notation")
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise PydanticCustomError("rod_date_invalid", "no such date") from None
+
+
+def _check_bsn(value: str) -> str:
+    if not bsn.is_valid(value):
+        raise PydanticCustomError("rod_bsn", "eleven-test")
+    return value
+
+
+def _check_onderwijsnummer(value: str) -> str:
+    if not onderwijsnummer.is_valid(value):
+        raise PydanticCustomError("rod_onderwijsnummer", "eleven-test")
+    return value
+
+
+# ISAT/CROHO ranges by level (RIO): lower bound inclusive, upper bound exclusive.
+ISAT_RANGES: tuple[tuple[int, int, str], ...] = (
+    (1000, 6000, "HBO-O"),
+    (6000, 9000, "WO-O"),
+    (9100, 9300, "HBO-O"),
+    (9300, 9400, "WO-O"),
+    (30000, 40000, "HBO-BA"),
+    (40000, 50000, "HBO-MA"),
+    (50000, 60000, "WO-BA"),
+    (60000, 70000, "WO-MA"),
+    (70000, 75000, "HBO-PM"),
+    (75000, 80000, "WO-PM"),
+    (80000, 81000, "HBO-AD"),
+    (81000, 81500, "HBO-BA"),
+)
+
+
+def isat_level(code: str) -> str | None:
+    number = int(code)
+    for low, high, level in ISAT_RANGES:
+        if low <= number < high:
+            return level
+    return None
+
+
+def _check_isat(value: str) -> str:
+    if isat_level(value) is None:
+        raise PydanticCustomError("rod_isat", "out of range")
+    return value
+
+
+ECTS_MAX = Decimal(240)
+
+
+def _parse_ects(value: Any) -> Any:
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        number = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
+            raise PydanticCustomError("rod_ects", "not a number with a decimal point")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise PydanticCustomError("rod_ects", "not a number") from None
+    else:
+        raise PydanticCustomError("rod_ects", "not a number")
+    if number <= 0:
+        raise PydanticCustomError("rod_ects", "must be more than 0")
+    if number > ECTS_MAX:
+        raise PydanticCustomError("rod_ects", "more than 240")
+    if number != number.quantize(Decimal("0.1")):
+        raise PydanticCustomError("rod_ects", "more than one decimal")
+    return number.normalize() if number == number.to_integral_value() else number
+
+
+def _pattern(regex: str) -> StringConstraints:
+    return StringConstraints(pattern=rf"^(?:{regex})$", strip_whitespace=True)
+
+
+Brin = Annotated[
+    str,
+    _pattern(r"[0-9]{2}[A-Z]{2}"),
+    FieldMeta("BRIN-nummer", "institution code (BRIN4)", "instellingscode (BRIN4)",
+              "2 cijfers + 2 hoofdletters / 2 digits + 2 capitals, e.g. 99XX"),
+]
+Bsn = Annotated[
+    str,
+    _pattern(r"[0-9]{9}"),
+    AfterValidator(_check_bsn),
+    FieldMeta("burgerservicenummer", "citizen service number (BSN)",
+              "burgerservicenummer (BSN)", "9 cijfers / 9 digits", pgn=True),
+]
+Onderwijsnummer = Annotated[
+    str,
+    _pattern(r"[0-9]{9}"),
+    AfterValidator(_check_onderwijsnummer),
+    FieldMeta("onderwijsnummer", "education number, only when there is no BSN",
+              "onderwijsnummer, alleen als er geen BSN is", "9 cijfers / 9 digits", pgn=True),
+]
+Volgnummer = Annotated[
+    str,
+    _pattern(r"[A-Za-z0-9._\-]{1,20}"),
+    FieldMeta("inschrijvingvolgnummer", "enrolment sequence number, unique per student",
+              "volgnummer van de inschrijving, uniek per student",
+              "1-20 tekens A-Z a-z 0-9 . _ - / 1-20 characters A-Z a-z 0-9 . _ -"),
+]
+BulkDate = Annotated[date, BeforeValidator(_parse_date)]
+Postcode = Annotated[
+    str,
+    _pattern(r"[1-9][0-9]{3}[A-Z]{2}"),
+    FieldMeta("postcode", "postcode, only without BSN", "postcode, alleen zonder BSN",
+              "1234AB, zonder spatie / without space", personal=True),
+]
+IsatCode = Annotated[
+    str,
+    _pattern(r"[0-9]{5}"),
+    AfterValidator(_check_isat),
+]
+CreboCode = Annotated[str, _pattern(r"[0-9]{5}")]
+ValueCode = Annotated[str, _pattern(r"[A-Za-z0-9._\-/ ]{1,70}")]
+Onderwijslocatie = Annotated[
+    str,
+    _pattern(r"[0-9]{3}X[0-9]{3}"),
+    FieldMeta("onderwijslocatie", "teaching location code from RIO",
+              "onderwijslocatiecode uit RIO", "123X456"),
+]
+Onderwijseenheidcode = Annotated[
+    str,
+    _pattern(r"[A-Za-z0-9._\-/ ]{1,40}"),
+    FieldMeta("onderwijseenheidcode", "the institution's own code of the module",
+              "eigen code van de module (onderwijseenheid)", "1-40 tekens / characters"),
+]
+Ects = Annotated[Decimal, BeforeValidator(_parse_ects)]

@@ -1,0 +1,55 @@
+"""Value lists of ROD bulk v1, loaded once from ``valuelists.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class CodeEntry:
+    code: str
+    nl: str
+    en: str
+    begin: date | None = None
+    end: date | None = None
+    full_diploma: bool = False
+
+    def valid_on(self, day: date) -> bool:
+        return (self.begin is None or day >= self.begin) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class ValueList:
+    key: str
+    name: str
+    source: str
+    codes: dict[str, CodeEntry]
+
+    def codes_text(self) -> str:
+        return ", ".join(self.codes)
+
+
+@cache
+def value_lists() -> dict[str, ValueList]:
+    raw = tomllib.loads(
+        resources.files("rodcli.bulkformat").joinpath("valuelists.toml").read_text("utf-8")
+    )
+    lists: dict[str, ValueList] = {}
+    for key, body in raw.items():
+        entries = {
+            item["code"]: CodeEntry(
+                code=item["code"],
+                nl=item["nl"],
+                en=item["en"],
+                begin=item.get("begin"),
+                end=item.get("end"),
+                full_diploma=item.get("full_diploma", False),
+            )
+            for item in body["codes"]
+        }
+        lists[key] = ValueList(key, body["name"], body["source"], entries)
+    return lists

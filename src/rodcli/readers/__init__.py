@@ -1,0 +1,61 @@
+"""Readers turn a bulk file into raw records with physical locations, plus input findings.
+
+The kind of file (XML or CSV) is detected from its content, never from its name.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from rodcli.findings import FileReport, Finding, Location, make_finding
+from rodcli.readers.bulk_csv import RECORD_TYPE_COLUMN, read_csv_bulk
+from rodcli.readers.bulk_xml import read_xml_bulk
+from rodcli.records import RawRecord
+
+SNIFF_BYTES = 4096
+
+
+def detect_kind(head: bytes) -> str | None:
+    """"xml", "csv" or None, from the first bytes of a file."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if head.startswith(bom):
+            text = head[len(bom):].decode(encoding, errors="replace")
+            break
+    else:
+        text = head.decode("utf-8", errors="replace")
+    stripped = text.lstrip()
+    if stripped.startswith("<"):
+        return "xml"
+    first_line = stripped.split("\n", 1)[0]
+    if RECORD_TYPE_COLUMN in first_line.lower():
+        return "csv"
+    return None
+
+
+def read_bulk(
+    path: Path, report: FileReport, sector: str | None, own_schema: etree.XMLSchema | None
+) -> Iterator[RawRecord | Finding]:
+    file = str(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as error:
+        report.readable = False
+        yield make_finding("I001", Location(file), reason=error.strerror or str(error))
+        return
+    if not head.strip():
+        yield make_finding("I007", Location(file))
+        return
+    kind = detect_kind(head)
+    if kind == "xml":
+        yield from read_xml_bulk(path, file, report, sector, own_schema)
+    elif kind == "csv":
+        with path.open("rb") as handle:
+            yield from read_csv_bulk(handle, file, report, sector)
+    else:
+        yield make_finding("I005", Location(file, 1, 1))

@@ -1,0 +1,174 @@
+"""Reader for ROD bulk v1 XML files (ho and mbo), streaming in flat memory.
+
+libxml2's streaming validation reports every error at line 0, so each record is validated
+on its own as it is read (the XSD declares record elements globally for this), which keeps
+exact lines; the header is validated at the end against the root with its records removed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from rodcli.bulkformat import NAMESPACES, ROOT_ELEMENT
+from rodcli.bulkformat.models import RECORD_TYPES
+from rodcli.bulkformat.xsd import builtin_schema, secure_parser
+from rodcli.findings import FileReport, Finding, Location, make_finding
+from rodcli.records import RawRecord, masked_key
+
+_SECTOR_BY_NAMESPACE = {namespace: sector for sector, namespace in NAMESPACES.items()}
+_CLARK = re.compile(r"\{[^}]*\}")
+_ELEMENT_IN_MESSAGE = re.compile(r"Element '(?:\{[^}]*\})?([A-Za-z_][\w.-]*)'")
+_DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+PROLOG_SNIFF_BYTES = 1 << 16
+
+
+def _local(tag: object) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def schema_findings(error_log: etree._ListErrorLog, file: str) -> list[Finding]:
+    """XSD errors as findings: namespaces stripped from the message, the element as field."""
+    findings = []
+    for entry in error_log:
+        element = _ELEMENT_IN_MESSAGE.search(entry.message)
+        findings.append(
+            make_finding(
+                "X001",
+                Location(file, entry.line or None, entry.column or None,
+                         field=element.group(1) if element else None),
+                reason=_CLARK.sub("", entry.message),
+            )
+        )
+    return findings
+
+
+def _check_prolog(head: bytes, file: str) -> Iterator[Finding]:
+    if head.startswith(b"\xef\xbb\xbf"):
+        yield make_finding("I003", Location(file, 1, 1))
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        yield make_finding("I002", Location(file, 1, 1), byte=f"0x{head[0]:02X}", assumed="UTF-16")
+    declared = _DECLARED_ENCODING.search(head[:512])
+    if declared and declared.group(1).decode("ascii").lower() not in ("utf-8", "utf8"):
+        yield make_finding("I018", Location(file, 1, 1), found=declared.group(1).decode("ascii"))
+
+
+def has_doctype(head: bytes) -> bool:
+    # Before the root element a DOCTYPE is the only way to bring in entities or a DTD.
+    probe = head.replace(b"\x00", b"")  # crude view of UTF-16 text
+    return b"<!DOCTYPE" in probe or b"<!ENTITY" in probe
+
+
+def read_xml_bulk(
+    path: Path,
+    file: str,
+    report: FileReport,
+    sector: str | None,
+    own_schema: etree.XMLSchema | None = None,
+) -> Iterator[RawRecord | Finding]:
+    """Yield raw records (each carrying its XSD findings) and file-level findings.
+
+    ``own_schema`` is a user's XSD (``--schema``): then the whole document is validated
+    against it, and records in the ROD bulk v1 namespace are still checked by the rules.
+    """
+    report.kind = "xml"
+    with path.open("rb") as handle:
+        head = handle.read(PROLOG_SNIFF_BYTES)
+    yield from _check_prolog(head, file)
+    report.encoding = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8"
+    if has_doctype(head):
+        yield make_finding("I016", Location(file, 1, 1))
+        return
+    if own_schema is not None:
+        yield from _validate_whole(path, file, own_schema)
+
+    schema: etree.XMLSchema | None = None
+    root: etree._Element | None = None
+    try:
+        events = etree.iterparse(
+            str(path), events=("start", "end"), resolve_entities=False, no_network=True,
+            load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
+        )
+        for event, element in events:
+            if root is None:
+                root = element
+                found_sector = _sector_of(root)
+                if found_sector is None and own_schema is not None:
+                    yield make_finding("I019", Location(file, root.sourceline), found=root.tag)
+                    return
+                if found_sector is None:
+                    yield make_finding(
+                        "I006", Location(file, root.sourceline), found=root.tag,
+                        expected=" / ".join(f"{{{ns}}}{ROOT_ELEMENT}" for ns in NAMESPACES.values()),
+                    )
+                    return
+                report.sector = found_sector
+                if sector is not None and sector != found_sector:
+                    yield make_finding("I014", Location(file, root.sourceline),
+                                       found=found_sector, expected=sector)
+                if own_schema is None:
+                    schema = builtin_schema(found_sector)
+                continue
+            if event != "end" or element.getparent() is not root:
+                continue
+            record_type = _local(element.tag)
+            if record_type not in RECORD_TYPES:
+                continue  # header elements stay for the header check at the end
+            record = _raw_record(element, record_type, file)
+            if schema is not None and not schema.validate(element):
+                record.schema_findings = schema_findings(schema.error_log, file)
+            report.records += 1
+            yield record
+            element.clear()
+            root.remove(element)
+    except etree.XMLSyntaxError as error:
+        line, column = error.position if error.position else (error.lineno, 0)
+        location = Location(file, line or None, column or None)
+        if "UTF-8" in str(error) or "encoding" in str(error).lower():
+            yield make_finding("I002", location, byte="?", assumed="-")
+        else:
+            yield make_finding("I004", location, reason=_CLARK.sub("", error.msg or str(error)))
+        return
+    if root is None:
+        yield make_finding("I007", Location(file))
+        return
+    if schema is not None and not schema.validate(root):
+        yield from schema_findings(schema.error_log, file)
+
+
+def _sector_of(root: etree._Element) -> str | None:
+    qname = etree.QName(root.tag)
+    if qname.localname != ROOT_ELEMENT:
+        return None
+    return _SECTOR_BY_NAMESPACE.get(qname.namespace or "")
+
+
+def _raw_record(element: etree._Element, record_type: str, file: str) -> RawRecord:
+    values: dict[str, str] = {}
+    positions: dict[str, tuple[int | None, int | None]] = {}
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        name = _local(child.tag)
+        text = (child.text or "").strip()
+        positions[name] = (child.sourceline, None)
+        if text:
+            values[name] = text
+    return RawRecord(
+        record_type=record_type,
+        values=values,
+        location=Location(file, element.sourceline, None, record=masked_key(values)),
+        positions=positions,
+    )
+
+
+def _validate_whole(path: Path, file: str, schema: etree.XMLSchema) -> Iterator[Finding]:
+    try:
+        document = etree.parse(str(path), secure_parser(remove_comments=True))
+    except etree.XMLSyntaxError:
+        return  # the streaming pass reports it with its location
+    if not schema.validate(document):
+        yield from schema_findings(schema.error_log, file)

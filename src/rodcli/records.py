@@ -1,0 +1,168 @@
+"""From raw field values (as read from CSV or XML) to validated record models.
+
+Every pydantic error becomes a Finding with a stable code, the field, its physical position
+and, for personal numbers, a masked value. A record that fails stays out of the rules' state
+but never stops the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from rodcli.bulkformat.models import RECORD_MODELS, RECORD_TYPES, Record, Sector, field_meta
+from rodcli.bulkformat.types import DateNotation, FieldMeta
+from rodcli.findings import Finding, Location, make_finding
+from rodcli.masking import mask_pgn
+
+Position = tuple[int | None, int | None]  # physical (line, column) of a field's value
+
+_NOTATION_TEXT: dict[DateNotation, str] = {"iso": "JJJJ-MM-DD", "compact": "JJJJMMDD"}
+
+# pydantic error type -> finding code; anything else is a plain format error (F002).
+_ERROR_CODES = {
+    "missing": "F001",
+    "extra_forbidden": "F004",
+    "rod_date_invalid": "F003",
+    "rod_date_notation": "F013",
+    "rod_date_format": "F013",
+    "rod_bsn": "F007",
+    "rod_onderwijsnummer": "F008",
+    "rod_pgn_both": "F009",
+    "rod_pgn_none": "F010",
+    "rod_isat": "F011",
+    "rod_ects": "F012",
+}
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """One record as read: its type, its non-empty values and where each came from."""
+
+    record_type: str
+    values: dict[str, str]
+    location: Location  # file and the record's first physical line
+    positions: dict[str, Position] = field(default_factory=dict)
+    schema_findings: list[Finding] = field(default_factory=list)  # XSD errors in this record
+    # CSV only: the record's physical text and column names, to find a field's position
+    # only when a finding needs it (most rows need none).
+    csv_text: str | None = None
+    csv_columns: tuple[str, ...] = ()
+    csv_delimiter: str = ";"
+
+    def position_of(self, field_name: str | None) -> Location:
+        if field_name is None:
+            return self.location
+        if field_name not in self.positions and self.csv_text is not None:
+            if field_name in self.csv_columns:
+                index = self.csv_columns.index(field_name)
+                self.positions[field_name] = csv_field_position(
+                    self.csv_text, index, self.csv_delimiter, self.location.line or 1
+                )
+        line, column = self.positions.get(field_name, (None, None))
+        return self.location.with_field(field_name, line, column)
+
+
+def csv_field_position(text: str, index: int, delimiter: str, first_line: int) -> Position:
+    """Physical (line, column) where field ``index`` of a CSV record starts, honouring
+    quoted fields with delimiters or line breaks inside."""
+    line, column, field_index, in_quotes = first_line, 1, 0, False
+    if index == 0:
+        return line, column
+    for char in text:
+        if char == '"':
+            in_quotes = not in_quotes
+        elif char == "\n":
+            line, column = line + 1, 0
+        elif char == delimiter and not in_quotes:
+            field_index += 1
+            if field_index == index:
+                return line, column + 1
+        column += 1
+    return line, None
+
+
+@dataclass(slots=True)
+class CheckedRecord:
+    """A record whose fields passed; the rules see only these."""
+
+    model: Record
+    raw: RawRecord
+
+    @property
+    def location(self) -> Location:
+        return self.raw.location
+
+    def at(self, field_name: str | None) -> Location:
+        return self.raw.position_of(field_name)
+
+
+def masked_key(values: dict[str, str]) -> str:
+    """The record key for reports: BRIN / masked personal number / sequence number."""
+    pgn = values.get("burgerservicenummer") or values.get("onderwijsnummer") or ""
+    return "/".join(
+        (values.get("brin", "?"), mask_pgn(pgn) if pgn else "?",
+         values.get("inschrijvingvolgnummer", "?"))
+    )
+
+
+def display_name(field_name: str, meta: FieldMeta) -> str:
+    """DUO's name and the element name, once if they are the same word."""
+    if meta.label.replace(" ", "").lower() == field_name.lower():
+        return field_name
+    return f"{meta.label} ({field_name})"
+
+
+def to_record(
+    raw: RawRecord, sector: Sector, notation: DateNotation
+) -> tuple[CheckedRecord | None, list[Finding]]:
+    """Validate one raw record against its sector's model."""
+    model = RECORD_MODELS[sector].get(raw.record_type)
+    if model is None:
+        if raw.record_type == "moduleInschrijving":
+            return None, [make_finding("R001", raw.location)]
+        return None, [
+            make_finding("I011", raw.location, value=raw.record_type,
+                         expected=", ".join(t for t in RECORD_TYPES if t in RECORD_MODELS[sector]))
+        ]
+
+    findings: list[Finding] = []
+    has_bsn = bool(raw.values.get("burgerservicenummer"))
+    has_onr = bool(raw.values.get("onderwijsnummer"))
+    if has_bsn and has_onr:
+        findings.append(make_finding("F009", raw.position_of("onderwijsnummer")))
+    elif not has_bsn and not has_onr:
+        findings.append(make_finding("F010", raw.position_of("burgerservicenummer")))
+
+    try:
+        record = model.model_validate(raw.values, context={"date_notation": notation})
+    except ValidationError as error:
+        for detail in error.errors(include_url=False, include_input=False):
+            if detail["type"] in ("rod_pgn_both", "rod_pgn_none"):
+                continue  # reported above from the raw values, even when other fields fail
+            findings.append(_finding_for(detail, raw, model, notation))
+        return None, findings
+    return CheckedRecord(record, raw), findings
+
+
+def _finding_for(
+    detail: ErrorDetails, raw: RawRecord, model: type[Record], notation: DateNotation
+) -> Finding:
+    code = _ERROR_CODES.get(detail["type"], "F002")
+    field_name = str(detail["loc"][0]) if detail["loc"] else None
+    location = raw.position_of(field_name)
+    value = raw.values.get(field_name, "") if field_name else ""
+    if field_name is None or field_name not in model.model_fields:
+        return make_finding(code, location, field=field_name or "?", value=value,
+                            record_type=raw.record_type, label=field_name or "?",
+                            name=field_name or "?", expected="")
+    meta = field_meta(model, field_name)
+    if meta.pgn:
+        value = mask_pgn(value)
+    expected = _NOTATION_TEXT[notation] if code == "F013" else meta.expected
+    return make_finding(
+        code, location, field=field_name, label=meta.label, name=display_name(field_name, meta),
+        value=value, expected=expected, record_type=raw.record_type,
+    )

@@ -1,0 +1,108 @@
+"""Human-readable report: one ``file:line:col: CODE message`` line per finding, then a hint,
+then a summary per code. Returns a rich renderable; the CLI decides where it goes."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from rodcli.codes import CATALOGUE, Lang, hint, message, title
+from rodcli.findings import Finding, Result, Severity
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+_WORDS: dict[str, dict[Lang, str]] = {
+    "hint": {"nl": "oplossing", "en": "fix"},
+    "truncated": {
+        "nl": "Lijst afgekapt: {shown} van {total} bevindingen getoond (--max-findings); "
+              "de tellingen hieronder zijn volledig.",
+        "en": "List cut: {shown} of {total} findings shown (--max-findings); the counts below "
+              "are complete.",
+    },
+    "code": {"nl": "code", "en": "code"},
+    "severity": {"nl": "ernst", "en": "severity"},
+    "count": {"nl": "aantal", "en": "count"},
+    "meaning": {"nl": "betekenis", "en": "meaning"},
+    "file": {
+        "nl": "{file}: {kind} {sector}, {records} records, codering {encoding}",
+        "en": "{file}: {kind} {sector}, {records} records, encoding {encoding}",
+    },
+    "unread": {"nl": "{file}: niet gelezen", "en": "{file}: not read"},
+    "clean": {"nl": "Geen bevindingen.", "en": "No findings."},
+    "totals": {
+        "nl": "{errors} fouten, {warnings} waarschuwingen, {infos} meldingen in {files} bestand(en)",
+        "en": "{errors} errors, {warnings} warnings, {infos} notes in {files} file(s)",
+    },
+}
+
+_SEVERITY_WORD: dict[Severity, dict[Lang, str]] = {
+    Severity.ERROR: {"nl": "fout", "en": "error"},
+    Severity.WARNING: {"nl": "waarschuwing", "en": "warning"},
+    Severity.INFO: {"nl": "melding", "en": "note"},
+}
+
+
+def word(key: str, lang: Lang, **params: object) -> str:
+    return _WORDS[key][lang].format(**params)
+
+
+def location_text(finding: Finding) -> str:
+    where = finding.location
+    parts = [where.file]
+    if where.line is not None:
+        parts.append(str(where.line))
+        if where.column is not None:
+            parts.append(str(where.column))
+    return ":".join(parts)
+
+
+def finding_lines(finding: Finding, lang: Lang) -> Text:
+    where = finding.location
+    text = Text()
+    text.append(f"{location_text(finding)}: ", style="bold")
+    text.append(finding.code, style=_STYLE[finding.severity])
+    text.append(f" {message(finding, lang)}")
+    context = [part for part in (where.field, where.record) if part]
+    if context:
+        text.append(f"  [{' · '.join(context)}]", style="dim")
+    text.append(f"\n    {word('hint', lang)}: {hint(finding, lang)}", style="dim")
+    return text
+
+
+def render_text(result: Result, lang: Lang) -> RenderableType:
+    """The full report (for stdout)."""
+    parts: list[RenderableType] = [finding_lines(f, lang) for f in result.sorted_findings()]
+    if result.truncated:
+        parts.append(Text(word("truncated", lang, shown=len(result.findings), total=result.total),
+                          style="bold yellow"))
+    return Group(*parts)
+
+
+def render_summary(result: Result, lang: Lang) -> RenderableType:
+    """Per-file facts, the count per code and the totals (for stderr)."""
+    parts: list[RenderableType] = []
+    for report in result.files:
+        if not report.readable:
+            parts.append(Text(word("unread", lang, file=escape(report.path))))
+            continue
+        parts.append(Text(word("file", lang, file=report.path, kind=report.kind or "?",
+                               sector=report.sector or "?", records=report.records,
+                               encoding=report.encoding or "?")))
+    if result.code_counts:
+        table = Table(box=None, pad_edge=False)
+        for header in ("code", "severity", "count", "meaning"):
+            table.add_column(word(header, lang))
+        for code, count in sorted(result.code_counts.items()):
+            severity = CATALOGUE[code].severity
+            table.add_row(Text(code, style=_STYLE[severity]), _SEVERITY_WORD[severity][lang],
+                          str(count), title(code, lang))
+        parts.append(table)
+    else:
+        parts.append(Text(word("clean", lang), style="green"))
+    counts = result.severity_counts
+    parts.append(Text(word("totals", lang, errors=counts[Severity.ERROR],
+                           warnings=counts[Severity.WARNING], infos=counts[Severity.INFO],
+                           files=len(result.files)), style="bold"))
+    return Group(*parts)

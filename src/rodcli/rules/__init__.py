@@ -1,0 +1,43 @@
+"""Rules: small units that declare the codes they emit.
+
+A ``RecordRule`` looks at one validated record at a time. A ``CrossRecordRule`` runs once at
+the end of a file over the compact ``RecordIndex`` (plus the index of ``--with`` files).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar, Protocol
+
+from rodcli.findings import Finding
+from rodcli.records import CheckedRecord
+from rodcli.rules.index import RecordIndex
+
+
+class RecordRule(Protocol):
+    codes: ClassVar[tuple[str, ...]]
+
+    def check(self, record: CheckedRecord) -> Iterable[Finding]: ...
+
+
+class CrossRecordRule(Protocol):
+    codes: ClassVar[tuple[str, ...]]
+
+    def finish(self, index: RecordIndex, context: RecordIndex) -> Iterable[Finding]: ...
+
+
+def record_rules() -> list[RecordRule]:
+    from rodcli.rules.diploma import FullDiplomaResult
+    from rodcli.rules.personal import PersonalDetails
+    from rodcli.rules.sector import MboOnderwijslocatie
+    from rodcli.rules.valuelists import ValueListCodes
+
+    return [ValueListCodes(), PersonalDetails(), FullDiplomaResult(), MboOnderwijslocatie()]
+
+
+def cross_record_rules() -> list[CrossRecordRule]:
+    from rodcli.rules.dates import DatesInOrder
+    from rodcli.rules.diploma import DiplomaConsistency
+    from rodcli.rules.keys import DuplicateKeys, UnknownEnrolment
+
+    return [DuplicateKeys(), UnknownEnrolment(), DatesInOrder(), DiplomaConsistency()]

@@ -1,0 +1,47 @@
+"""F005/F006: coded fields hold a code from their value list, valid on the record's date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import ClassVar
+
+from rodcli.bulkformat.models import Record, field_meta
+from rodcli.bulkformat.valuelists import ValueList, value_lists
+from rodcli.findings import Finding, make_finding
+from rodcli.records import CheckedRecord, display_name
+
+
+@cache
+def coded_fields(model: type[Record]) -> tuple[tuple[str, str, ValueList], ...]:
+    """(field, label, value list) for every coded field of a model."""
+    lists = value_lists()
+    fields = []
+    for name in model.model_fields:
+        meta = field_meta(model, name)
+        if meta.value_list:
+            fields.append((name, display_name(name, meta), lists[meta.value_list]))
+    return tuple(fields)
+
+
+class ValueListCodes:
+    codes: ClassVar[tuple[str, ...]] = ("F005", "F006")
+
+    def check(self, record: CheckedRecord) -> Iterable[Finding]:
+        return self._check(record)
+
+    def _check(self, record: CheckedRecord) -> Iterator[Finding]:
+        model = record.model
+        for name, label, value_list in coded_fields(type(model)):
+            value = getattr(model, name)
+            if value is None:
+                continue
+            entry = value_list.codes.get(value)
+            if entry is None:
+                yield make_finding("F005", record.at(name), field=name, name=label, value=value,
+                                   valuelist=value_list.name, expected=value_list.codes_text())
+            elif not entry.valid_on(model.reference_date):
+                yield make_finding(
+                    "F006", record.at(name), field=name, name=label, value=value,
+                    begin=entry.begin or "-", end=entry.end or "-", date=model.reference_date,
+                )

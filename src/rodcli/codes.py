@@ -15,7 +15,7 @@ from rodcli.findings import Finding, Severity
 Lang = Literal["nl", "en"]
 LANGS: tuple[Lang, ...] = ("nl", "en")
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: a note
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +165,7 @@ _ENTRIES = [
            "XML declaration names encoding '{found}'; ROD asks for UTF-8"),
           ("Exporteer het bestand als UTF-8 met encoding=\"UTF-8\" in de XML-declaratie.",
            "Export the file as UTF-8 with encoding=\"UTF-8\" in the XML declaration.")),
-    _code("I019", I, "input",
+    _code("I019", N, "input",
           ("Alleen XSD gecontroleerd", "Only the XSD was checked"),
           ("Hoofdelement {found} is niet van ROD bulk v1: alleen --schema is gecontroleerd, "
            "niet de regels van rodcli",

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Literal
 
 from rodcli.masking import scrub
 
@@ -88,7 +89,7 @@ class FileReport:
 
     path: str
     kind: str | None = None  # "xml" or "csv"
-    sector: str | None = None  # "ho" or "mbo"
+    sector: Literal["ho", "mbo"] | None = None
     encoding: str | None = None
     records: int = 0
     readable: bool = True

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
-from rodcli.bulkformat.models import Sector
-from rodcli.bulkformat.xsd import SchemaError, load_schema
+from rodcli.bulkformat.models import RECORD_MODELS, Sector
 from rodcli.bulkformat.types import DateNotation
+from rodcli.bulkformat.xsd import SchemaError, load_schema
+from rodcli.codes import CATALOGUE
 from rodcli.findings import FileReport, Finding, Location, Result, make_finding
 from rodcli.readers import read_bulk
 from rodcli.records import RawRecord, to_record
 from rodcli.rules import CrossRecordRule, RecordRule, cross_record_rules, record_rules
 from rodcli.rules.index import RecordIndex
+from rodcli.rules.valuelists import ValueListCodes
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,15 +42,21 @@ def validate_files(paths: Sequence[Path], options: ValidateOptions) -> Result:
     checker = _Checker(record_rules(), cross_record_rules(), options.sector, own_schema)
     context = RecordIndex("--with")
     for path in options.with_files:
-        # Only unreadable context files are reported: their content is not under review.
-        report = FileReport(str(path))
-        for finding in checker.check_file(path, report, context, record_findings=False):
-            result.add(finding)
+        # Earlier deliveries are context, not under review: only an unreadable one is reported.
+        checker.check_file(path, FileReport(str(path)), context, None, _unreadable_only(result))
     for path in paths:
         report = FileReport(str(path))
         result.files.append(report)
-        result.extend(checker.check_file(path, report, RecordIndex(str(path)), context=context))
+        checker.check_file(path, report, RecordIndex(str(path)), context, result.add)
     return result
+
+
+def _unreadable_only(result: Result) -> Callable[[Finding], None]:
+    def sink(finding: Finding) -> None:
+        if CATALOGUE[finding.code].no_verdict:
+            result.add(finding)
+
+    return sink
 
 
 class _Checker:
@@ -60,6 +68,7 @@ class _Checker:
         own_schema: etree.XMLSchema | None,
     ) -> None:
         self.rules = rules
+        self.value_lists = ValueListCodes()
         self.cross_rules = cross_rules
         self.sector = sector
         self.own_schema = own_schema
@@ -69,26 +78,25 @@ class _Checker:
         path: Path,
         report: FileReport,
         index: RecordIndex,
-        context: RecordIndex | None = None,
-        record_findings: bool = True,
-    ) -> list[Finding]:
-        findings: list[Finding] = []
+        context: RecordIndex | None,
+        sink: Callable[[Finding], None],
+    ) -> None:
+        """Stream one file's findings into ``sink``; cross-record rules run when a
+        ``context`` is given (the file is under review, not itself context)."""
         for item in read_bulk(path, report, self.sector, self.own_schema):
             if isinstance(item, Finding):
-                if record_findings or item.location.line is None:
-                    findings.append(item)
+                sink(item)
                 continue
             sector = report.sector
-            if sector not in ("ho", "mbo"):
+            if sector is None:
                 continue
             notation: DateNotation = "compact" if report.kind == "csv" else "iso"
-            record_level = self._check_record(item, sector, notation, index)
-            if record_findings:
-                findings.extend(record_level)
+            for finding in self._check_record(item, sector, notation, index):
+                sink(finding)
         if context is not None:
             for rule in self.cross_rules:
-                findings.extend(rule.finish(index, context))
-        return findings
+                for finding in rule.finish(index, context):
+                    sink(finding)
 
     def _check_record(
         self, raw: RawRecord, sector: Sector, notation: DateNotation, index: RecordIndex
@@ -98,6 +106,9 @@ class _Checker:
             index.add(checked)
             for rule in self.rules:
                 findings.extend(rule.check(checked))
+        elif (model := RECORD_MODELS[sector].get(raw.record_type)) is not None:
+            reported = {finding.location.field for finding in findings if finding.location.field}
+            findings.extend(self.value_lists.check_raw(raw, model, reported))
         if raw.schema_findings:
             # A field finding says the same as libxml2 on that line, in the user's language
             # and with a hint; keep the XSD message only where nothing else speaks.

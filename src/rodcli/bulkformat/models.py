@@ -13,10 +13,11 @@ from typing import Annotated, ClassVar, Literal, get_args
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
+from rodcli.bulkformat import Sector as Sector
 from rodcli.bulkformat.types import (
     Brin,
-    BulkDate,
     Bsn,
+    BulkDate,
     CreboCode,
     Ects,
     FieldMeta,
@@ -29,7 +30,6 @@ from rodcli.bulkformat.types import (
     Volgnummer,
 )
 
-Sector = Literal["ho", "mbo"]
 RecordType = Literal["inschrijving", "moduleInschrijving", "uitschrijving", "resultaat"]
 RECORD_TYPES: tuple[RecordType, ...] = (
     "inschrijving",

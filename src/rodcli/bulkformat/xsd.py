@@ -21,11 +21,11 @@ def xsd_text(sector: str) -> str:
     )
 
 
-def secure_parser(**options: bool) -> etree.XMLParser:
+def secure_parser(remove_comments: bool = False) -> etree.XMLParser:
     """A parser that reads no DTD, expands no entity and opens no network connection."""
     return etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, **options,
+        huge_tree=False, remove_comments=remove_comments,
     )
 
 

@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from rodcli.bulkformat.models import RECORD_TYPES, field_names
+from rodcli.bulkformat.models import field_names
 from rodcli.findings import FileReport, Finding, Location, make_finding
 from rodcli.readers.textlines import LineDecoder
 from rodcli.records import RawRecord, masked_key

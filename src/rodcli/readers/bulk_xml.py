@@ -14,16 +14,21 @@ from pathlib import Path
 from lxml import etree
 
 from rodcli.bulkformat import NAMESPACES, ROOT_ELEMENT
-from rodcli.bulkformat.models import RECORD_TYPES
+from rodcli.bulkformat.models import RECORD_TYPES, Sector
 from rodcli.bulkformat.xsd import builtin_schema, secure_parser
 from rodcli.findings import FileReport, Finding, Location, make_finding
 from rodcli.records import RawRecord, masked_key
 
-_SECTOR_BY_NAMESPACE = {namespace: sector for sector, namespace in NAMESPACES.items()}
+_SECTOR_BY_NAMESPACE: dict[str, Sector] = {ns: sector for sector, ns in NAMESPACES.items()}
 _CLARK = re.compile(r"\{[^}]*\}")
 _ELEMENT_IN_MESSAGE = re.compile(r"Element '(?:\{[^}]*\})?([A-Za-z_][\w.-]*)'")
 _DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 PROLOG_SNIFF_BYTES = 1 << 16
+
+
+def _line(element: etree._Element) -> int | None:
+    line = element.sourceline
+    return line if isinstance(line, int) else None
 
 
 def _local(tag: object) -> str:
@@ -97,17 +102,19 @@ def read_xml_bulk(
                 root = element
                 found_sector = _sector_of(root)
                 if found_sector is None and own_schema is not None:
-                    yield make_finding("I019", Location(file, root.sourceline), found=root.tag)
+                    yield make_finding("I019", Location(file, _line(root)), found=root.tag)
                     return
                 if found_sector is None:
                     yield make_finding(
-                        "I006", Location(file, root.sourceline), found=root.tag,
-                        expected=" / ".join(f"{{{ns}}}{ROOT_ELEMENT}" for ns in NAMESPACES.values()),
+                        "I006", Location(file, _line(root)), found=root.tag,
+                        expected=" / ".join(
+                            f"{{{ns}}}{ROOT_ELEMENT}" for ns in NAMESPACES.values()
+                        ),
                     )
                     return
                 report.sector = found_sector
                 if sector is not None and sector != found_sector:
-                    yield make_finding("I014", Location(file, root.sourceline),
+                    yield make_finding("I014", Location(file, _line(root)),
                                        found=found_sector, expected=sector)
                 if own_schema is None:
                     schema = builtin_schema(found_sector)
@@ -139,7 +146,7 @@ def read_xml_bulk(
         yield from schema_findings(schema.error_log, file)
 
 
-def _sector_of(root: etree._Element) -> str | None:
+def _sector_of(root: etree._Element) -> Sector | None:
     qname = etree.QName(root.tag)
     if qname.localname != ROOT_ELEMENT:
         return None
@@ -154,13 +161,13 @@ def _raw_record(element: etree._Element, record_type: str, file: str) -> RawReco
             continue
         name = _local(child.tag)
         text = (child.text or "").strip()
-        positions[name] = (child.sourceline, None)
+        positions[name] = (_line(child), None)
         if text:
             values[name] = text
     return RawRecord(
         record_type=record_type,
         values=values,
-        location=Location(file, element.sourceline, None, record=masked_key(values)),
+        location=Location(file, _line(element), None, record=masked_key(values)),
         positions=positions,
     )
 

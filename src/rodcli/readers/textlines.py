@@ -37,8 +37,7 @@ class LineDecoder:
                 make_finding("I002", Location(self._file, 1, 1), byte=f"0x{first[0]:02X}",
                              assumed="UTF-16")
             )
-            text_stream = codecs.getreader("utf-16")(_Prepend(first, self._handle))
-            yield from text_stream
+            yield from _decoded_lines(_Prepend(first, self._handle), "utf-16")
             return
         if first.startswith(_UTF8_BOM):
             self.findings.append(make_finding("I003", Location(self._file, 1, 1)))
@@ -61,6 +60,19 @@ class LineDecoder:
                         )
                     )
             yield raw.decode("cp1252", errors="replace")
+
+
+def _decoded_lines(stream: _Prepend, encoding: str) -> Iterator[str]:
+    """Lines (ends kept) of a stream in a multi-byte encoding that bytes.split cannot cut."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    carry = ""
+    while chunk := stream.read(1 << 16):
+        *lines, carry = (carry + decoder.decode(chunk)).split("\n")
+        for line in lines:
+            yield line + "\n"
+    carry += decoder.decode(b"", final=True)
+    if carry:
+        yield carry
 
 
 class _Prepend:

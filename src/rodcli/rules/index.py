@@ -99,7 +99,7 @@ class RecordIndex:
 
     def has_full_result(self, key: Key) -> bool:
         entry = self.entries.get(key)
-        return bool(entry) and any(result.full_diploma for result in entry.results)
+        return entry is not None and any(result.full_diploma for result in entry.results)
 
 
 def _needs_diploma(model: HoUitschrijving | MboUitschrijving) -> bool:

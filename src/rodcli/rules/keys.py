@@ -18,7 +18,7 @@ class DuplicateKeys:
     codes: ClassVar[tuple[str, ...]] = ("R005",)
 
     def finish(self, index: RecordIndex, context: RecordIndex) -> Iterator[Finding]:
-        for _key, entry in index.items():
+        for entry in index.entries.values():
             yield from _duplicates(index, entry, "inschrijving", entry.enrolments)
             yield from _duplicates(index, entry, "uitschrijving", entry.deregistrations)
             yield from _duplicates(index, entry, "resultaat", entry.results)

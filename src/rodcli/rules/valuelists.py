@@ -9,7 +9,7 @@ from typing import ClassVar
 from rodcli.bulkformat.models import Record, field_meta
 from rodcli.bulkformat.valuelists import ValueList, value_lists
 from rodcli.findings import Finding, make_finding
-from rodcli.records import CheckedRecord, display_name
+from rodcli.records import CheckedRecord, RawRecord, display_name
 
 
 @cache
@@ -29,6 +29,16 @@ class ValueListCodes:
 
     def check(self, record: CheckedRecord) -> Iterable[Finding]:
         return self._check(record)
+
+    def check_raw(self, raw: RawRecord, model: type[Record], done: set[str]) -> Iterator[Finding]:
+        """Unknown codes in a record that failed typing, so a user sees every problem of a
+        row in one run; validity on a date needs the typed record and waits for it."""
+        for name, label, value_list in coded_fields(model):
+            value = raw.values.get(name)
+            if value is not None and name not in done and value not in value_list.codes:
+                yield make_finding("F005", raw.position_of(name), field=name, name=label,
+                                   value=value, valuelist=value_list.name,
+                                   expected=value_list.codes_text())
 
     def _check(self, record: CheckedRecord) -> Iterator[Finding]:
         model = record.model

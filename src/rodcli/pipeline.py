@@ -14,6 +14,7 @@ from rodcli.bulkformat.xsd import SchemaError, load_schema
 from rodcli.codes import CATALOGUE
 from rodcli.findings import FileReport, Finding, Location, Result, make_finding
 from rodcli.readers import read_bulk
+from rodcli.readers.bulk_xml import elements_named
 from rodcli.records import RawRecord, to_record
 from rodcli.rules import CrossRecordRule, RecordRule, cross_record_rules, record_rules
 from rodcli.rules.index import RecordIndex
@@ -109,9 +110,17 @@ class _Checker:
         elif (model := RECORD_MODELS[sector].get(raw.record_type)) is not None:
             reported = {finding.location.field for finding in findings if finding.location.field}
             findings.extend(self.value_lists.check_raw(raw, model, reported))
+        else:
+            index.add_failed(raw)
         if raw.schema_findings:
-            # A field finding says the same as libxml2 on that line, in the user's language
-            # and with a hint; keep the XSD message only where nothing else speaks.
-            covered = {finding.location.line for finding in findings}
-            findings.extend(f for f in raw.schema_findings if f.location.line not in covered)
+            # A field finding says the same as libxml2, in the user's language and with a
+            # hint; keep the XSD message only where no field finding speaks of its line or of
+            # the elements it names.
+            lines = {finding.location.line for finding in findings}
+            fields = {finding.location.field for finding in findings}
+            findings.extend(
+                finding for finding in raw.schema_findings
+                if finding.location.line not in lines
+                and not fields.intersection(elements_named(finding.params.get("reason", "")))
+            )
         return findings

@@ -94,6 +94,8 @@ def read_csv_bulk(
     report.encoding = decoder.encoding
     if header is None:
         yield make_finding("I007", Location(file))
+    elif report.records == 0:
+        yield make_finding("I015", Location(file, 1))
 
 
 def _drain(decoder: LineDecoder) -> Iterator[Finding]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -20,7 +21,8 @@ from rodcli.findings import FileReport, Finding, Location, make_finding
 from rodcli.records import RawRecord, masked_key
 
 _SECTOR_BY_NAMESPACE: dict[str, Sector] = {ns: sector for sector, ns in NAMESPACES.items()}
-_CLARK = re.compile(r"\{[^}]*\}")
+# Only namespace URIs in Clark notation ({urn:...}Name); "{4}" or "{'DUO'}" in a message stay.
+_CLARK = re.compile(r"\{[^}\s']*:[^}\s']*\}")
 _ELEMENT_IN_MESSAGE = re.compile(r"Element '(?:\{[^}]*\})?([A-Za-z_][\w.-]*)'")
 _DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 PROLOG_SNIFF_BYTES = 1 << 16
@@ -33,6 +35,17 @@ def _line(element: etree._Element) -> int | None:
 
 def _local(tag: object) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+_EXPECTED_IN_MESSAGE = re.compile(r"Expected is(?: one of)? \( ([^)]*) \)")
+
+
+def elements_named(reason: str) -> set[str]:
+    """Element names an XSD message speaks of: the element itself and what was expected."""
+    names = set(_ELEMENT_IN_MESSAGE.findall(reason))
+    for group in _EXPECTED_IN_MESSAGE.findall(reason):
+        names.update(_CLARK.sub("", name).strip() for name in group.split(","))
+    return names
 
 
 def schema_findings(error_log: etree._ListErrorLog, file: str) -> list[Finding]:
@@ -61,12 +74,6 @@ def _check_prolog(head: bytes, file: str) -> Iterator[Finding]:
         yield make_finding("I018", Location(file, 1, 1), found=declared.group(1).decode("ascii"))
 
 
-def has_doctype(head: bytes) -> bool:
-    # Before the root element a DOCTYPE is the only way to bring in entities or a DTD.
-    probe = head.replace(b"\x00", b"")  # crude view of UTF-16 text
-    return b"<!DOCTYPE" in probe or b"<!ENTITY" in probe
-
-
 def read_xml_bulk(
     path: Path,
     file: str,
@@ -84,22 +91,35 @@ def read_xml_bulk(
         head = handle.read(PROLOG_SNIFF_BYTES)
     yield from _check_prolog(head, file)
     report.encoding = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8"
-    if has_doctype(head):
-        yield make_finding("I016", Location(file, 1, 1))
-        return
-    if own_schema is not None:
-        yield from _validate_whole(path, file, own_schema)
+    with path.open("rb") as handle:
+        yield from _stream(handle, path, file, report, sector, own_schema)
 
+
+def _stream(
+    handle: BinaryIO,
+    path: Path,
+    file: str,
+    report: FileReport,
+    sector: str | None,
+    own_schema: etree.XMLSchema | None,
+) -> Iterator[RawRecord | Finding]:
     schema: etree.XMLSchema | None = None
     root: etree._Element | None = None
     try:
         events = etree.iterparse(
-            str(path), events=("start", "end"), resolve_entities=False, no_network=True,
+            handle, events=("start", "end"), resolve_entities=False, no_network=True,
             load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
         )
         for event, element in events:
             if root is None:
                 root = element
+                # A DOCTYPE is the only way to bring in entities or a DTD; it stands before
+                # the root, so stopping here means nothing declared in it is ever used.
+                if root.getroottree().docinfo.doctype:
+                    yield make_finding("I016", Location(file, 1, 1))
+                    return
+                if own_schema is not None:
+                    yield from _validate_whole(path, file, own_schema)
                 found_sector = _sector_of(root)
                 if found_sector is None and own_schema is not None:
                     yield make_finding("I019", Location(file, _line(root)), found=root.tag)
@@ -125,7 +145,7 @@ def read_xml_bulk(
             if record_type not in RECORD_TYPES:
                 continue  # header elements stay for the header check at the end
             record = _raw_record(element, record_type, file)
-            if schema is not None and not schema.validate(element):
+            if schema is not None and not _validate(schema, element):
                 record.schema_findings = schema_findings(schema.error_log, file)
             report.records += 1
             yield record
@@ -134,16 +154,28 @@ def read_xml_bulk(
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (error.lineno, 0)
         location = Location(file, line or None, column or None)
-        if "UTF-8" in str(error) or "encoding" in str(error).lower():
-            yield make_finding("I002", location, byte="?", assumed="-")
+        reason = _CLARK.sub("", error.msg or str(error))
+        if "UTF-8" in reason or "encoding" in reason.lower():
+            yield make_finding("I021", location, reason=reason)
         else:
-            yield make_finding("I004", location, reason=_CLARK.sub("", error.msg or str(error)))
+            yield make_finding("I004", location, reason=reason)
         return
     if root is None:
         yield make_finding("I007", Location(file))
         return
+    if report.records == 0:
+        yield make_finding("I015", Location(file, _line(root)))
     if schema is not None and not schema.validate(root):
         yield from schema_findings(schema.error_log, file)
+
+
+def _validate(schema: etree.XMLSchema, element: etree._Element) -> bool:
+    try:
+        return bool(schema.validate(element))
+    except etree.XMLSchemaValidateError:
+        # libxml2 gives up on content it cannot validate (e.g. an unexpanded entity); the
+        # error log still says where, which is what the user needs.
+        return False
 
 
 def _sector_of(root: etree._Element) -> Sector | None:
@@ -177,5 +209,5 @@ def _validate_whole(path: Path, file: str, schema: etree.XMLSchema) -> Iterator[
         document = etree.parse(str(path), secure_parser(remove_comments=True))
     except etree.XMLSyntaxError:
         return  # the streaming pass reports it with its location
-    if not schema.validate(document):
+    if not _validate(schema, document.getroot()):
         yield from schema_findings(schema.error_log, file)

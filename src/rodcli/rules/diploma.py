@@ -33,6 +33,7 @@ class DiplomaConsistency:
             for deregistration in entry.deregistrations:
                 if deregistration.needs_full_diploma and not (
                     index.has_full_result(key) or context.has_full_result(key)
+                    or index.has_failed(key, "resultaat")
                 ):
                     yield make_finding(
                         "R003", index.location(entry, deregistration.line, "redenUitschrijving"),

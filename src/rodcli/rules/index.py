@@ -20,7 +20,7 @@ from rodcli.bulkformat.models import (
 )
 from rodcli.bulkformat.valuelists import value_lists
 from rodcli.findings import Location
-from rodcli.records import CheckedRecord
+from rodcli.records import CheckedRecord, RawRecord
 
 Key = tuple[str, str, str]
 Line = int | None
@@ -57,6 +57,9 @@ class Entry:
     enrolments: list[Enrolment] = field(default_factory=list)
     deregistrations: list[Deregistration] = field(default_factory=list)
     results: list[Outcome] = field(default_factory=list)
+    # Record types under this key that failed their own checks: they exist, so rules must
+    # not claim they are missing, but their dates and codes are unknown.
+    failed: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -86,6 +89,37 @@ class RecordIndex:
             )
         elif isinstance(model, MboResultaat):
             entry.results.append(Outcome(line, model.datumDiploma, True))
+
+    def add_failed(self, raw: RawRecord) -> None:
+        values = raw.values
+        pgn = values.get("burgerservicenummer") or values.get("onderwijsnummer")
+        brin, number = values.get("brin"), values.get("inschrijvingvolgnummer")
+        if not (pgn and brin and number):
+            return
+        key = (brin, pgn, number)
+        entry = self.entries.get(key)
+        if entry is None:
+            entry = self.entries[key] = Entry(raw.location.record or "")
+        entry.failed.add(raw.record_type)
+
+    def has_failed(self, key: Key, *record_types: str) -> bool:
+        entry = self.entries.get(key)
+        return entry is not None and not entry.failed.isdisjoint(record_types)
+
+    def without(self, lines: set[int]) -> RecordIndex:
+        """A copy without the records that start on ``lines`` (rows rejected by ``build``)."""
+        if not lines:
+            return self
+        kept = RecordIndex(self.file)
+        for key, entry in self.entries.items():
+            kept.entries[key] = Entry(
+                entry.record,
+                [item for item in entry.enrolments if item.line not in lines],
+                [item for item in entry.deregistrations if item.line not in lines],
+                [item for item in entry.results if item.line not in lines],
+                set(entry.failed),
+            )
+        return kept
 
     def location(self, entry: Entry, line: Line, field_name: str | None = None) -> Location:
         return Location(self.file, line, None, field_name, entry.record)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import ClassVar, Protocol
 
+from rodcli.bulkformat.models import ENROLMENT_TYPES
 from rodcli.findings import Finding, make_finding
 from rodcli.rules.index import Entry, Line, RecordIndex
 
@@ -39,6 +40,8 @@ class UnknownEnrolment:
         for key, entry in index.items():
             if entry.enrolments or context.enrolment(key) is not None:
                 continue
+            if index.has_failed(key, *ENROLMENT_TYPES):
+                continue  # the enrolment is there but failed its own checks: reported there
             for deregistration in entry.deregistrations:
                 yield make_finding("R006", index.location(entry, deregistration.line))
             for result in entry.results:

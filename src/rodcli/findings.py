@@ -96,6 +96,23 @@ class FileReport:
 
 
 @dataclass(slots=True)
+class BuildSummary:
+    """What ``build`` did with the export's rows; ``rows_read`` always equals
+    ``rows_accepted + rows_rejected`` (blank rows are counted apart)."""
+
+    rows_read: int = 0
+    rows_blank: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    records_written: int = 0
+    output: str | None = None  # set only when a bulk file was written
+    rejects: str | None = None  # set only when a rejects file was written
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+
+
+@dataclass(slots=True)
 class Result:
     """Findings of a run, capped at ``max_findings`` kept, with every finding still counted."""
 
@@ -105,6 +122,7 @@ class Result:
     code_counts: Counter[str] = field(default_factory=Counter)
     severity_counts: Counter[Severity] = field(default_factory=Counter)
     no_verdict: bool = False
+    build: BuildSummary | None = None
 
     def add(self, finding: Finding) -> None:
         from rodcli.codes import CATALOGUE

@@ -51,10 +51,13 @@ class RawRecord:
     csv_text: str | None = None
     csv_columns: tuple[str, ...] = ()
     csv_delimiter: str = ";"
+    # build only: where each field came from in the export, e.g. "Startdatum → datumInschrijving"
+    sources: dict[str, str] = field(default_factory=dict)
 
     def position_of(self, field_name: str | None) -> Location:
         if field_name is None:
             return self.location
+        shown = self.sources.get(field_name, field_name)
         if field_name not in self.positions and self.csv_text is not None:
             if field_name in self.csv_columns:
                 index = self.csv_columns.index(field_name)
@@ -62,7 +65,7 @@ class RawRecord:
                     self.csv_text, index, self.csv_delimiter, self.location.line or 1
                 )
         line, column = self.positions.get(field_name, (None, None))
-        return self.location.with_field(field_name, line, column)
+        return self.location.with_field(shown, line, column)
 
 
 def csv_field_position(text: str, index: int, delimiter: str, first_line: int) -> Position:

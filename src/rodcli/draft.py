@@ -1,0 +1,221 @@
+"""``rodcli init``: draft a mapping from an export's header row and a sample of its rows.
+
+Columns are matched on the common Dutch and English names; date notations and code
+translations are guessed from the sample; whatever cannot be guessed gets a TODO line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from rodcli.bulkformat import Sector
+from rodcli.bulkformat.models import RECORD_MODELS, field_meta
+from rodcli.bulkformat.valuelists import value_lists
+from rodcli.exports import Cell
+from rodcli.mapping import PGN_FIELDS, SUPPORTED_DATE_NOTATIONS, date_pattern
+
+# Normalised column names (lower case, letters and digits only) per record field.
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "brin": ("brin", "brinnummer", "brincode", "instellingscode", "institutioncode"),
+    "burgerservicenummer": ("bsn", "burgerservicenummer", "citizenservicenumber", "sofinummer"),
+    "onderwijsnummer": ("onderwijsnummer", "onr", "educationnumber", "pgnonderwijsnummer"),
+    "inschrijvingvolgnummer": ("inschrijvingvolgnummer", "inschrijvingsvolgnummer", "volgnummer",
+                               "inschrijvingsnummer", "inschrijvingnummer", "inschrijvingnr",
+                               "inschrijvingsnr", "enrolmentid", "enrollmentid",
+                               "enrolmentnumber", "enrollmentnumber"),
+    "geboortedatum": ("geboortedatum", "gebdatum", "geboortedat", "dateofbirth", "birthdate",
+                      "dob"),
+    "geslacht": ("geslacht", "gender", "sex"),
+    "postcode": ("postcode", "zipcode", "postalcode"),
+    "datumInschrijving": ("datuminschrijving", "startdatum", "inschrijfdatum",
+                          "inschrijvingsdatum", "begindatum", "ingangsdatum", "startdate",
+                          "enrolmentdate", "enrollmentdate"),
+    "opleidingcode": ("opleidingcode", "opleidingscode", "croho", "crohocode", "isat",
+                      "isatcode", "crebo", "crebocode", "programmecode", "programcode"),
+    "opleidingsvorm": ("opleidingsvorm", "vorm", "studievorm", "intensiteit", "studymode",
+                       "mode"),
+    "opleidingsfase": ("opleidingsfase", "fase", "phase", "examenfase"),
+    "inschrijvingsvorm": ("inschrijvingsvorm", "soortinschrijving", "enrolmenttype"),
+    "vooropleiding": ("vooropleiding", "hoogstevooropleiding", "prioreducation"),
+    "onderwijseenheidcode": ("onderwijseenheidcode", "onderwijseenheid", "modulecode", "module",
+                             "coursecode"),
+    "studielast": ("studielast", "ects", "studiepunten", "ec", "credits"),
+    "datumUitschrijving": ("datumuitschrijving", "einddatum", "uitschrijfdatum",
+                           "uitschrijvingsdatum", "enddate"),
+    "redenUitschrijving": ("redenuitschrijving", "reden", "redenuitstroom", "uitschrijfreden",
+                           "reason"),
+    "datumAfsluitendExamen": ("datumafsluitendexamen", "examendatum", "diplomadatum",
+                              "datumdiploma", "examdate"),
+    "leerweg": ("leerweg", "pathway", "bolbbl"),
+    "niveau": ("niveau", "level", "kwalificatieniveau"),
+    "onderwijslocatie": ("onderwijslocatie", "onderwijslocatiecode", "locatiecode", "locatie",
+                         "location"),
+    "doorlopendeLeerroute": ("doorlopendeleerroute", "leerroute"),
+    "behaaldeKwalificatie": ("behaaldekwalificatie", "kwalificatie", "diplomacode",
+                             "behaaldecrebo"),
+    "datumDiploma": ("datumdiploma", "diplomadatum", "examendatum", "datumkwalificatie"),
+}
+
+# Export spellings of value-list codes, normalised like column names.
+CODE_SYNONYMS: dict[str, dict[str, str]] = {
+    "OpleidingsvormHO": {"vt": "VOLTIJD", "voltijd": "VOLTIJD", "fulltime": "VOLTIJD",
+                         "dt": "DEELTIJD", "deeltijd": "DEELTIJD", "parttime": "DEELTIJD",
+                         "du": "DUAAL", "duaal": "DUAAL", "dual": "DUAAL"},
+    "OpleidingsvormMBO": {"vt": "VOLTIJD", "voltijd": "VOLTIJD", "fulltime": "VOLTIJD",
+                          "dt": "DEELTIJD", "deeltijd": "DEELTIJD", "parttime": "DEELTIJD"},
+    "Geslacht": {"m": "M", "man": "M", "male": "M", "v": "V", "vrouw": "V", "f": "V",
+                 "female": "V", "o": "O", "x": "O", "onbekend": "O", "unknown": "O"},
+    "InschrijvingsvormHO": {"s": "S", "student": "S", "e": "E", "extraneus": "E"},
+    "OpleidingsfaseHO": {"bachelor": "B", "ba": "B", "master": "M", "ma": "M",
+                         "associatedegree": "A", "ad": "A", "propedeuse": "P"},
+    "NiveauMBO": {"1": "MBO-1", "2": "MBO-2", "3": "MBO-3", "4": "MBO-4",
+                  "niveau1": "MBO-1", "niveau2": "MBO-2", "niveau3": "MBO-3",
+                  "niveau4": "MBO-4"},
+    "LeerwegMBO": {"bol": "BOL", "bbl": "BBL"},
+    "RedenUitschrijvingHO": {"diploma": "AFSLUITEND_EXAMEN", "afgestudeerd": "AFSLUITEND_EXAMEN",
+                             "geslaagd": "AFSLUITEND_EXAMEN", "examen": "AFSLUITEND_EXAMEN",
+                             "gestopt": "VOORTIJDIG", "uitval": "VOORTIJDIG",
+                             "moduleafgerond": "MODULE_AFGEROND", "afgerond": "MODULE_AFGEROND",
+                             "overstap": "OVERSTAP", "nietbetaald": "NIET_BETAALD",
+                             "wanbetaling": "NIET_BETAALD", "overig": "OVERIG"},
+}
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def draft_mapping(header: Sequence[str], samples: Sequence[Sequence[Cell]], sector: Sector,
+                  export_name: str) -> str:
+    """TOML text of a mapping for this export; TODO lines mark what needs a person."""
+    fields_of_sector = _sector_fields(sector)
+    chosen: dict[str, str] = {}
+    taken: set[str] = set()
+    for field_name in fields_of_sector:
+        for column in header:
+            if column not in taken and normalise(column) in COLUMN_NAMES.get(field_name, ()):
+                chosen[field_name] = column
+                taken.add(column)
+                break
+
+    lines = [
+        f"# rodcli mapping for {export_name}, drafted by 'rodcli init'.",
+        "# Check every line; see docs/mapping.md. Lines marked TODO need you.",
+        f'sector = "{sector}"',
+        "",
+        "[source]",
+        '# delimiter = ";"        # sniffed when absent',
+        '# encoding = "cp1252"    # detected when absent',
+        '# sheet = "Blad1"        # XLSX: first sheet when absent',
+        "",
+        "[records]",
+        *_record_lines(sector, chosen),
+        "",
+        "[fields]",
+    ]
+    index = {column: position for position, column in enumerate(header)}
+    for field_name in fields_of_sector:
+        found = chosen.get(field_name)
+        if found is None:
+            lines.extend(_unmapped_line(sector, field_name))
+            continue
+        values = [row[index[found]] for row in samples if index[found] < len(row)]
+        lines.append(_field_line(sector, field_name, found, values))
+    unused = [column for column in header if column not in taken]
+    if unused:
+        lines += ["", "# Export columns not used: " + ", ".join(unused)]
+    return "\n".join(lines) + "\n"
+
+
+def _sector_fields(sector: Sector) -> list[str]:
+    names: dict[str, None] = {}
+    for model in RECORD_MODELS[sector].values():
+        names.update(dict.fromkeys(model.model_fields))
+    return list(names)
+
+
+def _record_lines(sector: Sector, chosen: dict[str, str]) -> list[str]:
+    lines = []
+    ects = chosen.get("studielast") if sector == "ho" else None
+    if ects:
+        lines.append(f'inschrijving = {{ empty = "{ects}" }}')
+        lines.append(f'moduleInschrijving = {{ filled = "{ects}" }}   # a row with ECTS is a '
+                     "module")
+    else:
+        lines.append('inschrijving = "always"')
+    end = chosen.get("datumUitschrijving")
+    if end:
+        lines.append(f'uitschrijving = {{ filled = "{end}" }}')
+    else:
+        lines.append('# uitschrijving = { filled = "Einddatum" }   '
+                     "# TODO: no end-date column found")
+    result_date = chosen.get("datumAfsluitendExamen" if sector == "ho" else "datumDiploma")
+    if result_date:
+        lines.append(f'resultaat = {{ filled = "{result_date}" }}')
+    else:
+        lines.append('# resultaat = { filled = "Examendatum" }   '
+                     "# TODO: no exam-date column found")
+    return lines
+
+
+def _unmapped_line(sector: Sector, field_name: str) -> list[str]:
+    if field_name == "brin":
+        return ['brin = { value = "TODO" }   # TODO: your institution code (BRIN), e.g. "99XX"']
+    required = any(
+        field_name in model.model_fields and model.model_fields[field_name].is_required()
+        for model in RECORD_MODELS[sector].values()
+    )
+    if required and field_name not in PGN_FIELDS:
+        return [f'# {field_name} = "KOLOM"   # TODO: required; no matching column found']
+    return [f'# {field_name} = "KOLOM"   # optional; no matching column found']
+
+
+def _field_line(sector: Sector, field_name: str, column: str, values: Sequence[Cell]) -> str:
+    model = next(m for m in RECORD_MODELS[sector].values() if field_name in m.model_fields)
+    meta = field_meta(model, field_name)
+    parts = [f'column = "{column}"']
+    texts = [str(value).strip() for value in values
+             if value is not None and not isinstance(value, date) and str(value).strip()]
+    if field_name.startswith("datum") or field_name == "geboortedatum":
+        notation = _guess_notation(texts)
+        if notation:
+            parts.append(f'date = "{notation}"')
+    comment = ""
+    if meta.value_list:
+        codes, unknown = _guess_codes(meta.value_list, texts)
+        if codes:
+            table = ", ".join(f'"{source}" = "{target}"' for source, target in codes.items())
+            parts.append(f"codes = {{ {table} }}")
+        if unknown:
+            comment = "   # TODO: translate " + ", ".join(sorted(unknown)[:10])
+    if len(parts) == 1:
+        return f'{field_name} = "{column}"{comment}'
+    return f"{field_name} = {{ {', '.join(parts)} }}{comment}"
+
+
+def _guess_notation(texts: Sequence[str]) -> str | None:
+    if not texts:
+        return None
+    for notation in SUPPORTED_DATE_NOTATIONS:
+        pattern = date_pattern(notation)
+        if pattern is not None and all(pattern.fullmatch(text) for text in texts):
+            return notation
+    return None
+
+
+def _guess_codes(list_key: str, texts: Sequence[str]) -> tuple[dict[str, str], set[str]]:
+    valid = value_lists()[list_key].codes
+    synonyms = CODE_SYNONYMS.get(list_key, {})
+    codes: dict[str, str] = {}
+    unknown: set[str] = set()
+    for text in dict.fromkeys(texts):
+        if text in valid:
+            continue
+        target = synonyms.get(normalise(text))
+        if target is not None:
+            codes[text] = target
+        else:
+            unknown.add(text)
+    return codes, unknown

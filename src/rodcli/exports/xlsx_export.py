@@ -1,0 +1,177 @@
+"""Excel workbooks (.xlsx) as exports, read with openpyxl (an optional extra:
+``pip install 'rodcli[xlsx]'``), streaming in read-only mode with the values Excel last
+calculated.
+
+Cells keep their type: text as str, dates as datetime, numbers as int or float. Excel stores
+every number as a float, so ``1.0`` becomes ``1``; nothing else is changed (a BSN that lost
+its leading zero stays the int it is: the caller pads it).
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import warnings
+import zipfile
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
+
+from rodcli.exports import (
+    Cell,
+    ExportError,
+    ExportRow,
+    ExportTable,
+    fit_width,
+    header_problem,
+    is_blank,
+)
+from rodcli.findings import Location, make_finding
+
+
+def read_xlsx_export(handle: BinaryIO, file: str, *, sheet: str | None = None) -> ExportTable:
+    """Read the header of a workbook's sheet and return the table; ``handle`` becomes the
+    table's."""
+    try:
+        openpyxl = importlib.import_module("openpyxl")
+    except ImportError as error:
+        raise ExportError(make_finding("E007", Location(file))) from error
+    _check_package(handle, file)
+    handle.seek(0)
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about styles and extensions it drops
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a damaged package
+        raise ExportError(
+            make_finding("E008", Location(file), reason=str(error) or type(error).__name__)
+        ) from error
+
+    def close() -> None:
+        workbook.close()
+        handle.close()
+
+    try:
+        worksheet = _pick_sheet(workbook, sheet, file)
+        worksheet.reset_dimensions()  # a wrong <dimension> would cut rows short
+        values: Iterator[tuple[Any, ...]] = iter(worksheet.iter_rows(values_only=True))
+        title = str(worksheet.title)
+        header_line, names = _find_header(values, Location(file, sheet=title))
+        problem = header_problem(names)
+        if problem is not None:
+            columns, index = problem
+            raise ExportError(make_finding("E003", Location(file, header_line, index + 1,
+                                                            sheet=title), columns=columns))
+    except BaseException:
+        close()
+        raise
+    table = ExportTable(
+        file=file,
+        header=names,
+        header_line=header_line,
+        rows=iter(()),
+        findings=[],
+        sheet=title,
+        _closer=close,
+    )
+    table.rows = _rows(table, values, header_line, close)
+    return table
+
+
+def cell_value(value: object) -> Cell:
+    """An openpyxl value as a Cell: ``""`` → None, ``1.0`` → ``1``; times and durations as
+    text."""
+    if value is None or isinstance(value, int):  # bool is an int too, kept as it is
+        return value
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, datetime.date):  # datetime too
+        return value
+    if isinstance(value, datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _rows(
+    table: ExportTable, values: Iterator[tuple[Any, ...]], header_line: int,
+    close: Callable[[], None],
+) -> Iterator[ExportRow]:
+    width, number = len(table.header), header_line
+    try:
+        for raw in values:
+            number += 1
+            cells = [cell_value(value) for value in raw]
+            if all(is_blank(cell) for cell in cells):
+                table.blank_rows += 1
+                continue
+            extra = fit_width(cells, width)
+            if extra is not None:
+                table.findings.append(
+                    make_finding("E002", Location(table.file, number, extra + 1, sheet=table.sheet),
+                                 found=len(cells), expected=width)
+                )
+            yield ExportRow(number, cells)
+    finally:
+        close()
+
+
+def _find_header(values: Iterator[tuple[Any, ...]], location: Location) -> tuple[int, list[str]]:
+    """The first non-empty row: (its row number, its names with trailing empty ones dropped)."""
+    for number, raw in enumerate(values, start=1):
+        cells = [cell_value(value) for value in raw]
+        if all(is_blank(cell) for cell in cells):
+            continue
+        names = ["" if cell is None else str(cell).strip() for cell in cells]
+        while names and not names[-1]:
+            names.pop()
+        return number, names
+    raise ExportError(make_finding("E004", location))
+
+
+def _pick_sheet(workbook: Any, name: str | None, file: str) -> Any:
+    """The sheet called ``name`` (exactly, else the only one equal ignoring case and outer
+    spaces), or without a name the first visible worksheet."""
+    sheets: list[Any] = list(workbook.worksheets)
+    if name is None:
+        visible = [sheet for sheet in sheets if sheet.sheet_state == "visible"]
+        if not (visible or sheets):
+            raise ExportError(make_finding("E004", Location(file)))
+        return (visible or sheets)[0]
+    for sheet in sheets:
+        if sheet.title == name:
+            return sheet
+    folded = [sheet for sheet in sheets
+              if str(sheet.title).strip().casefold() == name.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    raise ExportError(make_finding(
+        "E006", Location(file, sheet=name), sheet=name,
+        sheets=", ".join(f"'{sheet.title}'" for sheet in sheets) or "-",
+    ))
+
+
+def _check_package(handle: BinaryIO, file: str) -> None:
+    """A ZIP is taken for a workbook by its magic; say what it is when it is something else."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            names = archive.namelist()
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
+        raise ExportError(make_finding("E008", Location(file), reason=str(error))) from error
+    if "xl/workbook.bin" in names:
+        found = "Excel binary (.xlsb)"
+    elif any(name.startswith("xl/") for name in names):
+        return
+    elif b"opendocument.spreadsheet" in mimetype:
+        found = "OpenDocument (.ods)"
+    elif mimetype:
+        found = mimetype.decode("ascii", "replace")
+    elif any(name.startswith("word/") for name in names):
+        found = "Word (.docx)"
+    elif any(name.startswith("ppt/") for name in names):
+        found = "PowerPoint (.pptx)"
+    else:
+        shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        found = f"ZIP: {shown or '-'}"
+    raise ExportError(make_finding("E008", Location(file), reason=found))

@@ -261,9 +261,10 @@ def test_xml_round_trip(
     assert len({e.sourceline for e in elements}) == len(elements), "two elements on a line"
 
     models, codes = read_back(path, sector, "iso")
-    assert codes == []
+    no_records = ["I015"] if not originals else []  # an empty delivery is worth a warning
+    assert codes == no_records
     assert models == originals
-    assert input_codes(path) == []
+    assert input_codes(path) == no_records
 
 
 @settings(max_examples=50, deadline=None)
@@ -272,9 +273,10 @@ def test_csv_round_trip(originals: list[Record], tmp_path_factory: pytest.TempPa
     path = write_csv_file(tmp_path_factory.mktemp("csv"), originals)
 
     models, codes = read_back(path, "ho", "compact")
-    assert codes == []
+    no_records = ["I015"] if not originals else []  # an empty delivery is worth a warning
+    assert codes == no_records
     assert models == originals
-    assert input_codes(path) == []
+    assert input_codes(path) == no_records
 
 
 # ---- XML writer --------------------------------------------------------------------------------

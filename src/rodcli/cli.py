@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +21,13 @@ from rodcli.bulkformat.xsd import xsd_text
 from rodcli.codes import CATALOGUE, Lang
 from rodcli.findings import Severity, exit_code
 from rodcli.pipeline import ValidateOptions, validate_files
+from rodcli.render import Renderer
+from rodcli.render.github import render_github
 from rodcli.render.json import render_json
+from rodcli.render.junit import render_junit
+from rodcli.render.output import write_atomically
+from rodcli.render.plain import render_plain
+from rodcli.render.sarif import render_sarif
 from rodcli.render.text import render_summary, render_text
 from rodcli.schema_doc import field_rows
 
@@ -44,9 +50,22 @@ class FailOn(str, Enum):
     error = "error"
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    junit = "junit"
+    sarif = "sarif"
+    github = "github"
+
+
+# One renderer per --format; a test checks that every member has one.
+RENDERERS: dict[OutputFormat, Renderer] = {
+    OutputFormat.text: render_plain,
+    OutputFormat.json: render_json,
+    OutputFormat.junit: render_junit,
+    OutputFormat.sarif: render_sarif,
+    OutputFormat.github: render_github,
+}
 
 
 class LangChoice(str, Enum):
@@ -104,9 +123,17 @@ def validate(
     max_findings: Annotated[
         int, typer.Option(min=0, help="Findings listed at most (0 = all); counts stay complete.")
     ] = 1000,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="Report format.")] = (
-        OutputFormat.text
-    ),
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="Report format; junit for GitLab/Jenkins, sarif for "
+                     "GitHub code scanning, github for pull-request annotations."),
+    ] = OutputFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", dir_okay=False,
+                     help="Write the report to this file (replaced atomically) instead of "
+                     "stdout; the summary still goes to stderr."),
+    ] = None,
     lang: LangOption = LangChoice.nl,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
@@ -117,15 +144,33 @@ def validate(
         with_files=tuple(with_files or ()),
         max_findings=max_findings,
     )
+    inputs = [*files, *(with_files or ()), *([schema] if schema else [])]
+    if output is not None and any(_same_file(output, path) for path in inputs):
+        raise typer.BadParameter("is one of the input files; rodcli never overwrites its input",
+                                 param_hint="'--output'")
     result = validate_files(files, options)
     language: Lang = lang.value
-    if output_format is OutputFormat.json:
-        sys.stdout.write(render_json(result, language))
+    if output is None and output_format is OutputFormat.text:
+        _stdout().print(render_text(result, language))  # rich: colour on a terminal
+    elif output is None:
+        sys.stdout.write(RENDERERS[output_format](result, language))
     else:
-        _stdout().print(render_text(result, language))
+        try:
+            write_atomically(output, RENDERERS[output_format](result, language))
+        except OSError as error:
+            _stderr().print(Text(f"rodcli: cannot write {output}: "
+                                 f"{error.strerror or error}"))
+            raise typer.Exit(2) from None
     if not quiet:
         _stderr().print(render_summary(result, language))
     raise typer.Exit(exit_code(result, Severity.parse(fail_on.value)))
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.exists() and second.exists() and first.samefile(second)
+    except OSError:
+        return False
 
 
 @app.command()

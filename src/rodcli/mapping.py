@@ -136,6 +136,7 @@ class _Field:
     codes: dict[str, str] | None
     valid_codes: frozenset[str] | None
     pgn: bool
+    personal: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,10 @@ class CompiledMapping:
         sources: dict[str, str] = {}
         findings: list[Finding] = []
         for spec in self._fields:
+            if spec.personal and values.get("burgerservicenummer"):
+                # ROD takes these from the BRP when there is a BSN: delivering them anyway
+                # only spreads personal data (and a bad birth date must not reject the row).
+                continue
             if spec.constant is not None:
                 values[spec.name] = spec.constant
                 continue
@@ -409,8 +414,10 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
         fields.append(_Field(
             name=name, column=source.column, index=index, constant=source.value, kind=kind,
             dates=tuple(patterns), date_text=" / ".join(notations), codes=source.codes,
-            valid_codes=valid_codes, pgn=name in PGN_FIELDS,
+            valid_codes=valid_codes, pgn=name in PGN_FIELDS, personal=meta.personal,
         ))
+    # Personal numbers first: whether personal details are delivered depends on the BSN.
+    fields.sort(key=lambda spec: (not spec.pgn, spec.personal))
 
     mapped = {f.name for f in fields} | {
         name for name, source in spec.fields.items() if name not in known_fields}

@@ -15,7 +15,7 @@ from pydantic_core import ErrorDetails
 from rodcli.bulkformat.models import RECORD_MODELS, RECORD_TYPES, Record, Sector, field_meta
 from rodcli.bulkformat.types import DateNotation, FieldMeta
 from rodcli.findings import Finding, Location, make_finding
-from rodcli.masking import mask_pgn
+from rodcli.masking import mask_pgn, scrub
 
 Position = tuple[int | None, int | None]  # physical (line, column) of a field's value
 
@@ -105,10 +105,12 @@ class CheckedRecord:
 def masked_key(values: dict[str, str]) -> str:
     """The record key for reports: BRIN / masked personal number / sequence number."""
     pgn = values.get("burgerservicenummer") or values.get("onderwijsnummer") or ""
-    return "/".join(
+    key = "/".join(
         (values.get("brin", "?"), mask_pgn(pgn) if pgn else "?",
          values.get("inschrijvingvolgnummer", "?"))
     )
+    # Some institutions use the BSN itself as sequence number: mask any nine digits left.
+    return scrub(key)
 
 
 def display_name(field_name: str, meta: FieldMeta) -> str:

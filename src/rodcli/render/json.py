@@ -1,9 +1,15 @@
-"""Machine-readable report (``--format json``), versioned."""
+"""Machine-readable report (``--format json``), versioned.
+
+The shape is documented by the JSON Schema ``report.schema.json`` next to this module (draft
+2020-12, shipped in the package: :func:`report_schema`). ``report_version`` changes only when a
+field is removed or changes meaning; new fields may appear within a version.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from importlib.resources import files
+from typing import Any, cast
 
 from rodcli import __version__
 from rodcli.bulkformat import FORMAT_NAME
@@ -11,6 +17,13 @@ from rodcli.codes import CATALOGUE, Lang, hint, message
 from rodcli.findings import Finding, Result, Severity
 
 REPORT_VERSION = "1"
+SCHEMA_RESOURCE = "report.schema.json"
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of the report, as shipped in the package."""
+    text = files("rodcli.render").joinpath(SCHEMA_RESOURCE).read_text(encoding="utf-8")
+    return cast(dict[str, Any], json.loads(text))
 
 
 def finding_dict(finding: Finding, lang: Lang) -> dict[str, Any]:

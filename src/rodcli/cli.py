@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
-from enum import Enum, StrEnum
+from collections.abc import Callable, Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from rich.text import Text
 
 from rodcli import __version__
+from rodcli.build import BuildOptions
+from rodcli.build import build as run_build
 from rodcli.bulkformat import SECTORS
 from rodcli.bulkformat.valuelists import value_lists
 from rodcli.bulkformat.xsd import xsd_text
 from rodcli.codes import CATALOGUE, Lang
-from rodcli.findings import Severity, exit_code
+from rodcli.draft import draft_from_export
+from rodcli.exports import ExportError
+from rodcli.findings import Result, Severity, exit_code
 from rodcli.pipeline import ValidateOptions, validate_files
 from rodcli.render import Renderer
 from rodcli.render.github import render_github
@@ -40,12 +47,12 @@ app = typer.Typer(
 )
 
 
-class SectorChoice(str, Enum):
+class SectorChoice(StrEnum):
     ho = "ho"
     mbo = "mbo"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     warning = "warning"
     error = "error"
 
@@ -68,7 +75,7 @@ RENDERERS: dict[OutputFormat, Renderer] = {
 }
 
 
-class LangChoice(str, Enum):
+class LangChoice(StrEnum):
     nl = "nl"
     en = "en"
 
@@ -149,7 +156,13 @@ def validate(
         raise typer.BadParameter("is one of the input files; rodcli never overwrites its input",
                                  param_hint="'--output'")
     result = validate_files(files, options)
-    language: Lang = lang.value
+    _emit(result, output_format, output, lang.value, quiet)
+    raise typer.Exit(exit_code(result, Severity.parse(fail_on.value)))
+
+
+def _emit(result: Result, output_format: OutputFormat, output: Path | None, language: Lang,
+          quiet: bool) -> None:
+    """The report to stdout or ``output``, the summary to stderr."""
     if output is None and output_format is OutputFormat.text:
         _stdout().print(render_text(result, language))  # rich: colour on a terminal
     elif output is None:
@@ -163,7 +176,6 @@ def validate(
             raise typer.Exit(2) from None
     if not quiet:
         _stderr().print(render_summary(result, language))
-    raise typer.Exit(exit_code(result, Severity.parse(fail_on.value)))
 
 
 def _same_file(first: Path, second: Path) -> bool:
@@ -171,6 +183,125 @@ def _same_file(first: Path, second: Path) -> bool:
         return first.exists() and second.exists() and first.samefile(second)
     except OSError:
         return False
+
+
+class BulkFormatChoice(StrEnum):
+    xml = "xml"
+    csv = "csv"
+
+
+@app.command()
+def build(
+    export: Annotated[Path, typer.Argument(help="Administration export (CSV or XLSX, detected).")],
+    mapping: Annotated[Path, typer.Option("--mapping", "-m", help="Mapping file (TOML); "
+                                          "'rodcli init' drafts one.")],
+    sector: Annotated[SectorChoice, typer.Option(help="Sector of the bulk file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False,
+                                         help="The bulk file to write.")],
+    bulk_format: Annotated[
+        BulkFormatChoice, typer.Option("--format", help="Bulk format; mbo delivers XML only.")
+    ] = BulkFormatChoice.xml,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(dir_okay=False, help="Write the valid rows anyway and the failing rows "
+                     "here (CSV for Excel, with what to fix per row)."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing output.")] = False,
+    delimiter: Annotated[str | None, typer.Option(help="Force the export's separator.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Force the export's encoding.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
+    report_format: Annotated[
+        OutputFormat, typer.Option("--report-format", help="Format of the findings report.")
+    ] = OutputFormat.text,
+    report: Annotated[
+        Path | None, typer.Option(dir_okay=False, help="Write the findings report here.")
+    ] = None,
+    fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that fails (exit 1).")] = (
+        FailOn.error
+    ),
+    max_findings: Annotated[
+        int, typer.Option(min=0, help="Findings listed at most (0 = all); counts stay complete.")
+    ] = 1000,
+    lang: LangOption = LangChoice.nl,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
+) -> None:
+    """Turn an administration export into a ROD bulk file that passes 'validate'.
+
+    Nothing is written while a row has an error, unless --rejects is given: then the good rows
+    go into the bulk file and every failing row into the rejects file. Exit 0 ok, 1 findings,
+    2 no verdict.
+    """
+    if sector is SectorChoice.mbo and bulk_format is BulkFormatChoice.csv:
+        raise typer.BadParameter("mbo institutions deliver XML only; use --format xml",
+                                 param_hint="'--format'")
+    for target in filter(None, (output, rejects, report)):
+        if _same_file(target, export) or _same_file(target, mapping):
+            raise typer.BadParameter(f"{target} is an input; rodcli never overwrites its input")
+    options = BuildOptions(
+        mapping=mapping, sector=sector.value, output_format=bulk_format.value, output=output,
+        rejects=rejects, force=force, delimiter=delimiter, encoding=encoding, sheet=sheet,
+        max_findings=max_findings, lang=lang.value,
+    )
+    with _progress(quiet) as on_progress:
+        result = run_build(export, options, on_progress)
+    _emit(result, report_format, report, lang.value, quiet)
+    raise typer.Exit(exit_code(result, Severity.parse(fail_on.value)))
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    """A row counter on stderr for long runs; silent when stderr is no terminal or -q."""
+    console = _stderr()
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console,
+                  transient=True) as progress:
+        task = progress.add_task("0 rows", total=None)
+
+        def update(rows: int) -> None:
+            progress.update(task, description=f"{rows:,} rows".replace(",", "."))
+
+        yield update
+
+
+@app.command()
+def init(
+    export: Annotated[Path, typer.Argument(help="Administration export (CSV or XLSX).")],
+    sector: Annotated[SectorChoice, typer.Option(help="Sector the mapping is for.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", dir_okay=False,
+                                  help="Write the mapping here instead of stdout.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing mapping file.")] = False,
+    delimiter: Annotated[str | None, typer.Option(help="Force the export's separator.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Force the export's encoding.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
+    lang: LangOption = LangChoice.nl,
+) -> None:
+    """Draft a mapping file from an export's header row (and a sample of its rows)."""
+    if output is not None and output.exists() and not force:
+        raise typer.BadParameter(f"{output} exists; pass --force to replace it",
+                                 param_hint="'--output'")
+    if output is not None and _same_file(output, export):
+        raise typer.BadParameter("is the export itself", param_hint="'--output'")
+    try:
+        text = draft_from_export(export, sector.value, delimiter=delimiter, encoding=encoding,
+                                 sheet=sheet)
+    except ExportError as error:
+        result = Result()
+        result.add(error.finding)
+        _stdout().print(render_text(result, lang.value))
+        raise typer.Exit(2) from None
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomically(output, text)
+    except OSError as error:
+        _stderr().print(Text(f"rodcli: cannot write {output}: {error.strerror or error}"))
+        raise typer.Exit(2) from None
+    _stderr().print(Text(f"{output}: mapping drafted; check the TODO lines."))
 
 
 @app.command()

@@ -6,14 +6,17 @@ translations are guessed from the sample; whatever cannot be guessed gets a TODO
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import RECORD_MODELS, field_meta
 from rodcli.bulkformat.valuelists import value_lists
-from rodcli.exports import Cell
+from rodcli.exports import Cell, open_export
 from rodcli.mapping import PGN_FIELDS, SUPPORTED_DATE_NOTATIONS, date_pattern
 
 # Normalised column names (lower case, letters and digits only) per record field.
@@ -58,6 +61,16 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "datumDiploma": ("datumdiploma", "diplomadatum", "examendatum", "datumkwalificatie"),
 }
 
+# Second choices, used only when no first choice matched, with a line for the reader.
+FALLBACK_NAMES: dict[str, tuple[tuple[str, ...], str]] = {
+    "inschrijvingvolgnummer": (("studentnummer", "studentnr", "studentid", "leerlingnummer"),
+                               "check: must be unique per enrolment, not only per student"),
+}
+# Fields almost every export leaves implicit, drafted as constants.
+DEFAULT_CONSTANTS: dict[str, tuple[str, str]] = {
+    "inschrijvingsvorm": ("S", "assumed: every row is a student, none an extraneus"),
+}
+
 # Export spellings of value-list codes, normalised like column names.
 CODE_SYNONYMS: dict[str, dict[str, str]] = {
     "OpleidingsvormHO": {"vt": "VOLTIJD", "voltijd": "VOLTIJD", "fulltime": "VOLTIJD",
@@ -83,22 +96,53 @@ CODE_SYNONYMS: dict[str, dict[str, str]] = {
 }
 
 
+SAMPLE_ROWS = 500
+
+
+def draft_from_export(path: Path, sector: Sector, *, delimiter: str | None = None,
+                      encoding: str | None = None, sheet: str | None = None) -> str:
+    """Open an export and draft its mapping from the header and the first rows."""
+    with open_export(path, delimiter=delimiter, encoding=encoding, sheet=sheet) as table:
+        samples = [row.cells for row in itertools.islice(table.rows, SAMPLE_ROWS)]
+        # What was sniffed is written down, so a build reads the export the same way.
+        source = []
+        if table.delimiter and table.delimiter != ";":
+            source.append(f"delimiter = {_toml_string(table.delimiter)}")
+        if table.encoding and table.encoding not in ("utf-8", "utf-8-sig", "utf_8"):
+            source.append(f"encoding = {_toml_string(table.encoding)}")
+        if table.sheet:
+            source.append(f"sheet = {_toml_string(table.sheet)}")
+        return draft_mapping(table.header, samples, sector, path.name, source)
+
+
+def _toml_string(text: str) -> str:
+    # A JSON string is a valid TOML basic string (same escapes).
+    return json.dumps(text)
+
+
 def normalise(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def draft_mapping(header: Sequence[str], samples: Sequence[Sequence[Cell]], sector: Sector,
-                  export_name: str) -> str:
+                  export_name: str, source: Sequence[str] = ()) -> str:
     """TOML text of a mapping for this export; TODO lines mark what needs a person."""
     fields_of_sector = _sector_fields(sector)
     chosen: dict[str, str] = {}
     taken: set[str] = set()
-    for field_name in fields_of_sector:
-        for column in header:
-            if column not in taken and normalise(column) in COLUMN_NAMES.get(field_name, ()):
-                chosen[field_name] = column
-                taken.add(column)
-                break
+    notes: dict[str, str] = {}
+    for candidates in (COLUMN_NAMES, {name: names for name, (names, _) in
+                                      FALLBACK_NAMES.items()}):
+        for field_name in fields_of_sector:
+            if field_name in chosen:
+                continue
+            for column in header:
+                if column not in taken and normalise(column) in candidates.get(field_name, ()):
+                    chosen[field_name] = column
+                    taken.add(column)
+                    if candidates is not COLUMN_NAMES:
+                        notes[field_name] = FALLBACK_NAMES[field_name][1]
+                    break
 
     lines = [
         f"# rodcli mapping for {export_name}, drafted by 'rodcli init'.",
@@ -106,9 +150,7 @@ def draft_mapping(header: Sequence[str], samples: Sequence[Sequence[Cell]], sect
         f'sector = "{sector}"',
         "",
         "[source]",
-        '# delimiter = ";"        # sniffed when absent',
-        '# encoding = "cp1252"    # detected when absent',
-        '# sheet = "Blad1"        # XLSX: first sheet when absent',
+        *(source or ['# delimiter = ";"   # sniffed when absent; encoding and XLSX sheet too']),
         "",
         "[records]",
         *_record_lines(sector, chosen),
@@ -118,11 +160,16 @@ def draft_mapping(header: Sequence[str], samples: Sequence[Sequence[Cell]], sect
     index = {column: position for position, column in enumerate(header)}
     for field_name in fields_of_sector:
         found = chosen.get(field_name)
+        if found is None and field_name in DEFAULT_CONSTANTS:
+            value, why = DEFAULT_CONSTANTS[field_name]
+            lines.append(f'{field_name} = {{ value = "{value}" }}   # {why}')
+            continue
         if found is None:
             lines.extend(_unmapped_line(sector, field_name))
             continue
         values = [row[index[found]] for row in samples if index[found] < len(row)]
-        lines.append(_field_line(sector, field_name, found, values))
+        line = _field_line(sector, field_name, found, values)
+        lines.append(f"{line}   # {notes[field_name]}" if field_name in notes else line)
     unused = [column for column in header if column not in taken]
     if unused:
         lines += ["", "# Export columns not used: " + ", ".join(unused)]

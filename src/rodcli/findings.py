@@ -75,6 +75,12 @@ def make_finding(code: str, location: Location, **params: object) -> Finding:
     from rodcli.codes import CATALOGUE  # the catalogue imports this module
 
     info = CATALOGUE[code]
+    if location.field or location.record:
+        # A column name or key can hold a personal number too (a BSN used as header or as
+        # sequence number): only the file path is left as given, so editors can open it.
+        location = Location(location.file, location.line, location.column,
+                            scrub(location.field) if location.field else None,
+                            scrub(location.record) if location.record else None, location.sheet)
     return Finding(
         code=code,
         severity=info.severity,

@@ -107,17 +107,19 @@ class _Checker:
             index.add(checked)
             for rule in self.rules:
                 findings.extend(rule.check(checked))
-        elif (model := RECORD_MODELS[sector].get(raw.record_type)) is not None:
-            reported = {finding.location.field for finding in findings if finding.location.field}
-            findings.extend(self.value_lists.check_raw(raw, model, reported))
         else:
             index.add_failed(raw)
+            model = RECORD_MODELS[sector].get(raw.record_type)
+            if model is not None:
+                reported = {f.location.field for f in findings if f.location.field}
+                findings.extend(self.value_lists.check_raw(raw, model, reported))
         if raw.schema_findings:
             # A field finding says the same as libxml2, in the user's language and with a
             # hint; keep the XSD message only where no field finding speaks of its line or of
-            # the elements it names.
-            lines = {finding.location.line for finding in findings}
-            fields = {finding.location.field for finding in findings}
+            # the elements it names. Rule findings do not count: they speak of other things.
+            typing = [f for f in findings if f.code.startswith("F") or f.code in ("I011", "R001")]
+            lines = {finding.location.line for finding in typing}
+            fields = {finding.location.field for finding in typing}
             findings.extend(
                 finding for finding in raw.schema_findings
                 if finding.location.line not in lines

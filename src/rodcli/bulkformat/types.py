@@ -180,6 +180,8 @@ Onderwijseenheidcode = Annotated[
     str,
     _pattern(r"[A-Za-z0-9._\-/ ]{1,40}"),
     FieldMeta("onderwijseenheidcode", "the institution's own code of the module",
-              "eigen code van de module (onderwijseenheid)", "1-40 tekens A-Z a-z 0-9 . _ - / spatie / characters A-Z a-z 0-9 . _ - / space"),
+              "eigen code van de module (onderwijseenheid)",
+              "1-40 tekens A-Z a-z 0-9 . _ - / spatie / 1-40 characters A-Z a-z 0-9 . _ - / "
+              "space"),
 ]
 Ects = Annotated[Decimal, BeforeValidator(_parse_ects)]

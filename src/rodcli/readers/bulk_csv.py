@@ -89,7 +89,9 @@ def read_csv_bulk(
                 csv_delimiter=DELIMITER,
             )
     except csv.Error as error:
-        yield make_finding("I020", Location(file, capture.consumed or 1), reason=str(error))
+        # The broken record started where the lines not yet turned into a row began.
+        start = capture.consumed - len(capture.text) + 1
+        yield make_finding("I020", Location(file, max(start, 1)), reason=str(error))
     yield from _drain(decoder)
     report.encoding = decoder.encoding
     if header is None:

@@ -18,6 +18,7 @@ from rodcli.bulkformat import NAMESPACES, ROOT_ELEMENT
 from rodcli.bulkformat.models import RECORD_TYPES, Sector
 from rodcli.bulkformat.xsd import builtin_schema, secure_parser
 from rodcli.findings import FileReport, Finding, Location, make_finding
+from rodcli.masking import mask_pgn
 from rodcli.records import RawRecord, masked_key
 
 _SECTOR_BY_NAMESPACE: dict[str, Sector] = {ns: sector for sector, ns in NAMESPACES.items()}
@@ -48,17 +49,30 @@ def elements_named(reason: str) -> set[str]:
     return names
 
 
+# Element names (ours, DUO's, or a vendor's) that hold a personal number.
+_PGN_ELEMENT = re.compile(r"burgerservicenummer|onderwijsnummer|bsn|pgn|persoonsgebonden",
+                          re.IGNORECASE)
+_QUOTED = re.compile(r"'[^']*'")
+
+
 def schema_findings(error_log: etree._ListErrorLog, file: str) -> list[Finding]:
-    """XSD errors as findings: namespaces stripped from the message, the element as field."""
+    """XSD errors as findings: namespaces stripped from the message, the element as field,
+    and the value masked when the element holds a personal number (any length: a mistyped
+    BSN of 8 or 10 digits is still somebody's)."""
     findings = []
     for entry in error_log:
         element = _ELEMENT_IN_MESSAGE.search(entry.message)
+        name = element.group(1) if element else None
+        reason = _CLARK.sub("", entry.message)
+        if name and _PGN_ELEMENT.search(name):
+            reason = f"Element '{name}'" + _QUOTED.sub(
+                lambda quoted: "'" + mask_pgn(quoted.group(0)[1:-1]) + "'",
+                reason.removeprefix(f"Element '{name}'"))
         findings.append(
             make_finding(
                 "X001",
-                Location(file, entry.line or None, entry.column or None,
-                         field=element.group(1) if element else None),
-                reason=_CLARK.sub("", entry.message),
+                Location(file, entry.line or None, entry.column or None, field=name),
+                reason=reason,
             )
         )
     return findings
@@ -115,7 +129,7 @@ def _stream(
                 root = element
                 # A DOCTYPE is the only way to bring in entities or a DTD; it stands before
                 # the root, so stopping here means nothing declared in it is ever used.
-                if root.getroottree().docinfo.doctype:
+                if getattr(root.getroottree().docinfo, "doctype", ""):  # lxml-stubs lacks it
                     yield make_finding("I016", Location(file, 1, 1))
                     return
                 if own_schema is not None:

@@ -7,6 +7,7 @@ field is removed or changes meaning; new fields may appear within a version.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from importlib.resources import files
 from typing import Any, cast
@@ -45,6 +46,13 @@ def finding_dict(finding: Finding, lang: Lang) -> dict[str, Any]:
 
 
 def report_dict(result: Result, lang: Lang) -> dict[str, Any]:
+    document = _report(result, lang)
+    if result.build is not None:
+        document["build"] = dataclasses.asdict(result.build)
+    return document
+
+
+def _report(result: Result, lang: Lang) -> dict[str, Any]:
     return {
         "report_version": REPORT_VERSION,
         "tool": {"name": "rodcli", "version": __version__},

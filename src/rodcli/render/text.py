@@ -4,7 +4,6 @@ then a summary per code. Returns a rich renderable; the CLI decides where it goe
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -30,9 +29,19 @@ _WORDS: dict[str, dict[Lang, str]] = {
         "en": "{file}: {kind} {sector}, {records} records, encoding {encoding}",
     },
     "unread": {"nl": "{file}: niet gelezen", "en": "{file}: not read"},
+    "rows": {
+        "nl": "{read} rijen gelezen = {accepted} goed + {rejected} afgewezen "
+              "({blank} lege rijen overgeslagen); {written} records geschreven",
+        "en": "{read} rows read = {accepted} accepted + {rejected} rejected "
+              "({blank} blank rows skipped); {written} records written",
+    },
+    "written": {"nl": "bulkbestand: {path}", "en": "bulk file: {path}"},
+    "not_written": {"nl": "geen bulkbestand geschreven", "en": "no bulk file written"},
+    "rejects": {"nl": "afgewezen rijen: {path}", "en": "rejected rows: {path}"},
     "clean": {"nl": "Geen bevindingen.", "en": "No findings."},
     "totals": {
-        "nl": "{errors} fouten, {warnings} waarschuwingen, {infos} meldingen in {files} bestand(en)",
+        "nl": "{errors} fouten, {warnings} waarschuwingen, {infos} meldingen in "
+              "{files} bestand(en)",
         "en": "{errors} errors, {warnings} warnings, {infos} notes in {files} file(s)",
     },
 }
@@ -80,12 +89,30 @@ def render_text(result: Result, lang: Lang) -> RenderableType:
     return Group(*parts)
 
 
+def _build_lines(result: Result, lang: Lang) -> list[RenderableType]:
+    summary = result.build
+    assert summary is not None
+    lines: list[RenderableType] = [Text(word(
+        "rows", lang, read=summary.rows_read, accepted=summary.rows_accepted,
+        rejected=summary.rows_rejected, blank=summary.rows_blank,
+        written=summary.records_written))]
+    if summary.output:
+        lines.append(Text(word("written", lang, path=summary.output), style="green"))
+    else:
+        lines.append(Text(word("not_written", lang), style="bold red"))
+    if summary.rejects:
+        lines.append(Text(word("rejects", lang, path=summary.rejects)))
+    return lines
+
+
 def render_summary(result: Result, lang: Lang) -> RenderableType:
     """Per-file facts, the count per code and the totals (for stderr)."""
     parts: list[RenderableType] = []
+    if result.build is not None:
+        parts.extend(_build_lines(result, lang))
     for report in result.files:
         if not report.readable:
-            parts.append(Text(word("unread", lang, file=escape(report.path))))
+            parts.append(Text(word("unread", lang, file=report.path)))
             continue
         parts.append(Text(word("file", lang, file=report.path, kind=report.kind or "?",
                                sector=report.sector or "?", records=report.records,
@@ -102,6 +129,11 @@ def render_summary(result: Result, lang: Lang) -> RenderableType:
     else:
         parts.append(Text(word("clean", lang), style="green"))
     counts = result.severity_counts
+    if result.build is not None:
+        parts.append(Text(word("totals", lang, errors=counts[Severity.ERROR],
+                               warnings=counts[Severity.WARNING], infos=counts[Severity.INFO],
+                               files=1), style="bold"))
+        return Group(*parts)
     parts.append(Text(word("totals", lang, errors=counts[Severity.ERROR],
                            warnings=counts[Severity.WARNING], infos=counts[Severity.INFO],
                            files=len(result.files)), style="bold"))

@@ -119,6 +119,8 @@ def _stream(
 ) -> Iterator[RawRecord | Finding]:
     schema: etree.XMLSchema | None = None
     root: etree._Element | None = None
+    first_record_line: int | None = None
+    first_record_type = ""
     try:
         events = etree.iterparse(
             handle, events=("start", "end"), resolve_entities=False, no_network=True,
@@ -162,6 +164,8 @@ def _stream(
             if schema is not None and not _validate(schema, element):
                 record.schema_findings = schema_findings(schema.error_log, file)
             report.records += 1
+            if first_record_line is None:
+                first_record_line, first_record_type = _line(element), record_type
             yield record
             element.clear()
             root.remove(element)
@@ -179,7 +183,18 @@ def _stream(
         return
     if report.records == 0:
         yield make_finding("I015", Location(file, _line(root)))
-    if schema is not None and not schema.validate(root):
+    if schema is None:
+        return
+    # Records were removed as they streamed by, so the root now holds the header alone and
+    # validates even when a record came before the header's end: check that order here.
+    late = [child for child in root if (_line(child) or 0) > (first_record_line or 1 << 62)]
+    if late:
+        yield make_finding(
+            "X001", Location(file, first_record_line, None, field=first_record_type),
+            reason=f"Element '{first_record_type}': This element is not expected before "
+                   f"'{_local(late[0].tag)}'; the header block comes first.",
+        )
+    if not _validate(schema, root):
         yield from schema_findings(schema.error_log, file)
 
 

@@ -299,9 +299,8 @@ def test_foreign_root_with_own_schema(tmp_path: Path) -> None:
 # ---- resources -------------------------------------------------------------------------------
 
 def resource_cases() -> list[Any]:
-    cases = []
-    for path in [*bulk_files(VALID), *bulk_files(INVALID)]:
-        cases.append(pytest.param(path, False, id=f"{path.parent.name}/{path.name}"))
+    cases = [pytest.param(path, False, id=f"{path.parent.name}/{path.name}")
+             for path in [*bulk_files(VALID), *bulk_files(INVALID)]]
     cases.append(pytest.param(INVALID / "xml_wrong_root.xml", True,
                               id="invalid/xml_wrong_root.xml --schema"))
     return cases

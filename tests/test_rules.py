@@ -1,0 +1,569 @@
+"""Every rule in ``rodcli.rules``: a passing and a failing case each, exact (code, line, field).
+
+CSV files (ho) have the header on line 1, so the n-th record is on line n + 1. In the XML
+builder's files the first record element is on line 7.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import (
+    BRIN,
+    BSN,
+    BSN2,
+    ONR,
+    Row,
+    flatten,
+    inschrijving,
+    line_of,
+    mbo_inschrijving,
+    mbo_resultaat,
+    mbo_uitschrijving,
+    module_inschrijving,
+    resultaat,
+    uitschrijving,
+    validate,
+    write_csv,
+    write_xml,
+)
+from rodcli.codes import CATALOGUE
+from rodcli.findings import Severity
+from rodcli.rules import cross_record_rules, record_rules
+
+
+def run_csv(tmp_path: Path, rows: list[Row], **options: object) -> list[tuple]:
+    return flatten(validate(write_csv(tmp_path, rows), **options))
+
+
+def test_every_rule_code_is_in_the_catalogue() -> None:
+    codes = [code for rule in [*record_rules(), *cross_record_rules()] for code in rule.codes]
+    assert len(codes) == len(set(codes))
+    assert set(codes) <= set(CATALOGUE)
+    assert set(codes) == {"F005", "F006", "R002", "R003", "R004", "R005", "R006", "R007",
+                          "R008", "R009", "R010", "R011", "R012"}
+
+
+def test_clean_ho_csv_has_no_findings(tmp_path: Path) -> None:
+    rows = [inschrijving(), uitschrijving(), resultaat(),
+            module_inschrijving(inschrijvingvolgnummer="2")]
+    assert run_csv(tmp_path, rows) == []
+
+
+def test_clean_mbo_xml_has_no_findings(tmp_path: Path) -> None:
+    path = write_xml(tmp_path, [mbo_inschrijving(), mbo_uitschrijving(), mbo_resultaat()], "mbo")
+    assert flatten(validate(path)) == []
+
+
+# ---- F005: code not in its value list ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        (inschrijving(opleidingsvorm="FULLTIME"), "opleidingsvorm"),
+        (inschrijving(opleidingsvorm="voltijd"), "opleidingsvorm"),  # case-sensitive
+        (inschrijving(opleidingsfase="X"), "opleidingsfase"),
+        (inschrijving(inschrijvingsvorm="student"), "inschrijvingsvorm"),
+        (inschrijving(vooropleiding="GYMNASIUM"), "vooropleiding"),
+        (module_inschrijving(opleidingsvorm="AVOND"), "opleidingsvorm"),
+        (uitschrijving(redenUitschrijving="GESTOPT"), "redenUitschrijving"),
+        (resultaat(opleidingsfase="Z"), "opleidingsfase"),
+    ],
+)
+def test_f005_unknown_code_in_ho(tmp_path: Path, row: Row, field: str) -> None:
+    # the enrolment is there (line 2) so that only the code of line 3 is at issue
+    enrolment = inschrijving() if row["recordtype"] != "inschrijving" else None
+    rows = [enrolment, row] if enrolment else [row]
+    line = len(rows) + 1
+    # a result with an unknown phase is also no full diploma (R010): only F005 is asked here
+    found = [f for f in run_csv(tmp_path, rows) if f[0] == "F005"]
+    assert found == [("F005", line, field)]
+
+
+def test_f005_unknown_geslacht_without_bsn(tmp_path: Path) -> None:
+    row = inschrijving(burgerservicenummer=None, onderwijsnummer=ONR,
+                       geboortedatum=date(2005, 1, 2), geslacht="X")
+    assert run_csv(tmp_path, [row]) == [("F005", 2, "geslacht")]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        inschrijving(opleidingsvorm="DUAAL", vooropleiding="21PLUS"),
+        inschrijving(opleidingsvorm="DEELTIJD", opleidingsfase="M", inschrijvingsvorm="E",
+                     vooropleiding="HBO-P"),
+        inschrijving(burgerservicenummer=None, onderwijsnummer=ONR,
+                     geboortedatum=date(2005, 1, 2), geslacht="O"),
+    ],
+)
+def test_f005_known_codes_pass(tmp_path: Path, row: Row) -> None:
+    assert run_csv(tmp_path, [row]) == []
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        (mbo_inschrijving(leerweg="bol"), "leerweg"),
+        (mbo_inschrijving(opleidingsvorm="DUAAL"), "opleidingsvorm"),  # duaal is ho only
+        (mbo_inschrijving(niveau="MBO-5"), "niveau"),
+        (mbo_inschrijving(doorlopendeLeerroute="DLR"), "doorlopendeLeerroute"),
+    ],
+)
+def test_f005_unknown_code_in_mbo(tmp_path: Path, row: Row, field: str) -> None:
+    path = write_xml(tmp_path, [row], "mbo")
+    assert flatten(validate(path)) == [("F005", line_of(path, f"<{field}>"), field)]
+
+
+def test_f005_unknown_mbo_reden_uitschrijving(tmp_path: Path) -> None:
+    path = write_xml(tmp_path, [mbo_inschrijving(), mbo_uitschrijving(redenUitschrijving="10")],
+                     "mbo")
+    assert flatten(validate(path)) == [
+        ("F005", line_of(path, "<redenUitschrijving>"), "redenUitschrijving")
+    ]
+
+
+def test_f005_message_names_the_list_and_its_codes(tmp_path: Path) -> None:
+    result = validate(write_csv(tmp_path, [inschrijving(opleidingsvorm="FULLTIME")]))
+    (finding,) = result.findings
+    assert finding.params["value"] == "FULLTIME"
+    assert finding.params["valuelist"] == "OpleidingsvormHO-v01"
+    assert "VOLTIJD" in finding.params["expected"]
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        # a record that fails typing still has its unknown codes reported in the same run
+        (inschrijving(brin="9XX", opleidingsvorm="FULLTIME"),
+         [("F002", 2, "brin"), ("F005", 2, "opleidingsvorm")]),
+        (inschrijving(burgerservicenummer=None, inschrijvingsvorm="X"),
+         [("F010", 2, "burgerservicenummer"), ("F005", 2, "inschrijvingsvorm")]),
+        # a code that already failed its format is reported once
+        (inschrijving(brin="9XX", opleidingsvorm="VOL!TIJD"),
+         [("F002", 2, "brin"), ("F002", 2, "opleidingsvorm")]),
+    ],
+)
+def test_f005_in_a_record_that_fails_typing(tmp_path: Path, row: Row, expected: list) -> None:
+    assert run_csv(tmp_path, [row]) == expected
+
+
+def test_f006_waits_for_a_typed_record(tmp_path: Path) -> None:
+    row = mbo_inschrijving(brin="9XX", leerweg="BOL_DT", datumInschrijving=date(2024, 9, 1))
+    path = write_xml(tmp_path, [row], "mbo")
+    assert flatten(validate(path)) == [("F002", line_of(path, "<brin>"), "brin")]
+
+
+# ---- F006: code outside its begin/end dates ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("leerweg", "start", "bad"),
+    [
+        ("BOL_DT", date(2023, 7, 31), False),  # last day it is valid
+        ("BOL_DT", date(2023, 8, 1), True),
+        ("CBL", date(2016, 12, 9), False),
+        ("CBL", date(2016, 12, 10), True),
+        ("COL", date(2020, 8, 1), True),
+        ("ODT", date(2018, 12, 31), True),  # before its begin date
+        ("ODT", date(2019, 1, 1), False),
+        ("BOL", date(2010, 8, 1), False),  # open on both sides
+    ],
+)
+def test_f006_leerweg_valid_on_enrolment_date(
+    tmp_path: Path, leerweg: str, start: date, bad: bool
+) -> None:
+    path = write_xml(tmp_path, [mbo_inschrijving(leerweg=leerweg, datumInschrijving=start)], "mbo")
+    expected = [("F006", line_of(path, "<leerweg>"), "leerweg")] if bad else []
+    assert flatten(validate(path)) == expected
+
+
+def test_f006_message_has_the_validity_period(tmp_path: Path) -> None:
+    row = mbo_inschrijving(leerweg="BOL_DT", datumInschrijving=date(2024, 9, 1))
+    (finding,) = validate(write_xml(tmp_path, [row], "mbo")).findings
+    assert finding.params == {
+        "field": "leerweg", "name": "leerweg", "value": "BOL_DT",
+        "begin": "-", "end": "2023-07-31", "date": "2024-09-01",
+    }
+
+
+# ---- R001: module enrolment in an mbo file ---------------------------------------------------
+
+
+def test_r001_module_enrolment_in_mbo_xml(tmp_path: Path) -> None:
+    rows = [mbo_inschrijving(), module_inschrijving(inschrijvingvolgnummer="2")]
+    path = write_xml(tmp_path, rows, "mbo")
+    assert flatten(validate(path)) == [("R001", line_of(path, "<moduleInschrijving>"), None)]
+
+
+def test_r001_module_enrolment_in_ho_xml_is_fine(tmp_path: Path) -> None:
+    path = write_xml(tmp_path, [module_inschrijving()], "ho")
+    assert flatten(validate(path)) == []
+
+
+# ---- R002 / R012: dates in order -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("end", "expected"),
+    [
+        (date(2024, 8, 31), [("R002", 3, "datumUitschrijving")]),
+        (date(2024, 9, 1), []),  # same day: enrolled for one day
+        (date(2024, 9, 2), []),
+    ],
+)
+def test_r002_deregistration_before_enrolment(tmp_path: Path, end: date, expected: list) -> None:
+    rows = [inschrijving(datumInschrijving=date(2024, 9, 1)), uitschrijving(datumUitschrijving=end)]
+    assert run_csv(tmp_path, rows) == expected
+
+
+def test_r002_names_the_enrolment_line(tmp_path: Path) -> None:
+    rows = [uitschrijving(datumUitschrijving=date(2024, 1, 1)), inschrijving()]
+    result = validate(write_csv(tmp_path, rows))
+    assert flatten(result) == [("R002", 2, "datumUitschrijving")]
+    assert result.findings[0].params == {"date": "2024-01-01", "begin": "2024-09-01",
+                                         "other_line": "3"}
+
+
+def test_r002_against_an_enrolment_in_a_with_file(tmp_path: Path) -> None:
+    earlier = write_csv(tmp_path, [inschrijving()], name="earlier.csv")
+    path = write_csv(tmp_path, [uitschrijving(datumUitschrijving=date(2024, 8, 1))])
+    assert flatten(validate(path, with_files=(earlier,))) == [("R002", 2, "datumUitschrijving")]
+
+
+@pytest.mark.parametrize(
+    ("exam", "expected"),
+    [
+        (date(2024, 8, 31), [("R012", 3, None)]),
+        (date(2024, 9, 1), []),
+    ],
+)
+def test_r012_result_before_enrolment(tmp_path: Path, exam: date, expected: list) -> None:
+    rows = [inschrijving(), resultaat(datumAfsluitendExamen=exam)]
+    result = validate(write_csv(tmp_path, rows))
+    assert flatten(result) == expected
+    if expected:
+        assert result.findings[0].severity is Severity.WARNING
+
+
+def test_r012_in_mbo(tmp_path: Path) -> None:
+    path = write_xml(tmp_path, [mbo_inschrijving(), mbo_resultaat(datumDiploma=date(2024, 1, 1))],
+                     "mbo")
+    assert flatten(validate(path)) == [("R012", line_of(path, "<resultaat>"), None)]
+
+
+# ---- R003: afsluitend examen needs a full-diploma result -----------------------------------
+
+
+AFSLUITEND = uitschrijving(redenUitschrijving="AFSLUITEND_EXAMEN")
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([inschrijving(), AFSLUITEND], [("R003", 3, "redenUitschrijving")]),
+        ([inschrijving(), AFSLUITEND, resultaat()], []),
+        ([inschrijving(), resultaat(opleidingsfase="M"), AFSLUITEND], []),
+        # a result for another enrolment of the same student does not count
+        ([inschrijving(), inschrijving(inschrijvingvolgnummer="2"), AFSLUITEND,
+          resultaat(inschrijvingvolgnummer="2")], [("R003", 4, "redenUitschrijving")]),
+        # a propedeuse is no full diploma
+        ([inschrijving(), AFSLUITEND, resultaat(opleidingsfase="P")],
+         [("R003", 3, "redenUitschrijving"), ("R010", 4, "opleidingsfase")]),
+        # other reasons need no result
+        ([inschrijving(), uitschrijving(redenUitschrijving="VOORTIJDIG")], []),
+        ([inschrijving(), uitschrijving()], []),
+    ],
+)
+def test_r003_afsluitend_examen(tmp_path: Path, rows: list[Row], expected: list) -> None:
+    assert run_csv(tmp_path, rows) == expected
+
+
+def test_r003_satisfied_by_a_result_in_a_with_file(tmp_path: Path) -> None:
+    earlier = write_csv(tmp_path, [inschrijving(), resultaat()], name="earlier.csv")
+    path = write_csv(tmp_path, [AFSLUITEND])
+    assert flatten(validate(path)) == [("R003", 2, "redenUitschrijving"), ("R006", 2, None)]
+    assert flatten(validate(path, with_files=(earlier,))) == []
+
+
+def test_r003_satisfied_by_a_result_in_a_with_xml_file(tmp_path: Path) -> None:
+    earlier = write_xml(tmp_path, [resultaat()], name="earlier.xml")
+    path = write_csv(tmp_path, [inschrijving(), AFSLUITEND])
+    assert flatten(validate(path, with_files=(earlier,))) == []
+
+
+def test_r003_not_satisfied_by_a_non_diploma_result_in_a_with_file(tmp_path: Path) -> None:
+    earlier = write_csv(tmp_path, [resultaat(opleidingsfase="D")], name="earlier.csv")
+    path = write_csv(tmp_path, [inschrijving(), AFSLUITEND])
+    assert flatten(validate(path, with_files=(earlier,))) == [("R003", 3, "redenUitschrijving")]
+
+
+# ---- R004: result on a module enrolment ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("enrolment", "expected"),
+    [
+        (module_inschrijving(), [("R004", 3, None)]),
+        (inschrijving(), []),
+    ],
+)
+def test_r004_result_on_module_enrolment(tmp_path: Path, enrolment: Row, expected: list) -> None:
+    result = validate(write_csv(tmp_path, [enrolment, resultaat()]))
+    assert flatten(result) == expected
+    if expected:
+        assert result.findings[0].params == {"other_line": "2"}
+
+
+def test_r004_module_enrolment_from_a_with_file(tmp_path: Path) -> None:
+    earlier = write_csv(tmp_path, [module_inschrijving()], name="earlier.csv")
+    path = write_csv(tmp_path, [resultaat()])
+    assert flatten(validate(path, with_files=(earlier,))) == [("R004", 2, None)]
+
+
+# ---- R005: duplicate keys ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([inschrijving(), inschrijving()], [("R005", 3, None)]),
+        ([inschrijving(), module_inschrijving()], [("R005", 3, None)]),
+        ([module_inschrijving(), module_inschrijving()], [("R005", 3, None)]),
+        ([inschrijving(), inschrijving(), inschrijving()], [("R005", 3, None), ("R005", 4, None)]),
+        ([inschrijving(), uitschrijving(), uitschrijving()], [("R005", 4, None)]),
+        ([inschrijving(), resultaat(), resultaat()], [("R005", 4, None)]),
+        # a different part of the key is a different enrolment
+        ([inschrijving(), inschrijving(inschrijvingvolgnummer="2")], []),
+        ([inschrijving(), inschrijving(burgerservicenummer=BSN2)], []),
+        ([inschrijving(), inschrijving(brin="98YY")], []),
+        # one of each kind per key is the normal life of an enrolment
+        ([inschrijving(), uitschrijving(), resultaat()], []),
+    ],
+)
+def test_r005_duplicates(tmp_path: Path, rows: list[Row], expected: list) -> None:
+    assert run_csv(tmp_path, rows) == expected
+
+
+def test_r005_names_the_first_line_and_kind(tmp_path: Path) -> None:
+    result = validate(write_csv(tmp_path, [inschrijving(), module_inschrijving()]))
+    assert result.findings[0].params == {"record_type": "inschrijving", "other_line": "2"}
+
+
+def test_r005_counts_bsn_and_onderwijsnummer_as_different_keys(tmp_path: Path) -> None:
+    rows = [inschrijving(),
+            inschrijving(burgerservicenummer=None, onderwijsnummer=ONR,
+                         geboortedatum=date(2005, 1, 2), geslacht="V")]
+    assert run_csv(tmp_path, rows) == []
+
+
+def test_r005_in_xml(tmp_path: Path) -> None:
+    path = write_xml(tmp_path, [inschrijving(), inschrijving()])
+    assert flatten(validate(path)) == [("R005", line_of(path, "<inschrijving>", 2), None)]
+
+
+# ---- R006 / R007: deregistration or result without enrolment --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([uitschrijving()], [("R006", 2, None)]),
+        ([resultaat()], [("R007", 2, None)]),
+        ([uitschrijving(), resultaat()], [("R006", 2, None), ("R007", 3, None)]),
+        ([inschrijving(inschrijvingvolgnummer="2"), uitschrijving()], [("R006", 3, None)]),
+        ([uitschrijving(), inschrijving()], []),  # order in the file does not matter
+        ([module_inschrijving(), uitschrijving()], []),
+    ],
+)
+def test_r006_r007_unknown_enrolment(tmp_path: Path, rows: list[Row], expected: list) -> None:
+    result = validate(write_csv(tmp_path, rows))
+    assert flatten(result) == expected
+    assert all(f.severity is Severity.WARNING for f in result.findings)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xml"])
+def test_r006_r007_silenced_by_with(tmp_path: Path, kind: str) -> None:
+    if kind == "csv":
+        earlier = write_csv(tmp_path, [inschrijving()], name="earlier.csv")
+    else:
+        earlier = write_xml(tmp_path, [inschrijving()], name="earlier.xml")
+    path = write_csv(tmp_path, [uitschrijving(), resultaat()])
+    assert flatten(validate(path, with_files=(earlier,))) == []
+
+
+def test_with_file_findings_are_not_reported(tmp_path: Path) -> None:
+    earlier = write_csv(tmp_path, [inschrijving(), inschrijving(opleidingsvorm="X")],
+                        name="earlier.csv")
+    path = write_csv(tmp_path, [uitschrijving()])
+    result = validate(path, with_files=(earlier,))
+    assert flatten(result) == []
+    assert [report.path for report in result.files] == [str(path)]
+
+
+def test_with_file_that_is_missing_is_reported(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, [inschrijving()])
+    result = validate(path, with_files=(tmp_path / "nope.csv",))
+    assert flatten(result) == [("I001", None, None)]
+    assert result.no_verdict
+
+
+# ---- R008 / R009: personal details ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"geboortedatum": date(2005, 1, 2)}, [("R008", 2, "geboortedatum")]),
+        ({"geslacht": "V"}, [("R008", 2, "geslacht")]),
+        ({"postcode": "1234AB"}, [("R008", 2, "postcode")]),
+        ({"geboortedatum": date(2005, 1, 2), "geslacht": "M", "postcode": "1234AB"},
+         [("R008", 2, "geboortedatum"), ("R008", 2, "geslacht"), ("R008", 2, "postcode")]),
+        ({}, []),
+    ],
+)
+def test_r008_personal_details_with_bsn(tmp_path: Path, fields: dict, expected: list) -> None:
+    assert run_csv(tmp_path, [inschrijving(**fields)]) == expected
+
+
+def test_r008_on_a_module_enrolment(tmp_path: Path) -> None:
+    assert run_csv(tmp_path, [module_inschrijving(postcode="1234AB")]) == [
+        ("R008", 2, "postcode")
+    ]
+
+
+def test_r008_column_points_at_the_field(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, [inschrijving(postcode="1234AB")])
+    (finding,) = validate(path).findings
+    line = path.read_text(encoding="utf-8").splitlines()[1]
+    assert line[finding.location.column - 1:].startswith("1234AB;")
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, [("R009", 2, "geboortedatum"), ("R009", 2, "geslacht")]),
+        ({"geslacht": "V"}, [("R009", 2, "geboortedatum")]),
+        ({"geboortedatum": date(2005, 1, 2)}, [("R009", 2, "geslacht")]),
+        ({"geboortedatum": date(2005, 1, 2), "geslacht": "V"}, []),
+        ({"geboortedatum": date(2005, 1, 2), "geslacht": "V", "postcode": "1234AB"}, []),
+    ],
+)
+def test_r009_details_required_without_bsn(tmp_path: Path, fields: dict, expected: list) -> None:
+    row = inschrijving(burgerservicenummer=None, onderwijsnummer=ONR, **fields)
+    assert run_csv(tmp_path, [row]) == expected
+
+
+def test_r008_r009_not_for_deregistrations_and_results(tmp_path: Path) -> None:
+    rows = [
+        inschrijving(burgerservicenummer=None, onderwijsnummer=ONR,
+                     geboortedatum=date(2005, 1, 2), geslacht="V"),
+        uitschrijving(burgerservicenummer=None, onderwijsnummer=ONR),
+        resultaat(burgerservicenummer=None, onderwijsnummer=ONR),
+    ]
+    assert run_csv(tmp_path, rows) == []
+
+
+def test_r009_in_mbo_xml(tmp_path: Path) -> None:
+    row = mbo_inschrijving(burgerservicenummer=None, onderwijsnummer=ONR, geslacht="M")
+    path = write_xml(tmp_path, [row], "mbo")
+    # the absent element has no line of its own: the record's line is used
+    assert flatten(validate(path)) == [("R009", line_of(path, "<inschrijving>"), "geboortedatum")]
+
+
+# ---- R010: results only for a full diploma -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fase", "bad"),
+    [("P", True), ("D", True), ("S", True), ("A", False), ("B", False), ("M", False),
+     ("Q", False)],
+)
+def test_r010_propedeuse_result(tmp_path: Path, fase: str, bad: bool) -> None:
+    rows = [inschrijving(), resultaat(opleidingsfase=fase)]
+    assert run_csv(tmp_path, rows) == ([("R010", 3, "opleidingsfase")] if bad else [])
+
+
+def test_r010_lists_the_full_diploma_phases(tmp_path: Path) -> None:
+    result = validate(write_csv(tmp_path, [inschrijving(), resultaat(opleidingsfase="P")]))
+    assert result.findings[0].params == {"value": "P", "expected": "A, B, M, Q"}
+
+
+# ---- R011: mbo onderwijslocatie from 2019-08-01 ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "bad"),
+    [
+        (date(2019, 7, 31), False),
+        (date(2019, 8, 1), True),
+        (date(2024, 9, 1), True),
+    ],
+)
+def test_r011_onderwijslocatie_required(tmp_path: Path, start: date, bad: bool) -> None:
+    row = mbo_inschrijving(datumInschrijving=start, onderwijslocatie=None)
+    path = write_xml(tmp_path, [row], "mbo")
+    expected = [("R011", line_of(path, "<inschrijving>"), "onderwijslocatie")] if bad else []
+    assert flatten(validate(path)) == expected
+
+
+def test_r011_satisfied_with_a_location(tmp_path: Path) -> None:
+    path = write_xml(tmp_path, [mbo_inschrijving(onderwijslocatie="001X002")], "mbo")
+    assert flatten(validate(path)) == []
+
+
+def test_r011_is_mbo_only(tmp_path: Path) -> None:
+    assert run_csv(tmp_path, [inschrijving(datumInschrijving=date(2024, 9, 1))]) == []
+
+
+# ---- the rules only see records whose fields passed ----------------------------------------
+
+
+def test_failed_record_has_no_rule_findings(tmp_path: Path) -> None:
+    # a record that fails its fields is reported for them only: no R008, R011, F006 on it
+    rows = [inschrijving(opleidingcode="99999", postcode="1234AB"), inschrijving(brin="9X")]
+    assert run_csv(tmp_path, rows) == [("F011", 2, "opleidingcode"), ("F002", 3, "brin")]
+
+
+def test_module_enrolment_in_mbo_counts_as_an_enrolment(tmp_path: Path) -> None:
+    # R001 says what is wrong; the deregistration of that enrolment is not "unknown" (R006)
+    path = write_xml(tmp_path, [module_inschrijving(), mbo_uitschrijving()], "mbo")
+    assert flatten(validate(path)) == [("R001", 7, None)]
+
+
+FAILED_ENROLMENT = inschrijving(opleidingcode="99999")  # F011: the enrolment exists
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([FAILED_ENROLMENT, uitschrijving()], [("F011", 2, "opleidingcode")]),
+        ([FAILED_ENROLMENT, resultaat()], [("F011", 2, "opleidingcode")]),
+        ([inschrijving(), AFSLUITEND, resultaat(opleidingcode="99999")],
+         [("F011", 4, "opleidingcode")]),
+        # only the record types that failed count: a failed result is no enrolment
+        ([resultaat(opleidingcode="99999"), uitschrijving()],
+         [("F011", 2, "opleidingcode"), ("R006", 3, None)]),
+        # a record without the key fields cannot stand in for anything
+        ([inschrijving(inschrijvingvolgnummer=None), uitschrijving()],
+         [("F001", 2, "inschrijvingvolgnummer"), ("R006", 3, None)]),
+    ],
+)
+def test_failed_record_causes_no_missing_record_findings(
+    tmp_path: Path, rows: list[Row], expected: list
+) -> None:
+    assert run_csv(tmp_path, rows) == expected
+
+
+def test_keys_compare_brin_exactly(tmp_path: Path) -> None:
+    rows = [inschrijving(brin=BRIN), uitschrijving(brin="98XX")]
+    assert run_csv(tmp_path, rows) == [("R006", 3, None)]
+
+
+def test_bsn_constant_is_valid() -> None:
+    from stdnum.nl import bsn, onderwijsnummer
+
+    assert bsn.is_valid(BSN) and bsn.is_valid(BSN2) and onderwijsnummer.is_valid(ONR)

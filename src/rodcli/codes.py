@@ -441,6 +441,87 @@ _ENTRIES = [
            "Result date {date} is before enrolment date {begin} (line {other_line})"),
           ("Controleer de examendatum en de inschrijfdatum.",
            "Check the exam date and the enrolment date.")),
+    # ---- compare: the school's records against ROD's (rodcli compare, build --since) ------
+    _code("C001", E, "compare",
+          ("Alleen op school", "Only at the school"),
+          ("{record_type} staat in de administratie van de school maar niet in ROD",
+           "{record_type} is in the school's administration but not in ROD"),
+          ("Nog niet aangeleverd: lever het aan. Afgewezen: zoek de foutmelding in het Loket, "
+           "herstel en lever opnieuw aan.",
+           "Not delivered yet: deliver it. Rejected: look up the error in the Loket, fix it and "
+           "deliver again.")),
+    _code("C002", E, "compare",
+          ("Alleen in ROD", "Only in ROD"),
+          ("{record_type} staat in ROD maar niet in de administratie van de school",
+           "{record_type} is in ROD but not in the school's administration"),
+          ("In het Loket gewijzigd: neem de wijziging over in de administratie. Lokaal "
+           "verwijderd: corrigeer of verwijder het record in ROD via het Loket.",
+           "Changed in the Loket: copy the change into the administration. Deleted locally: "
+           "correct or remove the record in ROD through the Loket.")),
+    _code("C003", E, "compare",
+          ("Veld verschilt", "Field differs"),
+          ("{name}: school '{ours}', ROD '{theirs}' (ROD regel {other_line})",
+           "{name}: school '{ours}', ROD '{theirs}' (ROD line {other_line})"),
+          ("Bepaal welke waarde klopt: corrigeer de administratie, of lever de juiste waarde "
+           "opnieuw aan zodat ROD hem overneemt.",
+           "Decide which value is right: correct the administration, or deliver the right "
+           "value again so ROD takes it over.")),
+    _code("C004", E, "compare",
+          ("Persoonsnummer gewijzigd", "Personal number changed"),
+          ("Persoonsnummer gewijzigd: school {ours_kind} {ours}, ROD {theirs_kind} {theirs} "
+           "(ROD regel {other_line})",
+           "Personal number changed: school {ours_kind} {ours}, ROD {theirs_kind} {theirs} "
+           "(ROD line {other_line})"),
+          ("Een student met een BSN hoort onder het BSN te staan, niet onder het "
+           "onderwijsnummer: werk de administratie bij of lever het record opnieuw aan onder "
+           "het BSN.",
+           "A student with a BSN belongs under the BSN, not the onderwijsnummer: update the "
+           "administration or deliver the record again under the BSN.")),
+    _code("C005", E, "compare",
+          ("Dubbele sleutel aan een kant", "Duplicate key on one side"),
+          ("{record_type} met deze sleutel staat ook op regel {other_line} van dit bestand; "
+           "alleen dat eerste record is vergeleken",
+           "{record_type} with this key is also on line {other_line} of this file; only that "
+           "first record was compared"),
+          ("Elk record komt per sleutel één keer voor: verwijder het dubbele record of geef "
+           "het een eigen inschrijvingvolgnummer.",
+           "Each record occurs once per key: remove the duplicate or give it its own "
+           "inschrijvingvolgnummer.")),
+    _code("C006", W, "compare",
+          ("Eerder aangeleverd, niet meer in export", "Delivered before, gone from export"),
+          ("{record_type} is eerder aangeleverd maar staat niet meer in de export: mogelijk is "
+           "een uitschrijving nodig",
+           "{record_type} was delivered before but is no longer in the export: a "
+           "deregistration may be due"),
+          ("Is de student gestopt, lever dan een uitschrijving aan; hoort het record wel in de "
+           "export, controleer dan de export en de mapping.",
+           "If the student left, deliver a deregistration; if the record belongs in the "
+           "export, check the export and the mapping.")),
+    _code("C007", E, "compare",
+          ("Vergelijken niet mogelijk", "Comparison not possible"),
+          ("Dit bestand is niet volledig gelezen ({reason}); er is niet vergeleken",
+           "This file was not read completely ({reason}); nothing was compared"),
+          ("Los eerst de genoemde leesfouten op; een half gelezen bestand zou records ten "
+           "onrechte als ontbrekend melden.",
+           "Fix the read errors named first; a file read only in part would report records "
+           "as missing that are not."),
+          no_verdict=True),
+    _code("C008", N, "compare",
+          ("Persoonsnummer gewijzigd sinds levering", "Personal number changed since delivery"),
+          ("{record_type} is eerder aangeleverd onder {theirs_kind} {theirs} en staat nu onder "
+           "{ours_kind} {ours}; het record wordt opnieuw aangeleverd",
+           "{record_type} was delivered under {theirs_kind} {theirs} and is now under "
+           "{ours_kind} {ours}; the record is delivered again"),
+          ("Geen actie nodig; controleer in het Loket dat ROD het nieuwe nummer overneemt.",
+           "No action needed; check in the Loket that ROD takes over the new number.")),
+    _code("C009", N, "compare",
+          ("Ongewijzigde records overgeslagen", "Unchanged records skipped"),
+          ("{count} record(s) ongewijzigd sinds de vorige levering ({file}): niet opnieuw "
+           "geschreven",
+           "{count} record(s) unchanged since the previous delivery ({file}): not written "
+           "again"),
+          ("Geen actie nodig; bouw zonder --since voor een volledig bestand.",
+           "No action needed; build without --since for a complete file.")),
     # ---- mapping (build) ------------------------------------------------------------------
     _code("M001", E, "mapping",
           ("Mapping onleesbaar", "Mapping unreadable"),

@@ -121,46 +121,29 @@ def _stream(
     root: etree._Element | None = None
     first_record_line: int | None = None
     first_record_type = ""
+    prefix = ""
     try:
+        # Only record elements raise events: the Python loop runs once per record, not once
+        # per element, while libxml2 still builds (and we prune) the tree underneath.
         events = etree.iterparse(
-            handle, events=("start", "end"), resolve_entities=False, no_network=True,
-            load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
+            handle, events=("end",), tag=_RECORD_TAGS, resolve_entities=False,
+            no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
+            remove_pis=True,
         )
-        for event, element in events:
+        for _event, element in events:
             if root is None:
-                root = element
-                # A DOCTYPE is the only way to bring in entities or a DTD; it stands before
-                # the root, so stopping here means nothing declared in it is ever used.
-                if getattr(root.getroottree().docinfo, "doctype", ""):  # lxml-stubs lacks it
-                    yield make_finding("I016", Location(file, 1, 1))
+                root = element.getroottree().getroot()
+                opening = list(_check_root(root, path, file, report, sector, own_schema))
+                yield from opening
+                if any(f.code in _STOPPING for f in opening):
                     return
-                if own_schema is not None:
-                    yield from _validate_whole(path, file, own_schema)
-                found_sector = _sector_of(root)
-                if found_sector is None and own_schema is not None:
-                    yield make_finding("I019", Location(file, _line(root)), found=root.tag)
-                    return
-                if found_sector is None:
-                    yield make_finding(
-                        "I006", Location(file, _line(root)), found=root.tag,
-                        expected=" / ".join(
-                            f"{{{ns}}}{ROOT_ELEMENT}" for ns in NAMESPACES.values()
-                        ),
-                    )
-                    return
-                report.sector = found_sector
-                if sector is not None and sector != found_sector:
-                    yield make_finding("I014", Location(file, _line(root)),
-                                       found=found_sector, expected=sector)
-                if own_schema is None:
-                    schema = builtin_schema(found_sector)
-                continue
-            if event != "end" or element.getparent() is not root:
-                continue
-            record_type = _local(element.tag)
-            if record_type not in RECORD_TYPES:
-                continue  # header elements stay for the header check at the end
-            record = _raw_record(element, record_type, file)
+                if report.sector is not None and own_schema is None:
+                    schema = builtin_schema(report.sector)
+                prefix = f"{{{etree.QName(root).namespace}}}"
+            if element.getparent() is not root or report.sector is None:
+                continue  # a record tag nested somewhere else: the XSD check says so
+            record_type = element.tag[len(prefix):]
+            record = _raw_record(element, record_type, file, prefix)
             if schema is not None and not _validate(schema, element):
                 record.schema_findings = schema_findings(schema.error_log, file)
             report.records += 1
@@ -169,6 +152,14 @@ def _stream(
             yield record
             element.clear()
             root.remove(element)
+        if root is None and getattr(events, "root", None) is not None:
+            root = events.root  # a document without records: check its root all the same
+            opening = list(_check_root(root, path, file, report, sector, own_schema))
+            yield from opening
+            if any(f.code in _STOPPING for f in opening):
+                return
+            if report.sector is not None and own_schema is None:
+                schema = builtin_schema(report.sector)
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (error.lineno, 0)
         location = Location(file, line or None, column or None)
@@ -198,6 +189,43 @@ def _stream(
         yield from schema_findings(schema.error_log, file)
 
 
+_RECORD_TAGS = [f"{{{namespace}}}{record_type}" for namespace in NAMESPACES.values()
+                for record_type in RECORD_TYPES]
+_STOPPING = frozenset({"I016", "I019", "I006"})
+
+
+def _check_root(
+    root: etree._Element,
+    path: Path,
+    file: str,
+    report: FileReport,
+    sector: str | None,
+    own_schema: etree.XMLSchema | None,
+) -> Iterator[Finding]:
+    """What the root says about the whole file; I016/I019/I006 end the reading."""
+    # A DOCTYPE is the only way to bring in entities or a DTD. Entities are never expanded
+    # (resolve_entities=False), and reading stops here, before any record is used.
+    if getattr(root.getroottree().docinfo, "doctype", ""):  # lxml-stubs lacks it
+        yield make_finding("I016", Location(file, 1, 1))
+        return
+    if own_schema is not None:
+        yield from _validate_whole(path, file, own_schema)
+    found_sector = _sector_of(root)
+    if found_sector is None and own_schema is not None:
+        yield make_finding("I019", Location(file, _line(root)), found=root.tag)
+        return
+    if found_sector is None:
+        yield make_finding(
+            "I006", Location(file, _line(root)), found=root.tag,
+            expected=" / ".join(f"{{{ns}}}{ROOT_ELEMENT}" for ns in NAMESPACES.values()),
+        )
+        return
+    report.sector = found_sector
+    if sector is not None and sector != found_sector:
+        yield make_finding("I014", Location(file, _line(root)), found=found_sector,
+                           expected=sector)
+
+
 def _validate(schema: etree.XMLSchema, element: etree._Element) -> bool:
     try:
         return bool(schema.validate(element))
@@ -214,17 +242,22 @@ def _sector_of(root: etree._Element) -> Sector | None:
     return _SECTOR_BY_NAMESPACE.get(qname.namespace or "")
 
 
-def _raw_record(element: etree._Element, record_type: str, file: str) -> RawRecord:
+def _raw_record(element: etree._Element, record_type: str, file: str,
+                prefix: str) -> RawRecord:
     values: dict[str, str] = {}
     positions: dict[str, tuple[int | None, int | None]] = {}
+    cut = len(prefix)
     for child in element:
-        if not isinstance(child.tag, str):
+        tag = child.tag
+        if not isinstance(tag, str):
             continue
-        name = _local(child.tag)
-        text = (child.text or "").strip()
-        positions[name] = (_line(child), None)
-        if text:
-            values[name] = text
+        name = tag[cut:] if tag.startswith(prefix) else _local(tag)
+        positions[name] = (child.sourceline, None)  # type: ignore[assignment]
+        text = child.text
+        if text is not None:
+            text = text.strip()
+            if text:
+                values[name] = text
     return RawRecord(
         record_type=record_type,
         values=values,

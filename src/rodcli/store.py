@@ -1,0 +1,255 @@
+"""An on-disk store of keyed records, for comparing two sides of a million records each.
+
+``rodcli compare`` and ``rodcli build --since`` put every record of both sides in a temporary
+SQLite database (a file in a private temporary folder, removed on close) and then read it back
+in key order, so memory stays flat however large the files are: Python holds one key group
+at a time, SQLite a bounded page cache.
+
+Per record the store keeps only what matching and reporting need: the key (BRIN,
+inschrijvingvolgnummer, record type and a keyed hash of the personal number, never the number
+itself), whether that number is a BSN, the masked key for reports, where the record is, and a
+compact canonical serialisation of its other fields (``None`` when it failed its own checks).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from types import TracebackType
+
+from rodcli.bulkformat.models import Record
+from rodcli.writers import record_values
+
+OURS, THEIRS = 0, 1
+KEY_FIELDS = frozenset({"brin", "burgerservicenummer", "onderwijsnummer",
+                        "inschrijvingvolgnummer"})
+_BATCH = 5000
+_CACHE_KIB = 16 * 1024  # SQLite page cache: bounded, whatever the number of records
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """One record as the store keeps it."""
+
+    side: int  # OURS or THEIRS
+    brin: str
+    number: str  # inschrijvingvolgnummer
+    record_type: str
+    pgn: bytes  # keyed hash of the personal number
+    bsn: bool  # the personal number is a BSN (else an onderwijsnummer)
+    record: str  # masked key, e.g. 99XX/*****2333/1
+    line: int | None
+    source: int  # which file of the side (``build --since`` may give several)
+    data: str | None  # canonical fields; None: the record failed its own checks
+
+    def fields(self) -> dict[str, str] | None:
+        if self.data is None:
+            return None
+        values: dict[str, str] = json.loads(self.data)
+        return values
+
+
+def canonical(record: Record) -> str:
+    """The record's fields other than its key, as compact JSON in model order: dates as
+    ``JJJJ-MM-DD`` and decimals without trailing zeros whatever file they came from."""
+    return json.dumps(
+        {name: text for name, text in record_values(record, "iso") if name not in KEY_FIELDS},
+        ensure_ascii=False, separators=(",", ":"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """What the merge found for one key group (``build --since`` and ``compare`` both read it).
+
+    ``ours``/``theirs``: the first record of the key on each side (None when absent);
+    ``extra``: further records with the same key on one side (duplicates, or for
+    ``build --since`` older deliveries of it).
+    """
+
+    ours: Stored | None
+    theirs: Stored | None
+    extra: tuple[Stored, ...]
+
+
+_COLUMNS = "side, brin, number, record_type, pgn, bsn, record, line, source, data"
+
+
+class RecordStore:
+    """Records of two sides in a temporary SQLite file, read back in key order."""
+
+    def __init__(self) -> None:
+        # A private folder (mode 0700) that is removed with everything in it on close.
+        self._folder = tempfile.TemporaryDirectory(prefix="rodcli-store-")
+        self._db = sqlite3.connect(Path(self._folder.name) / "store.sqlite",
+                                   isolation_level=None)
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE",
+                       f"cache_size = -{_CACHE_KIB}", "locking_mode = EXCLUSIVE"):
+            self._db.execute(f"PRAGMA {pragma}")
+        self._db.execute(
+            "CREATE TABLE rec (id INTEGER PRIMARY KEY, side INTEGER NOT NULL, "
+            "brin TEXT NOT NULL, number TEXT NOT NULL, record_type TEXT NOT NULL, "
+            "pgn BLOB NOT NULL, bsn INTEGER NOT NULL, record TEXT NOT NULL, line INTEGER, "
+            "source INTEGER NOT NULL, data TEXT)")
+        self._db.execute(f"CREATE TABLE lone (id INTEGER PRIMARY KEY, {_COLUMNS})")
+        self._secret = os.urandom(32)  # per store: the hashes mean nothing outside this run
+        self._pending: list[tuple[object, ...]] = []
+        self._indexed = False
+        self.counts = [0, 0]
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def pgn_hash(self, pgn: str) -> bytes:
+        return hashlib.blake2b(pgn.encode("utf-8"), key=self._secret, digest_size=16).digest()
+
+    def add(self, side: int, brin: str, number: str, record_type: str, pgn: str, bsn: bool,
+            record: str, line: int | None, data: str | None, source: int = 0) -> None:
+        self._pending.append((side, brin, number, record_type, self.pgn_hash(pgn), int(bsn),
+                              record, line, source, data))
+        self.counts[side] += 1
+        if len(self._pending) >= _BATCH:
+            self._flush()
+
+    def add_record(self, side: int, record: Record, masked: str, line: int | None,
+                   source: int = 0) -> None:
+        self.add(side, record.brin, record.inschrijvingvolgnummer, record.record_type,
+                 record.pgn, bool(record.burgerservicenummer), masked, line,
+                 canonical(record), source)
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        with self._transaction():
+            self._db.executemany(
+                f"INSERT INTO rec ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._pending)
+        self._pending.clear()
+
+    def _transaction(self) -> sqlite3.Connection:
+        self._db.execute("BEGIN")
+        return self._db
+
+    def index(self) -> None:
+        """Make the key index (once, after the bulk of the inserts: much faster than
+        keeping it up to date row by row). Adding after this is still allowed."""
+        self._flush()
+        if not self._indexed:
+            self._db.execute("CREATE INDEX rec_key ON rec (brin, number, record_type, pgn, "
+                             "side, source DESC, line, id)")
+            self._indexed = True
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def latest(self, side: int, record: Record) -> Stored | None:
+        """The record with ``record``'s key on ``side`` from the latest source (point look-up
+        through the index)."""
+        self.index()
+        row = self._db.execute(
+            f"SELECT {_COLUMNS} FROM rec WHERE brin = ? AND number = ? AND record_type = ? "
+            "AND pgn = ? AND side = ? ORDER BY source DESC, line, id LIMIT 1",
+            (record.brin, record.inschrijvingvolgnummer, record.record_type,
+             self.pgn_hash(record.pgn), side)).fetchone()
+        return _stored(row) if row is not None else None
+
+    def merge(self) -> Iterator[Match]:
+        """Every key once, in key order, with its records on each side. Keys found on one
+        side only are also kept aside for :meth:`unmatched`."""
+        self.index()
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM rec "
+            "ORDER BY brin, number, record_type, pgn, side, source DESC, line, id")
+        lone: list[tuple[object, ...]] = []
+        for _, group in groupby(rows, key=lambda row: (row[1], row[2], row[3], row[4])):
+            first: list[Stored | None] = [None, None]
+            extra: list[Stored] = []
+            for row in group:
+                stored = _stored(row)
+                if first[stored.side] is None:
+                    first[stored.side] = stored
+                else:
+                    extra.append(stored)
+                    if len(extra) >= _BATCH:  # a pathological file: one key a million times
+                        yield Match(first[OURS], first[THEIRS], tuple(extra))
+                        first, extra = [None, None], []
+                        first[stored.side] = None
+            ours, theirs = first
+            if (ours is None) != (theirs is None):
+                alone = ours or theirs
+                assert alone is not None
+                lone.append(_row(alone))
+                if len(lone) >= _BATCH:
+                    self._keep_lone(lone)
+            yield Match(ours, theirs, tuple(extra))
+        self._keep_lone(lone)
+
+    def _keep_lone(self, rows: list[tuple[object, ...]]) -> None:
+        if rows:
+            self._db.executemany(
+                f"INSERT INTO lone ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            rows.clear()
+
+    def unmatched(self) -> Iterator[tuple[Stored, Stored | None]]:
+        """After :meth:`merge`: each record whose key is on one side only, with its partner
+        when the personal number changed between the sides.
+
+        A partner is the one record of the other side with the same BRIN,
+        inschrijvingvolgnummer and record type and the other kind of personal number
+        (onderwijsnummer on one side, BSN on the other), when that group holds exactly those
+        two unmatched records: a sequence number such as ``1`` is shared by many students, so
+        anything less certain is left as one record missing on each side. A pair is given
+        once, with its OURS record first.
+        """
+        self._db.execute("CREATE INDEX lone_key ON lone (brin, number, record_type, side)")
+        self._db.execute(
+            "CREATE TEMP TABLE pairs AS SELECT brin, number, record_type FROM lone "
+            "GROUP BY brin, number, record_type "
+            "HAVING count(*) = 2 AND sum(side) = 1 AND sum(bsn) = 1")
+        self._db.execute("CREATE INDEX pairs_key ON pairs (brin, number, record_type)")
+        rows = self._db.execute(
+            f"SELECT {', '.join('l.' + c.strip() for c in _COLUMNS.split(','))}, "
+            "p.brin IS NOT NULL FROM lone l LEFT JOIN pairs p "
+            "ON p.brin = l.brin AND p.number = l.number AND p.record_type = l.record_type "
+            "ORDER BY l.brin, l.number, l.record_type, l.side, l.id")
+        waiting: Stored | None = None
+        for row in rows:
+            stored = _stored(row[:-1])
+            if not row[-1]:
+                yield stored, None
+            elif waiting is None:
+                waiting = stored
+            else:
+                yield waiting, stored
+                waiting = None
+
+    # ---- lifetime ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._pending.clear()
+        self._db.close()
+        self._folder.cleanup()
+
+    def __enter__(self) -> RecordStore:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+
+def _stored(row: tuple[object, ...] | sqlite3.Row) -> Stored:
+    side, brin, number, record_type, pgn, bsn, record, line, source, data = tuple(row)
+    return Stored(int(side), str(brin), str(number), str(record_type), bytes(pgn),  # type: ignore[call-overload, arg-type]
+                  bool(bsn), str(record), line if isinstance(line, int) else None,
+                  int(source), data if isinstance(data, str) else None)  # type: ignore[call-overload]
+
+
+def _row(stored: Stored) -> tuple[object, ...]:
+    return (stored.side, stored.brin, stored.number, stored.record_type, stored.pgn,
+            int(stored.bsn), stored.record, stored.line, stored.source, stored.data)

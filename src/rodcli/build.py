@@ -22,13 +22,14 @@ from typing import IO, Literal
 from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import Record
 from rodcli.codes import Lang, message
+from rodcli.compare import Delta
 from rodcli.exports import ExportError, ExportTable, open_export
 from rodcli.findings import BuildSummary, Finding, Location, Result, Severity, make_finding
 from rodcli.mapping import CompiledMapping, MappingError, MappingFile, compile_mapping, load_mapping
 from rodcli.pipeline import ValidateOptions, validate_files
 from rodcli.records import to_record
 from rodcli.rules import cross_record_rules, record_rules
-from rodcli.rules.index import RecordIndex
+from rodcli.rules.index import RecordStore
 from rodcli.writers import DocumentHeader
 from rodcli.writers.csv import write_csv
 from rodcli.writers.xml import write_xml
@@ -52,6 +53,9 @@ class BuildOptions:
     sheet: str | None = None
     max_findings: int = 1000
     lang: Lang = "nl"
+    # --since: bulk files delivered before, oldest first; only new or changed records are
+    # written, and each delivered record gone from the export is a warning (C006).
+    since: tuple[Path, ...] = ()
 
 
 @dataclass(slots=True)
@@ -91,11 +95,17 @@ def build(
     if first.rejected and options.rejects is None:
         result.add(make_finding("B005", Location(str(export)), count=len(first.rejected)))
         return result
+    delta = Delta(options.since, options.sector) if options.since else None
     try:
-        _second_pass(export, options, spec, mapping_text, first, result)
+        if delta is not None and not delta.load(result.add):
+            return result  # an earlier delivery could not be read: no delta to make
+        _second_pass(export, options, spec, mapping_text, first, result, delta)
     except ExportError as error:  # the export changed or vanished between the passes
         for finding in _findings_of(error):
             result.add(finding)
+    finally:
+        if delta is not None:
+            delta.close()
     return result
 
 
@@ -127,16 +137,39 @@ def _opened(export: Path, options: BuildOptions, spec: MappingFile) -> Iterator[
 
 def _first_pass(table: ExportTable, mapping: CompiledMapping, result: Result,
                 on_progress: Callable[[int], None] | None) -> _FirstPass:
+    first = _FirstPass(sender=mapping.constants.get("brin"))
+    with RecordStore() as store:
+        _check_rows(table, mapping, result, on_progress, first, store)
+        # Rejecting a row can break a rule for another (a deregistration whose diploma row
+        # was rejected): run the cross-record rules again on what is left until nothing
+        # changes.
+        reported: set[tuple[str, Location, tuple[tuple[str, str], ...]]] = set()
+        while True:
+            before = len(first.rejected)
+            for group in store.groups(1, table.file, excluded_lines=set(first.rejected)):
+                for rule in cross_record_rules():
+                    for finding in rule.check_key(group):
+                        identity = (finding.code, finding.location,
+                                    tuple(finding.params.items()))
+                        if identity not in reported:
+                            reported.add(identity)
+                            _note(first, result, finding, finding.location.line)
+            if len(first.rejected) == before:
+                return first
+
+
+def _note(first: _FirstPass, result: Result, finding: Finding, line: int | None) -> None:
+    result.add(finding)
+    if finding.severity >= Severity.ERROR and line is not None:
+        first.rejected.setdefault(line, []).append(finding)
+
+
+def _check_rows(table: ExportTable, mapping: CompiledMapping, result: Result,
+                on_progress: Callable[[int], None] | None, first: _FirstPass,
+                store: RecordStore) -> None:
     assert result.build is not None
     summary = result.build
-    first = _FirstPass(sender=mapping.constants.get("brin"))
-    index = RecordIndex(table.file)
     per_record = record_rules()
-
-    def note(finding: Finding, line: int | None) -> None:
-        result.add(finding)
-        if finding.severity >= Severity.ERROR and line is not None:
-            first.rejected.setdefault(line, []).append(finding)
 
     for row in table.rows:
         summary.rows_read += 1
@@ -150,33 +183,19 @@ def _first_pass(table: ExportTable, mapping: CompiledMapping, result: Result,
             row_findings.extend(
                 finding for finding in findings
                 if not (finding.code == "F001" and finding.location.field in unusable))
-            if checked is not None:
-                index.add(checked)
+            if checked is None:
+                store.add_failed(raw, 1)
+            else:
+                store.add(checked, 1)
                 for record_rule in per_record:
                     row_findings.extend(record_rule.check(checked))
                 first.sender = first.sender or checked.model.brin
         _drain(table, result)
         for finding in row_findings:
-            note(finding, row.line)
+            _note(first, result, finding, row.line)
         if on_progress is not None and summary.rows_read % PROGRESS_EVERY == 0:
             on_progress(summary.rows_read)
     _drain(table, result)
-
-    # Rejecting a row can break a rule for another (a deregistration whose diploma row was
-    # rejected): run the cross-record rules again on what is left until nothing changes.
-    context = RecordIndex("--with")
-    reported: set[tuple[str, Location, tuple[tuple[str, str], ...]]] = set()
-    while True:
-        before = len(first.rejected)
-        remaining = index.without(set(first.rejected))
-        for rule in cross_record_rules():
-            for finding in rule.finish(remaining, context):
-                identity = (finding.code, finding.location, tuple(finding.params.items()))
-                if identity not in reported:
-                    reported.add(identity)
-                    note(finding, finding.location.line)
-        if len(first.rejected) == before:
-            return first
 
 
 def _drain(table: ExportTable, result: Result) -> None:
@@ -186,7 +205,7 @@ def _drain(table: ExportTable, result: Result) -> None:
 
 
 def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping_text: str,
-                 first: _FirstPass, result: Result) -> None:
+                 first: _FirstPass, result: Result, delta: Delta | None = None) -> None:
     assert result.build is not None
     summary = result.build
     output = options.output
@@ -197,7 +216,9 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
             mapping = compile_mapping(spec, mapping_text, str(options.mapping), table,
                                       options.sector)
             rejects_writer = _RejectsWriter(rejects_temporary, table.header, options.lang)
-            records = _accepted_records(table, mapping, first, rejects_writer)
+            records = _accepted_records(table, mapping, first, rejects_writer, delta)
+            if delta is not None:
+                records = delta.changed(records)
             if options.output_format == "xml":
                 header = DocumentHeader.new(first.sender or "00XX")
                 with temporary.open("wb") as out:
@@ -208,7 +229,11 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
                     summary.records_written = write_csv(records, text_out)
                     _sync(text_out)
             rejects_writer.close()
-        problem = _self_check(temporary, options.sector)
+        if delta is not None:
+            # records built = records written + records unchanged since the last delivery
+            summary.records_unchanged = delta.unchanged
+            result.extend(delta.finish())
+        problem = _self_check(temporary, options.sector, options.since)
         if problem is not None:
             result.add(make_finding("B006", Location(str(output)), reason=problem))
             return
@@ -230,12 +255,14 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
 
 
 def _accepted_records(table: ExportTable, mapping: CompiledMapping, first: _FirstPass,
-                      rejects: _RejectsWriter) -> Iterator[Record]:
+                      rejects: _RejectsWriter, delta: Delta | None = None) -> Iterator[Record]:
     for row in table.rows:
         table.findings.clear()
         reasons = first.rejected.get(row.line)
         if reasons is not None:
             rejects.write(row.line, row.cells, reasons)
+            if delta is not None:  # rejected now, but still in the export: not "gone"
+                delta.present(mapping.map_row(row).records)
             continue
         for raw in mapping.map_row(row).records:
             checked, _ = to_record(raw, mapping.sector, "iso")
@@ -245,8 +272,11 @@ def _accepted_records(table: ExportTable, mapping: CompiledMapping, first: _Firs
             yield checked.model
 
 
-def _self_check(path: Path, sector: Sector) -> str | None:
-    checked = validate_files([path], ValidateOptions(sector=sector, max_findings=5))
+def _self_check(path: Path, sector: Sector, since: tuple[Path, ...] = ()) -> str | None:
+    # A delta refers to records delivered before (a deregistration's enrolment): those
+    # deliveries are its context, as validate --with.
+    checked = validate_files([path], ValidateOptions(sector=sector, with_files=since,
+                                                     max_findings=5))
     errors = [f for f in checked.findings if f.severity >= Severity.ERROR]
     if not errors:
         return None

@@ -197,8 +197,8 @@ class CompiledMapping:
         row_location = Location(self._file, row.line, None, None, key, self._sheet)
         findings = [_with_record(finding, key) for finding in findings]
         records = [
-            RawRecord(rule.record_type, self._fields_of(rule.record_type, values), row_location,
-                      dict(positions), sources=sources)
+            RawRecord(rule.record_type, self._fields_of(rule.record_type, values), self._file,
+                      row.line, self._sheet, dict(positions), sources=sources)
             for rule in self._rules
             if self._applies(rule, row)
         ]

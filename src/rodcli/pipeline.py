@@ -17,7 +17,7 @@ from rodcli.readers import read_bulk
 from rodcli.readers.bulk_xml import elements_named
 from rodcli.records import RawRecord, to_record
 from rodcli.rules import CrossRecordRule, RecordRule, cross_record_rules, record_rules
-from rodcli.rules.index import RecordIndex
+from rodcli.rules.index import RecordStore
 from rodcli.rules.valuelists import ValueListCodes
 
 
@@ -40,16 +40,22 @@ def validate_files(paths: Sequence[Path], options: ValidateOptions) -> Result:
                                     schema=options.schema, reason=error))
             return result
 
-    checker = _Checker(record_rules(), cross_record_rules(), options.sector, own_schema)
-    context = RecordIndex("--with")
-    for path in options.with_files:
-        # Earlier deliveries are context, not under review: only an unreadable one is reported.
-        checker.check_file(path, FileReport(str(path)), context, None, _unreadable_only(result))
-    for path in paths:
-        report = FileReport(str(path))
-        result.files.append(report)
-        checker.check_file(path, report, RecordIndex(str(path)), context, result.add)
+    with RecordStore() as store:
+        checker = _Checker(record_rules(), cross_record_rules(), options.sector, own_schema,
+                           store)
+        for path in options.with_files:
+            # Earlier deliveries are context, not under review: only an unreadable one is
+            # reported.
+            checker.check_file(path, FileReport(str(path)), CONTEXT, None,
+                               _unreadable_only(result))
+        for number, path in enumerate(paths, start=1):
+            report = FileReport(str(path))
+            result.files.append(report)
+            checker.check_file(path, report, number, CONTEXT, result.add)
     return result
+
+
+CONTEXT = 0  # the file number the records of --with files are stored under
 
 
 def _unreadable_only(result: Result) -> Callable[[Finding], None]:
@@ -67,23 +73,25 @@ class _Checker:
         cross_rules: list[CrossRecordRule],
         sector: Sector | None,
         own_schema: etree.XMLSchema | None,
+        store: RecordStore,
     ) -> None:
         self.rules = rules
         self.value_lists = ValueListCodes()
         self.cross_rules = cross_rules
         self.sector = sector
         self.own_schema = own_schema
+        self.store = store
 
     def check_file(
         self,
         path: Path,
         report: FileReport,
-        index: RecordIndex,
-        context: RecordIndex | None,
+        file_id: int,
+        context_id: int | None,
         sink: Callable[[Finding], None],
     ) -> None:
         """Stream one file's findings into ``sink``; cross-record rules run when a
-        ``context`` is given (the file is under review, not itself context)."""
+        ``context_id`` is given (the file is under review, not itself context)."""
         for item in read_bulk(path, report, self.sector, self.own_schema):
             if isinstance(item, Finding):
                 sink(item)
@@ -92,23 +100,24 @@ class _Checker:
             if sector is None:
                 continue
             notation: DateNotation = "compact" if report.kind == "csv" else "iso"
-            for finding in self._check_record(item, sector, notation, index):
+            for finding in self._check_record(item, sector, notation, file_id):
                 sink(finding)
-        if context is not None:
-            for rule in self.cross_rules:
-                for finding in rule.finish(index, context):
-                    sink(finding)
+        if context_id is not None:
+            for group in self.store.groups(file_id, str(path), context_id):
+                for rule in self.cross_rules:
+                    for finding in rule.check_key(group):
+                        sink(finding)
 
     def _check_record(
-        self, raw: RawRecord, sector: Sector, notation: DateNotation, index: RecordIndex
+        self, raw: RawRecord, sector: Sector, notation: DateNotation, file_id: int
     ) -> list[Finding]:
         checked, findings = to_record(raw, sector, notation)
         if checked is not None:
-            index.add(checked)
+            self.store.add(checked, file_id)
             for rule in self.rules:
                 findings.extend(rule.check(checked))
         else:
-            index.add_failed(raw)
+            self.store.add_failed(raw, file_id)
             model = RECORD_MODELS[sector].get(raw.record_type)
             if model is not None:
                 reported = {f.location.field for f in findings if f.location.field}

@@ -7,6 +7,7 @@ but never stops the run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -37,35 +38,56 @@ _ERROR_CODES = {
 }
 
 
+Locator = Callable[[str], Position | None]
+
+
 @dataclass(slots=True)
 class RawRecord:
-    """One record as read: its type, its non-empty values and where each came from."""
+    """One record as read: its type, its non-empty values and where it came from.
+
+    The masked key and each field's position are worked out only when a finding needs them:
+    most records need neither, and a million records should not pay for them.
+    """
 
     record_type: str
     values: dict[str, str]
-    location: Location  # file and the record's first physical line
+    file: str
+    line: int | None  # the record's first physical line (or the export row)
+    sheet: str | None = None
     positions: dict[str, Position] = field(default_factory=dict)
     schema_findings: list[Finding] = field(default_factory=list)  # XSD errors in this record
-    # CSV only: the record's physical text and column names, to find a field's position
-    # only when a finding needs it (most rows need none).
-    csv_text: str | None = None
-    csv_columns: tuple[str, ...] = ()
-    csv_delimiter: str = ";"
+    locate: Locator | None = None  # finds a field's position on demand
     # build only: where each field came from in the export, e.g. "Startdatum → datumInschrijving"
     sources: dict[str, str] = field(default_factory=dict)
+    _location: Location | None = None
+
+    @property
+    def location(self) -> Location:
+        if self._location is None:
+            self._location = Location(self.file, self.line, None, None,
+                                      masked_key(self.values), self.sheet)
+        return self._location
 
     def position_of(self, field_name: str | None) -> Location:
         if field_name is None:
             return self.location
         shown = self.sources.get(field_name, field_name)
-        if field_name not in self.positions and self.csv_text is not None:
-            if field_name in self.csv_columns:
-                index = self.csv_columns.index(field_name)
-                self.positions[field_name] = csv_field_position(
-                    self.csv_text, index, self.csv_delimiter, self.location.line or 1
-                )
-        line, column = self.positions.get(field_name, (None, None))
+        position = self.positions.get(field_name)
+        if position is None and self.locate is not None:
+            position = self.locate(field_name)
+        line, column = position if position is not None else (None, None)
         return self.location.with_field(shown, line, column)
+
+
+def csv_locator(text: str, columns: tuple[str, ...], delimiter: str, first_line: int) -> Locator:
+    """Positions of a CSV record's fields, from its physical text."""
+
+    def locate(field_name: str) -> Position | None:
+        if field_name not in columns:
+            return None
+        return csv_field_position(text, columns.index(field_name), delimiter, first_line)
+
+    return locate
 
 
 def csv_field_position(text: str, index: int, delimiter: str, first_line: int) -> Position:

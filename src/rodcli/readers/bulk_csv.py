@@ -9,7 +9,7 @@ from typing import BinaryIO
 from rodcli.bulkformat.models import field_names
 from rodcli.findings import FileReport, Finding, Location, make_finding
 from rodcli.readers.textlines import LineDecoder
-from rodcli.records import RawRecord, masked_key
+from rodcli.records import RawRecord, csv_locator
 
 DELIMITER = ";"
 RECORD_TYPE_COLUMN = "recordtype"
@@ -55,6 +55,8 @@ def read_csv_bulk(
         yield make_finding("I013", Location(file), reason="--sector mbo")
 
     header: list[str] | None = None
+    columns: tuple[str, ...] = ()
+    wanted: list[tuple[int, str]] = []
     try:
         for row in reader:
             start_line = capture.consumed - len(capture.text) + 1
@@ -68,25 +70,29 @@ def read_csv_bulk(
                 yield from _check_header(header, expected, known, mbo_only, file, start_line)
                 if RECORD_TYPE_COLUMN not in header:
                     return
+                columns = tuple(header)
+                wanted = [(position, name) for position, name in enumerate(header)
+                          if name in known]
                 continue
             if len(row) != len(header):
                 yield make_finding("I010", Location(file, start_line, 1),
                                    found=len(row), expected=len(header))
                 continue
-            values = {
-                name: cell.strip()
-                for name, cell in zip(header, row, strict=True)
-                if cell.strip() and name in known
-            }
+            values = {}
+            for position, name in wanted:
+                cell = row[position]
+                if cell:
+                    cell = cell.strip()
+                    if cell:
+                        values[name] = cell
             record_type = values.pop(RECORD_TYPE_COLUMN, "")
             report.records += 1
             yield RawRecord(
                 record_type=record_type,
                 values=values,
-                location=Location(file, start_line, 1, record=masked_key(values)),
-                csv_text=text,
-                csv_columns=tuple(header),
-                csv_delimiter=DELIMITER,
+                file=file,
+                line=start_line,
+                locate=csv_locator(text, columns, DELIMITER, start_line),
             )
     except csv.Error as error:
         # The broken record started where the lines not yet turned into a row began.

@@ -19,7 +19,7 @@ from rodcli.bulkformat.models import RECORD_TYPES, Sector
 from rodcli.bulkformat.xsd import builtin_schema, secure_parser
 from rodcli.findings import FileReport, Finding, Location, make_finding
 from rodcli.masking import mask_pgn
-from rodcli.records import RawRecord, masked_key
+from rodcli.records import Locator, Position, RawRecord
 
 _SECTOR_BY_NAMESPACE: dict[str, Sector] = {ns: sector for sector, ns in NAMESPACES.items()}
 # Only namespace URIs in Clark notation ({urn:...}Name); "{4}" or "{'DUO'}" in a message stay.
@@ -245,25 +245,29 @@ def _sector_of(root: etree._Element) -> Sector | None:
 def _raw_record(element: etree._Element, record_type: str, file: str,
                 prefix: str) -> RawRecord:
     values: dict[str, str] = {}
-    positions: dict[str, tuple[int | None, int | None]] = {}
     cut = len(prefix)
     for child in element:
         tag = child.tag
         if not isinstance(tag, str):
             continue
-        name = tag[cut:] if tag.startswith(prefix) else _local(tag)
-        positions[name] = (child.sourceline, None)  # type: ignore[assignment]
         text = child.text
         if text is not None:
             text = text.strip()
             if text:
-                values[name] = text
-    return RawRecord(
-        record_type=record_type,
-        values=values,
-        location=Location(file, _line(element), None, record=masked_key(values)),
-        positions=positions,
-    )
+                values[tag[cut:] if tag.startswith(prefix) else _local(tag)] = text
+    return RawRecord(record_type, values, file, _line(element),
+                     locate=_element_locator(element, prefix))
+
+
+def _element_locator(element: etree._Element, prefix: str) -> Locator:
+    """Lines of a record's fields. Asked only while the pipeline handles the record, before
+    the reader moves on and clears the element (a cleared one answers None)."""
+
+    def locate(field_name: str) -> Position | None:
+        child = element.find(prefix + field_name)
+        return (_line(child), None) if child is not None else None
+
+    return locate
 
 
 def _validate_whole(path: Path, file: str, schema: etree.XMLSchema) -> Iterator[Finding]:

@@ -1,7 +1,8 @@
 """Rules: small units that declare the codes they emit.
 
-A ``RecordRule`` looks at one validated record at a time. A ``CrossRecordRule`` runs once at
-the end of a file over the compact ``RecordIndex`` (plus the index of ``--with`` files).
+A ``RecordRule`` looks at one validated record at a time. A ``CrossRecordRule`` looks at one
+key at a time at the end of a file: every record the file holds under that key, and what the
+``--with`` files hold under it (``rules.index.KeyGroup``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import ClassVar, Protocol
 
 from rodcli.findings import Finding
 from rodcli.records import CheckedRecord
-from rodcli.rules.index import RecordIndex
+from rodcli.rules.index import KeyGroup
 
 
 class RecordRule(Protocol):
@@ -23,7 +24,7 @@ class RecordRule(Protocol):
 class CrossRecordRule(Protocol):
     codes: ClassVar[tuple[str, ...]]
 
-    def finish(self, index: RecordIndex, context: RecordIndex) -> Iterable[Finding]: ...
+    def check_key(self, group: KeyGroup) -> Iterable[Finding]: ...
 
 
 def record_rules() -> list[RecordRule]:

@@ -6,29 +6,24 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from rodcli.findings import Finding, make_finding
-from rodcli.rules.index import RecordIndex
+from rodcli.rules.index import KeyGroup
 
 
 class DatesInOrder:
     codes: ClassVar[tuple[str, ...]] = ("R002", "R012")
 
-    def finish(self, index: RecordIndex, context: RecordIndex) -> Iterator[Finding]:
-        for key, entry in index.items():
-            if not (entry.deregistrations or entry.results):
-                continue
-            enrolment = index.enrolment(key) or context.enrolment(key)
-            if enrolment is None:
-                continue
-            for deregistration in entry.deregistrations:
-                if deregistration.day < enrolment.start:
-                    yield make_finding(
-                        "R002", index.location(entry, deregistration.line, "datumUitschrijving"),
-                        date=deregistration.day, begin=enrolment.start,
-                        other_line=enrolment.line or "?",
-                    )
-            for result in entry.results:
-                if result.day < enrolment.start:
-                    yield make_finding(
-                        "R012", index.location(entry, result.line),
-                        date=result.day, begin=enrolment.start, other_line=enrolment.line or "?",
-                    )
+    def check_key(self, group: KeyGroup) -> Iterator[Finding]:
+        enrolment = group.enrolment()
+        if enrolment is None:
+            return
+        for deregistration in group.deregistrations:
+            if deregistration.day < enrolment.start:
+                yield make_finding(
+                    "R002", group.location(deregistration.line, "datumUitschrijving"),
+                    date=deregistration.day, begin=enrolment.start,
+                    other_line=enrolment.line or "?",
+                )
+        for result in group.results:
+            if result.day < enrolment.start:
+                yield make_finding("R012", group.location(result.line), date=result.day,
+                                   begin=enrolment.start, other_line=enrolment.line or "?")

@@ -12,7 +12,7 @@ from typing import ClassVar
 from rodcli.bulkformat.models import HoResultaat
 from rodcli.findings import Finding, make_finding
 from rodcli.records import CheckedRecord
-from rodcli.rules.index import FULL_DIPLOMA_PHASES, RecordIndex
+from rodcli.rules.index import FULL_DIPLOMA_PHASES, KeyGroup
 
 
 class FullDiplomaResult:
@@ -28,21 +28,17 @@ class FullDiplomaResult:
 class DiplomaConsistency:
     codes: ClassVar[tuple[str, ...]] = ("R003", "R004")
 
-    def finish(self, index: RecordIndex, context: RecordIndex) -> Iterator[Finding]:
-        for key, entry in index.items():
-            for deregistration in entry.deregistrations:
-                if deregistration.needs_full_diploma and not (
-                    index.has_full_result(key) or context.has_full_result(key)
-                    or index.has_failed(key, "resultaat")
-                ):
-                    yield make_finding(
-                        "R003", index.location(entry, deregistration.line, "redenUitschrijving"),
-                        value=deregistration.reason or "",
-                    )
-            if not entry.results:
-                continue
-            enrolment = index.enrolment(key) or context.enrolment(key)
-            if enrolment is not None and enrolment.is_module:
-                for result in entry.results:
-                    yield make_finding("R004", index.location(entry, result.line),
-                                       other_line=enrolment.line or "?")
+    def check_key(self, group: KeyGroup) -> Iterator[Finding]:
+        for deregistration in group.deregistrations:
+            if deregistration.needs_full_diploma and not (
+                group.has_full_result() or "resultaat" in group.failed
+            ):
+                yield make_finding(
+                    "R003", group.location(deregistration.line, "redenUitschrijving"),
+                    value=deregistration.reason or "",
+                )
+        enrolment = group.enrolment()
+        if enrolment is not None and enrolment.is_module:
+            for result in group.results:
+                yield make_finding("R004", group.location(result.line),
+                                   other_line=enrolment.line or "?")

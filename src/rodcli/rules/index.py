@@ -1,14 +1,21 @@
-"""The compact cross-record state: per enrolment key, only lines, dates and flags.
+"""The cross-record state, kept on disk so memory stays flat however large the file.
 
-No record model is kept alive here, so memory grows with the number of keys, not with the
-size of the records.
+Each record leaves one small row in a temporary SQLite database: a hash of its key, its kind,
+line, date and a flag. At the end of a file one ordered scan hands the rules each key's group
+(with the records of ``--with`` files beside it). No full personal number is written to disk:
+rows carry a hash of the key and the masked key for reports.
 """
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+from types import TracebackType
 
 from rodcli.bulkformat.models import (
     HoModuleInschrijving,
@@ -20,13 +27,16 @@ from rodcli.bulkformat.models import (
 )
 from rodcli.bulkformat.valuelists import value_lists
 from rodcli.findings import Location
-from rodcli.records import CheckedRecord, RawRecord
+from rodcli.records import CheckedRecord, RawRecord, masked_key
 
-Key = tuple[str, str, str]
 Line = int | None
 
 # Opleidingsfasen whose exam is a full diploma: associate degree, bachelor, master.
 FULL_DIPLOMA_PHASES = frozenset({"A", "B", "M", "Q"})
+
+_ENROLMENT, _MODULE, _DEREGISTRATION, _RESULT, _FAILED = range(5)
+_FAILED_TYPES = ("inschrijving", "moduleInschrijving", "uitschrijving", "resultaat")
+_BATCH = 20_000
 
 
 @dataclass(slots=True)
@@ -52,88 +62,155 @@ class Outcome:
 
 
 @dataclass(slots=True)
-class Entry:
-    record: str  # masked key, for locations
+class KeyGroup:
+    """Everything one key has in the file under review, and in the ``--with`` files."""
+
+    file: str
+    shown: str  # masked key, for locations
     enrolments: list[Enrolment] = field(default_factory=list)
     deregistrations: list[Deregistration] = field(default_factory=list)
     results: list[Outcome] = field(default_factory=list)
     # Record types under this key that failed their own checks: they exist, so rules must
     # not claim they are missing, but their dates and codes are unknown.
     failed: set[str] = field(default_factory=set)
+    context_enrolments: list[Enrolment] = field(default_factory=list)
+    context_full_result: bool = False
+
+    def enrolment(self) -> Enrolment | None:
+        """The enrolment this key's other records belong to, here or in a --with file."""
+        if self.enrolments:
+            return self.enrolments[0]
+        return self.context_enrolments[0] if self.context_enrolments else None
+
+    def has_full_result(self) -> bool:
+        return self.context_full_result or any(r.full_diploma for r in self.results)
+
+    def location(self, line: Line, field_name: str | None = None) -> Location:
+        return Location(self.file, line, None, field_name, self.shown)
 
 
-@dataclass(slots=True)
-class RecordIndex:
-    file: str
-    entries: dict[Key, Entry] = field(default_factory=dict)
+class RecordStore:
+    """Per-run store of compact rows; ``add`` while reading, ``groups`` at each file's end."""
 
-    def add(self, checked: CheckedRecord) -> None:
+    def __init__(self) -> None:
+        self._directory = tempfile.TemporaryDirectory(prefix="rodcli-")
+        self._db = sqlite3.connect(Path(self._directory.name) / "records.sqlite")
+        self._db.executescript(
+            """
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            PRAGMA cache_size = -8192;
+            PRAGMA temp_store = FILE;
+            CREATE TABLE record (
+                file INTEGER, key BLOB, kind INTEGER, line INTEGER, day INTEGER,
+                flag INTEGER, reason TEXT, shown TEXT
+            );
+            """
+        )
+        self._pending: list[tuple[int, bytes, int, Line, int, int, str | None, str]] = []
+
+    def __enter__(self) -> RecordStore:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+        self._directory.cleanup()
+
+    def add(self, checked: CheckedRecord, file_id: int) -> None:
         model = checked.model
-        entry = self.entries.get(model.key)
-        if entry is None:
-            entry = self.entries[model.key] = Entry(checked.location.record or "")
-        line = checked.location.line
+        line = checked.raw.line
         if isinstance(model, _Enrolment):
-            entry.enrolments.append(
-                Enrolment(line, model.datumInschrijving, isinstance(model, HoModuleInschrijving))
-            )
+            kind = _MODULE if isinstance(model, HoModuleInschrijving) else _ENROLMENT
+            self._put(file_id, checked.raw, kind, line, model.datumInschrijving, 0, None)
         elif isinstance(model, HoUitschrijving | MboUitschrijving):
             reason = model.redenUitschrijving
-            entry.deregistrations.append(
-                Deregistration(line, model.datumUitschrijving, reason, _needs_diploma(model))
-            )
+            self._put(file_id, checked.raw, _DEREGISTRATION, line, model.datumUitschrijving,
+                      int(_needs_diploma(model)), reason)
         elif isinstance(model, HoResultaat):
-            entry.results.append(
-                Outcome(line, model.datumAfsluitendExamen,
-                        model.opleidingsfase in FULL_DIPLOMA_PHASES)
-            )
+            self._put(file_id, checked.raw, _RESULT, line, model.datumAfsluitendExamen,
+                      int(model.opleidingsfase in FULL_DIPLOMA_PHASES), None)
         elif isinstance(model, MboResultaat):
-            entry.results.append(Outcome(line, model.datumDiploma, True))
+            self._put(file_id, checked.raw, _RESULT, line, model.datumDiploma, 1, None)
 
-    def add_failed(self, raw: RawRecord) -> None:
-        values = raw.values
-        pgn = values.get("burgerservicenummer") or values.get("onderwijsnummer")
-        brin, number = values.get("brin"), values.get("inschrijvingvolgnummer")
-        if not (pgn and brin and number):
+    def add_failed(self, raw: RawRecord, file_id: int) -> None:
+        """A record that failed its own checks still tells that its key has one."""
+        if raw.record_type in _FAILED_TYPES and _key_text(raw.values) is not None:
+            self._put(file_id, raw, _FAILED, raw.line, None,
+                      _FAILED_TYPES.index(raw.record_type), None)
+
+    def _put(self, file_id: int, raw: RawRecord, kind: int, line: Line, day: date | None,
+             flag: int, reason: str | None) -> None:
+        key = _key_text(raw.values)
+        if key is None:
             return
-        key = (brin, pgn, number)
-        entry = self.entries.get(key)
-        if entry is None:
-            entry = self.entries[key] = Entry(raw.location.record or "")
-        entry.failed.add(raw.record_type)
+        digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
+        self._pending.append((file_id, digest, kind, line, day.toordinal() if day else 0, flag,
+                              reason, masked_key(raw.values)))
+        if len(self._pending) >= _BATCH:
+            self._flush()
 
-    def has_failed(self, key: Key, *record_types: str) -> bool:
-        entry = self.entries.get(key)
-        return entry is not None and not entry.failed.isdisjoint(record_types)
+    def _flush(self) -> None:
+        if self._pending:
+            self._db.executemany("INSERT INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                 self._pending)
+            self._pending.clear()
 
-    def without(self, lines: set[int]) -> RecordIndex:
-        """A copy without the records that start on ``lines`` (rows rejected by ``build``)."""
-        if not lines:
-            return self
-        kept = RecordIndex(self.file)
-        for key, entry in self.entries.items():
-            kept.entries[key] = Entry(
-                entry.record,
-                [item for item in entry.enrolments if item.line not in lines],
-                [item for item in entry.deregistrations if item.line not in lines],
-                [item for item in entry.results if item.line not in lines],
-                set(entry.failed),
-            )
-        return kept
+    def groups(self, file_id: int, file: str, context_id: int | None = None,
+               excluded_lines: frozenset[int] | set[int] = frozenset()) -> Iterator[KeyGroup]:
+        """Each key of ``file_id`` with its records (minus ``excluded_lines``), in key order,
+        with the records the ``context_id`` files hold under the same key."""
+        self._flush()
+        rows = self._db.execute(
+            "SELECT key, file, kind, line, day, flag, reason, shown FROM record "
+            "WHERE file = ? OR file = ? ORDER BY key, file, line",
+            (file_id, -1 if context_id is None else context_id),
+        )
+        group: KeyGroup | None = None
+        current: bytes | None = None
+        has_own = False
+        for key, owner, kind, line, day, flag, reason, shown in rows:
+            if key != current:
+                if group is not None and has_own:
+                    yield group
+                group, current, has_own = KeyGroup(file, shown), key, False
+            assert group is not None
+            if owner == file_id:
+                if line in excluded_lines:
+                    continue
+                has_own = True
+                _place(group, kind, line, day, flag, reason)
+            elif kind in (_ENROLMENT, _MODULE):
+                group.context_enrolments.append(
+                    Enrolment(line, date.fromordinal(day), kind == _MODULE))
+            elif kind == _RESULT and flag:
+                group.context_full_result = True
+        if group is not None and has_own:
+            yield group
 
-    def location(self, entry: Entry, line: Line, field_name: str | None = None) -> Location:
-        return Location(self.file, line, None, field_name, entry.record)
 
-    def items(self) -> Iterator[tuple[Key, Entry]]:
-        return iter(self.entries.items())
+def _place(group: KeyGroup, kind: int, line: Line, day: int, flag: int,
+           reason: str | None) -> None:
+    if kind in (_ENROLMENT, _MODULE):
+        group.enrolments.append(Enrolment(line, date.fromordinal(day), kind == _MODULE))
+    elif kind == _DEREGISTRATION:
+        group.deregistrations.append(
+            Deregistration(line, date.fromordinal(day), reason, bool(flag)))
+    elif kind == _RESULT:
+        group.results.append(Outcome(line, date.fromordinal(day), bool(flag)))
+    else:
+        group.failed.add(_FAILED_TYPES[flag])
 
-    def enrolment(self, key: Key) -> Enrolment | None:
-        entry = self.entries.get(key)
-        return entry.enrolments[0] if entry and entry.enrolments else None
 
-    def has_full_result(self, key: Key) -> bool:
-        entry = self.entries.get(key)
-        return entry is not None and any(result.full_diploma for result in entry.results)
+def _key_text(values: dict[str, str]) -> str | None:
+    pgn = values.get("burgerservicenummer") or values.get("onderwijsnummer")
+    brin, number = values.get("brin"), values.get("inschrijvingvolgnummer")
+    if not (pgn and brin and number):
+        return None
+    return f"{brin}\x1f{pgn}\x1f{number}"
 
 
 def _needs_diploma(model: HoUitschrijving | MboUitschrijving) -> bool:

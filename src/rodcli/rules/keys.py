@@ -8,7 +8,7 @@ from typing import ClassVar, Protocol
 
 from rodcli.bulkformat.models import ENROLMENT_TYPES
 from rodcli.findings import Finding, make_finding
-from rodcli.rules.index import Entry, Line, RecordIndex
+from rodcli.rules.index import KeyGroup, Line
 
 
 class _Placed(Protocol):
@@ -18,31 +18,25 @@ class _Placed(Protocol):
 class DuplicateKeys:
     codes: ClassVar[tuple[str, ...]] = ("R005",)
 
-    def finish(self, index: RecordIndex, context: RecordIndex) -> Iterator[Finding]:
-        for entry in index.entries.values():
-            yield from _duplicates(index, entry, "inschrijving", entry.enrolments)
-            yield from _duplicates(index, entry, "uitschrijving", entry.deregistrations)
-            yield from _duplicates(index, entry, "resultaat", entry.results)
+    def check_key(self, group: KeyGroup) -> Iterator[Finding]:
+        yield from _duplicates(group, "inschrijving", group.enrolments)
+        yield from _duplicates(group, "uitschrijving", group.deregistrations)
+        yield from _duplicates(group, "resultaat", group.results)
 
 
-def _duplicates(
-    index: RecordIndex, entry: Entry, kind: str, placed: Sequence[_Placed]
-) -> Iterator[Finding]:
+def _duplicates(group: KeyGroup, kind: str, placed: Sequence[_Placed]) -> Iterator[Finding]:
     for later in placed[1:]:
-        yield make_finding("R005", index.location(entry, later.line), record_type=kind,
+        yield make_finding("R005", group.location(later.line), record_type=kind,
                            other_line=placed[0].line or "?")
 
 
 class UnknownEnrolment:
     codes: ClassVar[tuple[str, ...]] = ("R006", "R007")
 
-    def finish(self, index: RecordIndex, context: RecordIndex) -> Iterator[Finding]:
-        for key, entry in index.items():
-            if entry.enrolments or context.enrolment(key) is not None:
-                continue
-            if index.has_failed(key, *ENROLMENT_TYPES):
-                continue  # the enrolment is there but failed its own checks: reported there
-            for deregistration in entry.deregistrations:
-                yield make_finding("R006", index.location(entry, deregistration.line))
-            for result in entry.results:
-                yield make_finding("R007", index.location(entry, result.line))
+    def check_key(self, group: KeyGroup) -> Iterator[Finding]:
+        if group.enrolment() is not None or not group.failed.isdisjoint(ENROLMENT_TYPES):
+            return  # known, or there but failing its own checks (reported there)
+        for deregistration in group.deregistrations:
+            yield make_finding("R006", group.location(deregistration.line))
+        for result in group.results:
+            yield make_finding("R007", group.location(result.line))

@@ -25,7 +25,7 @@ from rodcli.bulkformat.valuelists import value_lists
 from rodcli.exports import Cell, ExportRow, ExportTable
 from rodcli.findings import Finding, Location, make_finding
 from rodcli.masking import mask_pgn
-from rodcli.records import RawRecord, masked_key
+from rodcli.records import Locator, Position, RawRecord, masked_key
 
 PGN_FIELDS = ("burgerservicenummer", "onderwijsnummer")
 
@@ -165,6 +165,11 @@ class CompiledMapping:
         self._rules = rules
         self._file = file
         self._sheet = sheet
+        # The same for every row: which export column each field comes from.
+        self._sources = {f.name: f"{f.column} → {f.name}" for f in fields if f.column}
+        self._columns = {f.name: f.index for f in fields if f.index is not None}
+        models = RECORD_MODELS[self.sector]
+        self._record_fields = {t: frozenset(models[t].model_fields) for t in models}
 
     @property
     def constants(self) -> dict[str, str]:
@@ -172,8 +177,6 @@ class CompiledMapping:
 
     def map_row(self, row: ExportRow) -> MappedRow:
         values: dict[str, str] = {}
-        positions: dict[str, tuple[int | None, int | None]] = {}
-        sources: dict[str, str] = {}
         findings: list[Finding] = []
         for spec in self._fields:
             if spec.personal and values.get("burgerservicenummer"):
@@ -183,32 +186,45 @@ class CompiledMapping:
             if spec.constant is not None:
                 values[spec.name] = spec.constant
                 continue
-            assert spec.index is not None and spec.column is not None
+            assert spec.index is not None
             cell = row.cells[spec.index] if spec.index < len(row.cells) else None
-            line, column = row.position(spec.index)
-            where = Location(self._file, line, column, f"{spec.column} → {spec.name}",
-                             sheet=self._sheet)
-            sources[spec.name] = f"{spec.column} → {spec.name}"
-            positions[spec.name] = (line, column)
-            text = self._convert(spec, cell, where, findings)
+            if cell is None or (isinstance(cell, str) and not cell.strip()):
+                continue
+            text = self._convert(spec, cell, row, findings)
             if text:
                 values[spec.name] = text
-        key = masked_key(values)
-        row_location = Location(self._file, row.line, None, None, key, self._sheet)
-        findings = [_with_record(finding, key) for finding in findings]
+        if findings:
+            key = masked_key(values)
+            findings = [_with_record(finding, key) for finding in findings]
+        locate = self._locator(row)
         records = [
             RawRecord(rule.record_type, self._fields_of(rule.record_type, values), self._file,
-                      row.line, self._sheet, dict(positions), sources=sources)
+                      row.line, self._sheet, locate=locate, sources=self._sources)
             for rule in self._rules
             if self._applies(rule, row)
         ]
         if not records:
-            findings.append(make_finding("M010", row_location))
+            findings.append(make_finding("M010", Location(self._file, row.line, None, None,
+                                                          masked_key(values), self._sheet)))
         return MappedRow(records, findings)
 
+    def _locator(self, row: ExportRow) -> Locator:
+        columns = self._columns
+
+        def locate(field_name: str) -> Position | None:
+            index = columns.get(field_name)
+            return row.position(index) if index is not None else None
+
+        return locate
+
+    def _where(self, spec: _Field, row: ExportRow) -> Location:
+        assert spec.index is not None
+        line, column = row.position(spec.index)
+        return Location(self._file, line, column, self._sources[spec.name], sheet=self._sheet)
+
     def _fields_of(self, record_type: str, values: dict[str, str]) -> dict[str, str]:
-        model = RECORD_MODELS[self.sector][record_type]
-        return {name: value for name, value in values.items() if name in model.model_fields}
+        wanted = self._record_fields[record_type]
+        return {name: value for name, value in values.items() if name in wanted}
 
     @staticmethod
     def _applies(rule: _Rule, row: ExportRow) -> bool:
@@ -221,17 +237,16 @@ class CompiledMapping:
             return text in rule.equals
         return bool(text) == rule.filled
 
-    def _convert(self, spec: _Field, cell: Cell, where: Location,
+    def _convert(self, spec: _Field, cell: Cell, row: ExportRow,
                  findings: list[Finding]) -> str | None:
-        if cell is None or (isinstance(cell, str) and not cell.strip()):
-            return None
         if spec.kind == "date":
-            return self._convert_date(spec, cell, where, findings)
+            return self._convert_date(spec, cell, row, findings)
         text = _cell_text(cell)
         if spec.pgn and text.isdigit() and len(text) == 8:
             text = "0" + text
-            findings.append(make_finding("M009", where, field=spec.name, column=spec.column,
-                                         value=mask_pgn(text)))
+            findings.append(make_finding(
+                "M009", self._where(spec, row), field=spec.name, column=spec.column,
+                value=mask_pgn(text)))
         if spec.codes is not None:
             translated = spec.codes.get(text)
             if translated is not None:
@@ -239,13 +254,13 @@ class CompiledMapping:
             if spec.valid_codes is not None and text in spec.valid_codes:
                 return text  # already a value-list code
             shown = mask_pgn(text) if spec.pgn else text
-            findings.append(make_finding("M007", where, value=shown, column=spec.column,
-                                         field=spec.name))
+            findings.append(make_finding(
+                "M007", self._where(spec, row), value=shown, column=spec.column,
+                field=spec.name))
             return None
         return text
 
-    @staticmethod
-    def _convert_date(spec: _Field, cell: Cell, where: Location,
+    def _convert_date(self, spec: _Field, cell: Cell, row: ExportRow,
                       findings: list[Finding]) -> str | None:
         if isinstance(cell, datetime):
             return cell.date().isoformat()
@@ -255,8 +270,9 @@ class CompiledMapping:
             serial = _excel_serial(float(cell))
             if serial is not None:
                 return serial.isoformat()
-            findings.append(make_finding("M012", where, column=spec.column, field=spec.name,
-                                         value=_cell_text(cell)))
+            findings.append(make_finding(
+                "M012", self._where(spec, row), column=spec.column, field=spec.name,
+                value=_cell_text(cell)))
             return None
         text = _cell_text(cell)
         for pattern in spec.dates:
@@ -265,11 +281,13 @@ class CompiledMapping:
                 try:
                     day = date(int(match["y"]), int(match["m"]), int(match["d"]))
                 except ValueError:
-                    findings.append(make_finding("F003", where, name=spec.name, value=text))
+                    findings.append(make_finding(
+                        "F003", self._where(spec, row), name=spec.name, value=text))
                     return None
                 return day.isoformat()
-        findings.append(make_finding("M008", where, value=text, column=spec.column,
-                                     expected=spec.date_text))
+        findings.append(make_finding(
+            "M008", self._where(spec, row), value=text, column=spec.column,
+            expected=spec.date_text))
         return None
 
 

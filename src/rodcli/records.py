@@ -127,12 +127,12 @@ class CheckedRecord:
 def masked_key(values: dict[str, str]) -> str:
     """The record key for reports: BRIN / masked personal number / sequence number."""
     pgn = values.get("burgerservicenummer") or values.get("onderwijsnummer") or ""
-    key = "/".join(
-        (values.get("brin", "?"), mask_pgn(pgn) if pgn else "?",
-         values.get("inschrijvingvolgnummer", "?"))
-    )
-    # Some institutions use the BSN itself as sequence number: mask any nine digits left.
-    return scrub(key)
+    brin = values.get("brin", "?")
+    number = values.get("inschrijvingvolgnummer", "?")
+    key = f"{brin}/{mask_pgn(pgn) if pgn else '?'}/{number}"
+    # Some institutions use the BSN itself as sequence number (or type it in the wrong
+    # column): mask any nine digits left. Shorter parts cannot hold nine digits.
+    return scrub(key) if len(brin) >= 9 or len(number) >= 9 else key
 
 
 def display_name(field_name: str, meta: FieldMeta) -> str:

@@ -1,0 +1,130 @@
+"""Time rodcli against the tools a user would otherwise script together, on the same files.
+
+    python benchmarks/run.py --rows 1000000 2000000 --repeat 3
+
+Needs: this project installed in .venv; xmllint (Debian: libxml2-utils); frictionless in
+its own virtualenv (``python3 -m venv /tmp/flvenv && /tmp/flvenv/bin/pip install
+frictionless``; pass --frictionless PATH). Missing baselines are skipped, and say so.
+Prints a Markdown table of medians: seconds, rows/s, peak RSS, and ratios against the
+baselines measured in the same run. Nothing here is a test: the suite has no timed asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / "data"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+RODCLI = ROOT / ".venv" / "bin" / "rodcli"
+XSD = ROOT / "src" / "rodcli" / "bulkformat" / "schemas" / "rod_bulk_ho_v1.xsd"
+
+# Runs a command and reports its wall time and the peak RSS of that one child.
+_LAUNCHER = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "rss_kib": peak, "exit": code}))
+"""
+
+
+def measure(command: list[str], repeat: int) -> dict[str, float]:
+    runs = []
+    for _ in range(repeat):
+        output = subprocess.run([sys.executable, "-c", _LAUNCHER, *command],
+                                capture_output=True, text=True, check=True).stdout
+        runs.append(json.loads(output))
+    return {
+        "seconds": statistics.median(run["seconds"] for run in runs),
+        "rss_mib": max(run["rss_kib"] for run in runs) / 1024,
+        "exit": runs[-1]["exit"],
+    }
+
+
+def ensure(rows: int, fmt: str, error_rate: float = 0.0) -> Path:
+    suffix = f"_err{int(error_rate * 100)}" if error_rate else ""
+    path = DATA / f"ho_{rows}{suffix}.{fmt}"
+    if not path.exists():
+        DATA.mkdir(exist_ok=True)
+        subprocess.run([str(PYTHON), str(HERE / "generate.py"), "--rows", str(rows), "--format",
+                        fmt, "--error-rate", str(error_rate), "-o", str(path)], check=True)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--frictionless", default="/tmp/flvenv/bin/frictionless")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args()
+    frictionless = args.frictionless if Path(args.frictionless).exists() else None
+    xmllint = shutil.which("xmllint")
+    figures: list[dict[str, object]] = []
+
+    def run(label: str, rows: int, command: list[str], cwd_relative: bool = False) -> None:
+        result = measure(command, args.repeat)
+        result.update(label=label, rows=rows, rows_per_s=rows / result["seconds"])
+        figures.append(result)
+        print(f"{label:<44} {rows:>9,} rows {result['seconds']:8.2f} s "
+              f"{result['rows_per_s']:>10,.0f} rows/s {result['rss_mib']:7.1f} MiB "
+              f"exit {result['exit']}", file=sys.stderr)
+
+    for rows in args.rows:
+        csv_file, xml_file = ensure(rows, "csv"), ensure(rows, "xml")
+        errors_file = ensure(rows, "csv", error_rate=1.0)
+        out = DATA / f"built_{rows}.xml"
+        run("rodcli validate CSV (all rules)", rows,
+            [str(RODCLI), "validate", str(csv_file), "-q"])
+        if frictionless:
+            run("frictionless validate CSV (Table Schema only)", rows,
+                [frictionless, "validate", str(csv_file.relative_to(ROOT)), "--schema",
+                 str((HERE / "frictionless_schema.json").relative_to(ROOT)), "--dialect",
+                 '{"csv": {"delimiter": ";"}}'])
+        run("rodcli validate XML (XSD + all rules)", rows,
+            [str(RODCLI), "validate", str(xml_file), "-q"])
+        if xmllint:
+            run("xmllint --stream (XSD only)", rows,
+                [xmllint, "--stream", "--noout", "--schema", str(XSD), str(xml_file)])
+        run("rodcli build CSV export -> XML", rows,
+            [str(RODCLI), "build", str(csv_file), "-m", str(HERE / "identity_mapping.toml"),
+             "--sector", "ho", "-o", str(out), "--force", "-q"])
+        run("rodcli validate CSV, every row wrong", rows,
+            [str(RODCLI), "validate", str(errors_file), "-q", "--format", "json"])
+        out.unlink(missing_ok=True)
+
+    print(table(figures))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+
+
+def table(figures: list[dict[str, object]]) -> str:
+    lines = ["| measurement | rows | median s | rows/s | peak RSS MiB | ratio |",
+             "|---|---:|---:|---:|---:|---|"]
+    by = {(f["label"], f["rows"]): f for f in figures}
+    for figure in figures:
+        ratio = ""
+        label, rows = figure["label"], figure["rows"]
+        base = {"rodcli validate CSV (all rules)":
+                "frictionless validate CSV (Table Schema only)",
+                "rodcli validate XML (XSD + all rules)": "xmllint --stream (XSD only)"}.get(
+                    str(label))
+        if base and (base, rows) in by:
+            speed = float(figure["rows_per_s"]) / float(by[(base, rows)]["rows_per_s"])  # type: ignore[arg-type]
+            ratio = f"{speed:.2f}x {base.split()[0]}"
+        lines.append(f"| {label} | {rows:,} | {figure['seconds']:.2f} | "
+                     f"{figure['rows_per_s']:,.0f} | {figure['rss_mib']:.0f} | {ratio} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -24,8 +24,15 @@ from conftest import (
 )
 from rodcli.bulkformat.models import HoInschrijving, HoModuleInschrijving, MboInschrijving
 from rodcli.codes import CATALOGUE, message
-from rodcli.findings import Finding, Location
-from rodcli.records import CheckedRecord, RawRecord, csv_field_position, masked_key, to_record
+from rodcli.findings import Finding
+from rodcli.records import (
+    CheckedRecord,
+    RawRecord,
+    csv_field_position,
+    csv_locator,
+    masked_key,
+    to_record,
+)
 
 LINE = 5
 Flat = tuple[str, int | None, str | None]
@@ -40,7 +47,7 @@ def raw(row: Row, notation: str = "compact") -> RawRecord:
         if isinstance(value, date):
             value = value.strftime("%Y%m%d") if notation == "compact" else value.isoformat()
         values[name] = str(value)
-    return RawRecord(str(row["recordtype"]), values, Location("bulk", LINE, 1))
+    return RawRecord(str(row["recordtype"]), values, "bulk", LINE)
 
 
 def check(
@@ -82,7 +89,7 @@ def test_checked_record_has_typed_values() -> None:
     assert model.datumInschrijving == date(2024, 9, 1)
     assert model.studielast == Decimal("7.5")
     assert model.key == ("99XX", BSN, "1")
-    assert checked.location == Location("bulk", LINE, 1)
+    assert (checked.location.file, checked.location.line) == ("bulk", LINE)
 
 
 # ---- F001: required field missing ------------------------------------------------------------
@@ -433,10 +440,10 @@ def test_all_field_errors_of_a_record_at_once() -> None:
 
 def test_csv_record_positions_point_at_the_field() -> None:
     text = "inschrijving;9XX;111222333;;1\n"
-    record = RawRecord("inschrijving", {"brin": "9XX"}, Location("f.csv", 7, 1),
-                       csv_text=text,
-                       csv_columns=("recordtype", "brin", "burgerservicenummer",
-                                    "onderwijsnummer", "inschrijvingvolgnummer"))
+    columns = ("recordtype", "brin", "burgerservicenummer", "onderwijsnummer",
+               "inschrijvingvolgnummer")
+    record = RawRecord("inschrijving", {"brin": "9XX"}, "f.csv", 7,
+                       locate=csv_locator(text, columns, ";", 7))
     _, findings = to_record(record, "ho", "compact")
     located = {f.location.field: (f.location.line, f.location.column) for f in findings}
     assert located["brin"] == (7, 14)

@@ -51,14 +51,7 @@ def with_brin(text: str) -> str:
 EXAMPLES = [
     pytest.param("ho_export.csv", "ho", "ho_mapping.toml", id="ho_export.csv"),
     pytest.param("ho_export.xlsx", "ho", "ho_xlsx_mapping.toml", id="ho_export.xlsx"),
-    pytest.param(
-        "mbo_export.csv", "mbo", "mbo_mapping.toml", id="mbo_export.csv",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "draft.py leaves two required mbo fields unmapped (M006 at build): opleidingsvorm "
-            "(no column name in COLUMN_NAMES fits an mbo export, where the leerweg BOL/BBL "
-            "implies it, and DEFAULT_CONSTANTS has no default) and behaaldeKwalificatie (the "
-            "only CREBO column, 'Crebo', is taken by opleidingcode and a column is never used "
-            "twice), while the resultaat record that needs it is drafted"))),
+    pytest.param("mbo_export.csv", "mbo", "mbo_mapping.toml", id="mbo_export.csv"),
 ]
 
 
@@ -315,12 +308,6 @@ def test_draft_is_valid_toml_for_ordinary_names() -> None:
     tomllib.loads(text)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "draft.py _field_line/_record_lines/_guess_codes comments write export column names and "
-    "cell values into TOML with f'\"{column}\"' and a raw comment, without escaping "
-    "(_toml_string is used only for [source]): a header with a line break (an Excel header "
-    "cell wrapped with Alt+Enter), a double quote, or a sample value with a quote or a line "
-    "break makes 'rodcli init' write a mapping that is not valid TOML"))
 @pytest.mark.parametrize(("header", "sample"), [
     (["BSN", "Start\ndatum"], [BSN, "01-09-2025"]),
     (["BSN", 'CROHO "code"'], [BSN, "34479"]),
@@ -332,9 +319,6 @@ def test_draft_is_valid_toml_for_any_header_or_value(header: list[str],
     tomllib.loads(draft_mapping(header, [sample], "ho", "export.csv"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "same bug as above, end to end: an XLSX export whose header cell wraps ('Start' + line "
-    "break + 'datum') gets a draft that build refuses with M001 (invalid TOML)"))
 def test_xlsx_with_wrapped_header_cell(tmp_path: Path) -> None:
     from openpyxl import Workbook
 

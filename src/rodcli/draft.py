@@ -66,6 +66,14 @@ FALLBACK_NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "inschrijvingvolgnummer": (("studentnummer", "studentnr", "studentid", "leerlingnummer"),
                                "check: must be unique per enrolment, not only per student"),
 }
+# Fields an export rarely has a column of its own for, drafted from another field's column:
+# (source field, how, why).
+DERIVED: dict[str, tuple[str, dict[str, str] | None, str]] = {
+    "opleidingsvorm": ("leerweg", {"BOL": "VOLTIJD", "BBL": "DEELTIJD"},
+                       "assumed from the leerweg: BOL full-time, BBL part-time; check"),
+    "behaaldeKwalificatie": ("opleidingcode", None,
+                             "assumed: the diploma is the qualification enrolled for; check"),
+}
 # Fields almost every export leaves implicit, drafted as constants.
 DEFAULT_CONSTANTS: dict[str, tuple[str, str]] = {
     "inschrijvingsvorm": ("S", "assumed: every row is a student, none an extraneus"),
@@ -116,8 +124,14 @@ def draft_from_export(path: Path, sector: Sector, *, delimiter: str | None = Non
 
 
 def _toml_string(text: str) -> str:
-    # A JSON string is a valid TOML basic string (same escapes).
-    return json.dumps(text)
+    # A JSON string is a valid TOML basic string (same escapes): export column names and
+    # cell values may hold quotes or line breaks (a header cell wrapped with Alt+Enter).
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _comment(text: str) -> str:
+    """Text safe inside a TOML comment: one line, no control characters."""
+    return "".join(" " if ord(char) < 32 or char == "\x7f" else char for char in text)
 
 
 def normalise(name: str) -> str:
@@ -145,7 +159,7 @@ def draft_mapping(header: Sequence[str], samples: Sequence[Sequence[Cell]], sect
                     break
 
     lines = [
-        f"# rodcli mapping for {export_name}, drafted by 'rodcli init'.",
+        f"# rodcli mapping for {_comment(export_name)}, drafted by 'rodcli init'.",
         "# Check every line; see docs/mapping.md. Lines marked TODO need you.",
         f'sector = "{sector}"',
         "",
@@ -160,6 +174,17 @@ def draft_mapping(header: Sequence[str], samples: Sequence[Sequence[Cell]], sect
     index = {column: position for position, column in enumerate(header)}
     for field_name in fields_of_sector:
         found = chosen.get(field_name)
+        if found is None and field_name in DERIVED and chosen.get(DERIVED[field_name][0]):
+            origin, codes, why = DERIVED[field_name]
+            column = _toml_string(chosen[origin])
+            if codes is None:
+                lines.append(f"{field_name} = {column}   # {why}")
+            else:
+                table = ", ".join(f"{_toml_string(k)} = {_toml_string(v)}"
+                                  for k, v in codes.items())
+                lines.append(f"{field_name} = {{ column = {column}, codes = {{ {table} }} }}"
+                             f"   # {why}")
+            continue
         if found is None and field_name in DEFAULT_CONSTANTS:
             value, why = DEFAULT_CONSTANTS[field_name]
             lines.append(f'{field_name} = {{ value = "{value}" }}   # {why}')
@@ -172,7 +197,7 @@ def draft_mapping(header: Sequence[str], samples: Sequence[Sequence[Cell]], sect
         lines.append(f"{line}   # {notes[field_name]}" if field_name in notes else line)
     unused = [column for column in header if column not in taken]
     if unused:
-        lines += ["", "# Export columns not used: " + ", ".join(unused)]
+        lines += ["", "# Export columns not used: " + _comment(", ".join(unused))]
     return "\n".join(lines) + "\n"
 
 
@@ -187,20 +212,21 @@ def _record_lines(sector: Sector, chosen: dict[str, str]) -> list[str]:
     lines = []
     ects = chosen.get("studielast") if sector == "ho" else None
     if ects:
-        lines.append(f'inschrijving = {{ empty = "{ects}" }}')
-        lines.append(f'moduleInschrijving = {{ filled = "{ects}" }}   # a row with ECTS is a '
+        lines.append(f"inschrijving = {{ empty = {_toml_string(ects)} }}")
+        lines.append(f"moduleInschrijving = {{ filled = {_toml_string(ects)} }}   "
+                     "# a row with ECTS is a "
                      "module")
     else:
         lines.append('inschrijving = "always"')
     end = chosen.get("datumUitschrijving")
     if end:
-        lines.append(f'uitschrijving = {{ filled = "{end}" }}')
+        lines.append(f"uitschrijving = {{ filled = {_toml_string(end)} }}")
     else:
         lines.append('# uitschrijving = { filled = "Einddatum" }   '
                      "# TODO: no end-date column found")
     result_date = chosen.get("datumAfsluitendExamen" if sector == "ho" else "datumDiploma")
     if result_date:
-        lines.append(f'resultaat = {{ filled = "{result_date}" }}')
+        lines.append(f"resultaat = {{ filled = {_toml_string(result_date)} }}")
     else:
         lines.append('# resultaat = { filled = "Examendatum" }   '
                      "# TODO: no exam-date column found")
@@ -222,7 +248,7 @@ def _unmapped_line(sector: Sector, field_name: str) -> list[str]:
 def _field_line(sector: Sector, field_name: str, column: str, values: Sequence[Cell]) -> str:
     model = next(m for m in RECORD_MODELS[sector].values() if field_name in m.model_fields)
     meta = field_meta(model, field_name)
-    parts = [f'column = "{column}"']
+    parts = [f"column = {_toml_string(column)}"]
     texts = [str(value).strip() for value in values
              if value is not None and not isinstance(value, date) and str(value).strip()]
     if field_name.startswith("datum") or field_name == "geboortedatum":
@@ -233,12 +259,13 @@ def _field_line(sector: Sector, field_name: str, column: str, values: Sequence[C
     if meta.value_list:
         codes, unknown = _guess_codes(meta.value_list, texts)
         if codes:
-            table = ", ".join(f'"{source}" = "{target}"' for source, target in codes.items())
+            table = ", ".join(f"{_toml_string(source)} = {_toml_string(target)}"
+                              for source, target in codes.items())
             parts.append(f"codes = {{ {table} }}")
         if unknown:
-            comment = "   # TODO: translate " + ", ".join(sorted(unknown)[:10])
+            comment = "   # TODO: translate " + _comment(", ".join(sorted(unknown)[:10]))
     if len(parts) == 1:
-        return f'{field_name} = "{column}"{comment}'
+        return f"{field_name} = {_toml_string(column)}{comment}"
     return f"{field_name} = {{ {', '.join(parts)} }}{comment}"
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_validator
 
 from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import RECORD_MODELS, RECORD_TYPES, Record, field_meta
@@ -111,6 +111,7 @@ def date_pattern(notation: str) -> re.Pattern[str] | None:
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)
+_DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]+")
 
 
 def _excel_serial(number: float) -> date | None:
@@ -242,6 +243,8 @@ class CompiledMapping:
         if spec.kind == "date":
             return self._convert_date(spec, cell, row, findings)
         text = _cell_text(cell)
+        if spec.kind == "decimal" and _DECIMAL_COMMA.fullmatch(text):
+            text = text.replace(",", ".")  # Dutch exports write 7,5 ECTS
         if spec.pgn and text.isdigit() and len(text) == 8:
             text = "0" + text
             findings.append(make_finding(
@@ -424,6 +427,12 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
                                                  field=name))
                 else:
                     patterns.append(pattern)
+        if source.value is not None:
+            problem = _constant_problem(model, name, source.value)
+            if problem is not None:
+                findings.append(make_finding("M003", at("fields", name), key=f"fields.{name}",
+                                             reason=problem))
+                continue
         index = None
         if source.column is not None:
             index = column_index(source.column, name, "fields", name)
@@ -437,8 +446,9 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
     # Personal numbers first: whether personal details are delivered depends on the BSN.
     fields.sort(key=lambda spec: (not spec.pgn, spec.personal))
 
-    mapped = {f.name for f in fields} | {
-        name for name, source in spec.fields.items() if name not in known_fields}
+    # Every field the mapping names counts as filled, even one whose entry has a problem of
+    # its own (reported above): "not mapped" on top would send the user the wrong way.
+    mapped = set(spec.fields)
     for rule in rules:
         model = models[rule.record_type]
         for name, info in model.model_fields.items():
@@ -454,6 +464,21 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
     if findings:
         raise MappingError(_unique(findings))
     return CompiledMapping(spec, fields, rules, table.file, table.sheet)
+
+
+def _constant_problem(model: type[Record], name: str, value: str) -> str | None:
+    """Why a constant cannot fill ``name`` (checked once here, not on every row)."""
+    annotation: Any = model.model_fields[name].annotation
+    try:
+        TypeAdapter(annotation).validate_python(value, context={"date_notation": "iso"})
+    except ValidationError:
+        meta = field_meta(model, name)
+        return f"'{value}' is no valid {meta.label} ({meta.expected})"
+    lists = value_lists()
+    meta = field_meta(model, name)
+    if meta.value_list and value not in lists[meta.value_list].codes:
+        return f"'{value}' is not in {lists[meta.value_list].name}"
+    return None
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -569,12 +569,7 @@ def test_source_options_and_cli_flags_override_them(tmp_path: Path) -> None:
     assert (right.build.delimiter, right.build.encoding) == (";", "utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "exports/csv_export.py _decode_stream: a forced encoding whose decoder needs a BOM "
-    "('utf-16', 'utf-32'; from [source] encoding or --encoding) on a file without one raises "
-    "UnicodeError, uncaught: build and init end in 'rodcli internal error' instead of a "
-    "finding"))
-def test_forced_utf16_on_a_file_without_bom_is_a_finding(tmp_path: Path) -> None:
+def test_forced_utf16_on_a_file_without_bom_reads_little_endian(tmp_path: Path) -> None:
     text = MAPPING.replace("[records]", '[source]\nencoding = "utf-16"\n\n[records]')
     result = run_build(tmp_path, text)
     assert exit_code(result, Severity.ERROR) == 2

@@ -256,6 +256,16 @@ class _Source:
 def _decode_stream(handle: BinaryIO, codec: str) -> Iterator[str]:
     """Lines (ends kept) of a stream in any encoding, a leading BOM dropped; undecodable bytes
     become U+FFFD."""
+    name = codecs.lookup(codec).name
+    if name in ("utf-16", "utf-32"):
+        # These decoders need a BOM to know the byte order and raise without one; a file
+        # without it is, in practice, little-endian (what Windows writes).
+        head = handle.read(4)
+        handle.seek(-len(head), 1)
+        boms = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) if name == "utf-16" else (
+            codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+        if not head.startswith(boms):
+            codec = f"{name}-le"
     decoder = codecs.getincrementaldecoder(codec)(errors="replace")
     carry, first = "", True
     while chunk := handle.read(1 << 16):

@@ -79,13 +79,16 @@ class RawRecord:
         return self.location.with_field(shown, line, column)
 
 
-def csv_locator(text: str, columns: tuple[str, ...], delimiter: str, first_line: int) -> Locator:
-    """Positions of a CSV record's fields, from its physical text."""
+def csv_locator(text: str | list[str], columns: tuple[str, ...], delimiter: str,
+                first_line: int) -> Locator:
+    """Positions of a CSV record's fields, from its physical text (or lines, joined only
+    when a finding asks)."""
 
     def locate(field_name: str) -> Position | None:
         if field_name not in columns:
             return None
-        return csv_field_position(text, columns.index(field_name), delimiter, first_line)
+        whole = text if isinstance(text, str) else "".join(text)
+        return csv_field_position(whole, columns.index(field_name), delimiter, first_line)
 
     return locate
 

@@ -59,11 +59,14 @@ def read_csv_bulk(
     wanted: list[tuple[int, str]] = []
     try:
         for row in reader:
-            start_line = capture.consumed - len(capture.text) + 1
-            text = "".join(capture.text)
+            lines = capture.text
+            start_line = capture.consumed - len(lines) + 1
             capture.text = []
-            yield from _drain(decoder)
-            if not any(cell.strip() for cell in row):
+            if decoder.findings:
+                yield from _drain(decoder)
+            # A record type in the first cell means the row is not blank: the common case is
+            # decided without looking at every cell.
+            if not (row and row[0].strip()) and not any(cell.strip() for cell in row):
                 continue
             if header is None:
                 header = [cell.strip() for cell in row]
@@ -92,7 +95,7 @@ def read_csv_bulk(
                 values=values,
                 file=file,
                 line=start_line,
-                locate=csv_locator(text, columns, DELIMITER, start_line),
+                locate=csv_locator(lines, columns, DELIMITER, start_line),
             )
     except csv.Error as error:
         # The broken record started where the lines not yet turned into a row began.

@@ -24,11 +24,20 @@ from rodcli.bulkformat import SECTORS
 from rodcli.bulkformat.valuelists import value_lists
 from rodcli.bulkformat.xsd import xsd_text
 from rodcli.codes import CATALOGUE, Lang
+from rodcli.compare import CompareOptions, Comparison
+from rodcli.compare import compare as run_compare
 from rodcli.draft import draft_from_export
 from rodcli.exports import ExportError
 from rodcli.findings import Result, Severity, exit_code
 from rodcli.pipeline import ValidateOptions, validate_files
 from rodcli.render import Renderer
+from rodcli.render.compare_csv import render_compare_csv
+from rodcli.render.compare_json import render_compare_json
+from rodcli.render.compare_text import (
+    render_compare_plain,
+    render_compare_summary_plain,
+    render_compare_text,
+)
 from rodcli.render.github import render_github
 from rodcli.render.json import render_json
 from rodcli.render.junit import render_junit
@@ -222,6 +231,12 @@ def build(
     max_findings: Annotated[
         int, typer.Option(min=0, help="Findings listed at most (0 = all); counts stay complete.")
     ] = 1000,
+    since: Annotated[
+        list[Path] | None,
+        typer.Option("--since", dir_okay=False,
+                     help="Bulk file delivered before: write only new and changed records "
+                     "(repeat for a full delivery and the deltas after it, oldest first)."),
+    ] = None,
     lang: LangOption = LangChoice.nl,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
 ) -> None:
@@ -235,12 +250,12 @@ def build(
         raise typer.BadParameter("mbo institutions deliver XML only; use --format xml",
                                  param_hint="'--format'")
     for target in filter(None, (output, rejects, report)):
-        if _same_file(target, export) or _same_file(target, mapping):
+        if any(_same_file(target, source) for source in (export, mapping, *(since or ()))):
             raise typer.BadParameter(f"{target} is an input; rodcli never overwrites its input")
     options = BuildOptions(
         mapping=mapping, sector=sector.value, output_format=bulk_format.value, output=output,
         rejects=rejects, force=force, delimiter=delimiter, encoding=encoding, sheet=sheet,
-        max_findings=max_findings, lang=lang.value,
+        max_findings=max_findings, lang=lang.value, since=tuple(since or ()),
     )
     with _progress(quiet) as on_progress:
         result = run_build(export, options, on_progress)
@@ -263,6 +278,90 @@ def _progress(quiet: bool) -> Iterator[Callable[[int], None] | None]:
             progress.update(task, description=f"{rows:,} rows".replace(",", "."))
 
         yield update
+
+
+class CompareFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+# One renderer per compare --format; a test checks that every member has one.
+COMPARE_RENDERERS: dict[CompareFormat, Callable[[Comparison, Lang], str]] = {
+    CompareFormat.text: render_compare_plain,
+    CompareFormat.json: render_compare_json,
+    CompareFormat.csv: render_compare_csv,
+}
+
+
+@app.command()
+def compare(
+    ours: Annotated[Path, typer.Argument(help="The school's records: a bulk file, or an "
+                                         "administration export with --mapping.")],
+    theirs: Annotated[Path, typer.Argument(help="What ROD holds: a bulk file, or an overview "
+                                           "(CSV/XLSX) with --their-mapping.")],
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", "-m", help="Read OURS as an export through "
+                                  "this mapping (as build does).")
+    ] = None,
+    their_mapping: Annotated[
+        Path | None, typer.Option("--their-mapping", help="Read THEIRS as an overview through "
+                                  "this mapping.")
+    ] = None,
+    sector: Annotated[
+        SectorChoice | None, typer.Option(help="Expected sector (default: that of OURS).")
+    ] = None,
+    output_format: Annotated[
+        CompareFormat, typer.Option("--format", help="Report format; csv is one row per "
+                                    "difference, for Excel.")
+    ] = CompareFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", dir_okay=False,
+                     help="Write the report to this file (replaced atomically) instead of "
+                     "stdout."),
+    ] = None,
+    fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that fails (exit 1).")] = (
+        FailOn.error
+    ),
+    max_findings: Annotated[
+        int, typer.Option(min=0, help="Findings listed at most per code (0 = all); counts "
+                          "stay complete.")
+    ] = 1000,
+    lang: LangOption = LangChoice.nl,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> None:
+    """Compare the school's records with what ROD holds ("Gegevens vergelijken").
+
+    Records match on BRIN + personal number + inschrijvingvolgnummer + record type. Reports
+    records on one side only, every field that differs, personal numbers changed from
+    onderwijsnummer to BSN, and duplicate keys. Exit 0 agree, 1 differ, 2 no verdict.
+    """
+    inputs = [ours, theirs, *filter(None, (mapping, their_mapping))]
+    if output is not None and any(_same_file(output, path) for path in inputs):
+        raise typer.BadParameter("is one of the input files; rodcli never overwrites its input",
+                                 param_hint="'--output'")
+    comparison = run_compare(CompareOptions(
+        ours=ours, theirs=theirs, mapping=mapping, their_mapping=their_mapping,
+        sector=sector.value if sector else None, max_findings=max_findings,
+    ))
+    language: Lang = lang.value
+    if output is None and output_format is CompareFormat.text:
+        _stdout().print(render_compare_text(comparison, language))
+    else:
+        text = COMPARE_RENDERERS[output_format](comparison, language)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            try:
+                write_atomically(output, text)
+            except OSError as error:
+                _stderr().print(Text(f"rodcli: cannot write {output}: "
+                                     f"{error.strerror or error}"))
+                raise typer.Exit(2) from None
+        if not quiet:
+            sys.stderr.write(render_compare_summary_plain(comparison, language))
+    raise typer.Exit(exit_code(comparison.result, Severity.parse(fail_on.value)))
 
 
 @app.command()

@@ -104,13 +104,16 @@ class FileReport:
 @dataclass(slots=True)
 class BuildSummary:
     """What ``build`` did with the export's rows; ``rows_read`` always equals
-    ``rows_accepted + rows_rejected`` (blank rows are counted apart)."""
+    ``rows_accepted + rows_rejected`` (blank rows are counted apart). The accepted rows give
+    the records built: ``records_written + records_unchanged`` (unchanged since the
+    deliveries given with ``--since``; always 0 without it)."""
 
     rows_read: int = 0
     rows_blank: int = 0
     rows_accepted: int = 0
     rows_rejected: int = 0
     records_written: int = 0
+    records_unchanged: int = 0
     output: str | None = None  # set only when a bulk file was written
     rejects: str | None = None  # set only when a rejects file was written
     encoding: str | None = None

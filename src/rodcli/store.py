@@ -7,25 +7,29 @@ at a time, SQLite a bounded page cache.
 
 Per record the store keeps only what matching and reporting need: the key (BRIN,
 inschrijvingvolgnummer, record type and a keyed hash of the personal number, never the number
-itself), whether that number is a BSN, the masked key for reports, where the record is, and a
-compact canonical serialisation of its other fields (``None`` when it failed its own checks).
+itself), whether that number is a BSN and its masked form for reports, where the record is,
+and a compact canonical serialisation of its other fields (``None`` when it failed its own
+checks).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
 from itertools import groupby
 from pathlib import Path
 from types import TracebackType
+from typing import Any, get_args
 
 from rodcli.bulkformat.models import Record
-from rodcli.writers import record_values
+from rodcli.masking import mask_pgn, scrub
 
 OURS, THEIRS = 0, 1
 KEY_FIELDS = frozenset({"brin", "burgerservicenummer", "onderwijsnummer",
@@ -44,42 +48,88 @@ class Stored:
     record_type: str
     pgn: bytes  # keyed hash of the personal number
     bsn: bool  # the personal number is a BSN (else an onderwijsnummer)
-    record: str  # masked key, e.g. 99XX/*****2333/1
+    masked: str  # masked personal number, e.g. *****2333
     line: int | None
     source: int  # which file of the side (``build --since`` may give several)
     data: str | None  # canonical fields; None: the record failed its own checks
 
+    @property
+    def record(self) -> str:
+        """The masked key for reports, e.g. ``99XX/*****2333/1`` (as ``masked_key``)."""
+        return scrub(f"{self.brin}/{self.masked}/{self.number}")
+
     def fields(self) -> dict[str, str] | None:
+        """The canonical fields as a dict (None when the record failed its checks)."""
         if self.data is None:
             return None
-        values: dict[str, str] = json.loads(self.data)
-        return values
+        if not self.data:
+            return {}
+        return dict(item.split(_IS, 1) for item in self.data.split(_AND))
+
+
+# Separators of the canonical form: control characters no valid field value can hold (every
+# text field has a pattern or a value list).
+_AND, _IS = "\x1f", "\x1e"
+
+
+@cache
+def _plan(model: type[Record]) -> tuple[tuple[str, str], ...]:
+    """(field, kind) of a model's fields other than the key, in model order."""
+    plan = []
+    for name in model.model_fields:
+        if name in KEY_FIELDS:
+            continue
+        kind = "text"
+        pending: list[object] = [model.model_fields[name].annotation]
+        while pending:
+            annotation = pending.pop()
+            if annotation is date:
+                kind = "date"
+            elif annotation is Decimal:
+                kind = "decimal"
+            pending.extend(get_args(annotation))
+        plan.append((name, kind))
+    return tuple(plan)
 
 
 def canonical(record: Record) -> str:
-    """The record's fields other than its key, as compact JSON in model order: dates as
-    ``JJJJ-MM-DD`` and decimals without trailing zeros whatever file they came from."""
-    return json.dumps(
-        {name: text for name, text in record_values(record, "iso") if name not in KEY_FIELDS},
-        ensure_ascii=False, separators=(",", ":"),
-    )
+    """The record's fields other than its key, compact, in model order: dates as
+    ``JJJJ-MM-DD`` and decimals without trailing zeros whatever file they came from (the
+    writers' ``format_value``, done here without its checks: the values are typed)."""
+    parts = []
+    for name, kind in _plan(type(record)):
+        value = getattr(record, name)
+        if value is None:
+            continue
+        if kind == "date":
+            text = value.isoformat()
+        elif kind == "decimal":
+            text = format(value.normalize(), "f")
+        else:
+            text = str(value)
+        parts.append(f"{name}{_IS}{text}")
+    return _AND.join(parts)
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """What the merge found for one key group (``build --since`` and ``compare`` both read it).
-
-    ``ours``/``theirs``: the first record of the key on each side (None when absent);
-    ``extra``: further records with the same key on one side (duplicates, or for
-    ``build --since`` older deliveries of it).
-    """
+    """One key as the merge found it: its first record on each side (None when absent)."""
 
     ours: Stored | None
     theirs: Stored | None
-    extra: tuple[Stored, ...]
 
 
-_COLUMNS = "side, brin, number, record_type, pgn, bsn, record, line, source, data"
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """A further record with a key already seen on its side: ``first`` is the one matched.
+    In ``compare`` a duplicate; in ``build --since`` an older delivery of the same record."""
+
+    extra: Stored
+    first: Stored
+
+
+_COLUMNS = "side, brin, number, record_type, pgn, bsn, masked, line, source, data"
+_MARKS = ", ".join("?" * len(_COLUMNS.split(",")))
 
 
 class RecordStore:
@@ -96,13 +146,12 @@ class RecordStore:
         self._db.execute(
             "CREATE TABLE rec (id INTEGER PRIMARY KEY, side INTEGER NOT NULL, "
             "brin TEXT NOT NULL, number TEXT NOT NULL, record_type TEXT NOT NULL, "
-            "pgn BLOB NOT NULL, bsn INTEGER NOT NULL, record TEXT NOT NULL, line INTEGER, "
+            "pgn BLOB NOT NULL, bsn INTEGER NOT NULL, masked TEXT NOT NULL, line INTEGER, "
             "source INTEGER NOT NULL, data TEXT)")
         self._db.execute(f"CREATE TABLE lone (id INTEGER PRIMARY KEY, {_COLUMNS})")
         self._secret = os.urandom(32)  # per store: the hashes mean nothing outside this run
         self._pending: list[tuple[object, ...]] = []
         self._indexed = False
-        self.counts = [0, 0]
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -110,31 +159,27 @@ class RecordStore:
         return hashlib.blake2b(pgn.encode("utf-8"), key=self._secret, digest_size=16).digest()
 
     def add(self, side: int, brin: str, number: str, record_type: str, pgn: str, bsn: bool,
-            record: str, line: int | None, data: str | None, source: int = 0) -> None:
+            line: int | None, data: str | None, source: int = 0) -> None:
         self._pending.append((side, brin, number, record_type, self.pgn_hash(pgn), int(bsn),
-                              record, line, source, data))
-        self.counts[side] += 1
+                              mask_pgn(pgn), line, source, data))
         if len(self._pending) >= _BATCH:
             self._flush()
 
-    def add_record(self, side: int, record: Record, masked: str, line: int | None,
-                   source: int = 0) -> None:
+    def add_record(self, side: int, record: Record, line: int | None, source: int = 0,
+                   data: str | None = None) -> None:
+        """A checked record; ``data`` is its :func:`canonical` form when already made."""
         self.add(side, record.brin, record.inschrijvingvolgnummer, record.record_type,
-                 record.pgn, bool(record.burgerservicenummer), masked, line,
-                 canonical(record), source)
+                 record.pgn, bool(record.burgerservicenummer), line,
+                 canonical(record) if data is None else data, source)
 
     def _flush(self) -> None:
         if not self._pending:
             return
-        with self._transaction():
-            self._db.executemany(
-                f"INSERT INTO rec ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                self._pending)
-        self._pending.clear()
-
-    def _transaction(self) -> sqlite3.Connection:
         self._db.execute("BEGIN")
-        return self._db
+        self._db.executemany(
+            f"INSERT INTO rec ({_COLUMNS}) VALUES ({_MARKS})", self._pending)
+        self._db.execute("COMMIT")
+        self._pending.clear()
 
     def index(self) -> None:
         """Make the key index (once, after the bulk of the inserts: much faster than
@@ -150,7 +195,8 @@ class RecordStore:
     def latest(self, side: int, record: Record) -> Stored | None:
         """The record with ``record``'s key on ``side`` from the latest source (point look-up
         through the index)."""
-        self.index()
+        if not self._indexed:
+            self.index()
         row = self._db.execute(
             f"SELECT {_COLUMNS} FROM rec WHERE brin = ? AND number = ? AND record_type = ? "
             "AND pgn = ? AND side = ? ORDER BY source DESC, line, id LIMIT 1",
@@ -158,41 +204,41 @@ class RecordStore:
              self.pgn_hash(record.pgn), side)).fetchone()
         return _stored(row) if row is not None else None
 
-    def merge(self) -> Iterator[Match]:
-        """Every key once, in key order, with its records on each side. Keys found on one
-        side only are also kept aside for :meth:`unmatched`."""
+    def merge(self) -> Iterator[Match | Duplicate]:
+        """Every key once, in key order, with its first record on each side; a further
+        record with the same key on a side comes as a Duplicate before its key's Match.
+        Keys found on one side only are also kept aside for :meth:`unmatched`."""
         self.index()
-        rows = self._db.execute(
-            f"SELECT {_COLUMNS} FROM rec "
-            "ORDER BY brin, number, record_type, pgn, side, source DESC, line, id")
-        lone: list[tuple[object, ...]] = []
-        for _, group in groupby(rows, key=lambda row: (row[1], row[2], row[3], row[4])):
-            first: list[Stored | None] = [None, None]
-            extra: list[Stored] = []
-            for row in group:
-                stored = _stored(row)
-                if first[stored.side] is None:
-                    first[stored.side] = stored
-                else:
-                    extra.append(stored)
-                    if len(extra) >= _BATCH:  # a pathological file: one key a million times
-                        yield Match(first[OURS], first[THEIRS], tuple(extra))
-                        first, extra = [None, None], []
-                        first[stored.side] = None
-            ours, theirs = first
-            if (ours is None) != (theirs is None):
-                alone = ours or theirs
-                assert alone is not None
-                lone.append(_row(alone))
-                if len(lone) >= _BATCH:
-                    self._keep_lone(lone)
-            yield Match(ours, theirs, tuple(extra))
-        self._keep_lone(lone)
+        self._db.execute("BEGIN")
+        try:
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM rec "
+                "ORDER BY brin, number, record_type, pgn, side, source DESC, line, id")
+            lone: list[tuple[object, ...]] = []
+            for _, group in groupby(rows, key=lambda row: (row[1], row[2], row[3], row[4])):
+                first: list[Stored | None] = [None, None]
+                for row in group:
+                    stored = _stored(row)
+                    seen = first[stored.side]
+                    if seen is None:
+                        first[stored.side] = stored
+                    else:
+                        yield Duplicate(stored, seen)
+                ours, theirs = first
+                alone = ours if theirs is None else theirs if ours is None else None
+                if alone is not None:
+                    lone.append(_row(alone))
+                    if len(lone) >= _BATCH:
+                        self._keep_lone(lone)
+                yield Match(ours, theirs)
+            self._keep_lone(lone)
+        finally:
+            self._db.execute("COMMIT")
 
     def _keep_lone(self, rows: list[tuple[object, ...]]) -> None:
         if rows:
             self._db.executemany(
-                f"INSERT INTO lone ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                f"INSERT INTO lone ({_COLUMNS}) VALUES ({_MARKS})", rows)
             rows.clear()
 
     def unmatched(self) -> Iterator[tuple[Stored, Stored | None]]:
@@ -204,7 +250,7 @@ class RecordStore:
         (onderwijsnummer on one side, BSN on the other), when that group holds exactly those
         two unmatched records: a sequence number such as ``1`` is shared by many students, so
         anything less certain is left as one record missing on each side. A pair is given
-        once, with its OURS record first.
+        once, with its OURS record first. Call it once, after :meth:`merge` has run out.
         """
         self._db.execute("CREATE INDEX lone_key ON lone (brin, number, record_type, side)")
         self._db.execute(
@@ -243,13 +289,11 @@ class RecordStore:
         self.close()
 
 
-def _stored(row: tuple[object, ...] | sqlite3.Row) -> Stored:
-    side, brin, number, record_type, pgn, bsn, record, line, source, data = tuple(row)
-    return Stored(int(side), str(brin), str(number), str(record_type), bytes(pgn),  # type: ignore[call-overload, arg-type]
-                  bool(bsn), str(record), line if isinstance(line, int) else None,
-                  int(source), data if isinstance(data, str) else None)  # type: ignore[call-overload]
+def _stored(row: Any) -> Stored:
+    side, brin, number, record_type, pgn, bsn, masked, line, source, data = row
+    return Stored(side, brin, number, record_type, pgn, bool(bsn), masked, line, source, data)
 
 
 def _row(stored: Stored) -> tuple[object, ...]:
     return (stored.side, stored.brin, stored.number, stored.record_type, stored.pgn,
-            int(stored.bsn), stored.record, stored.line, stored.source, stored.data)
+            int(stored.bsn), stored.masked, stored.line, stored.source, stored.data)

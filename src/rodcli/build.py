@@ -62,6 +62,7 @@ class BuildOptions:
 class _FirstPass:
     rejected: dict[int, list[Finding]] = field(default_factory=dict)  # export line -> errors
     sender: str | None = None
+    unreadable: bool = False  # the export could not be read to its end
 
 
 def build(
@@ -92,9 +93,14 @@ def build(
 
     summary.rows_rejected = len(first.rejected)
     summary.rows_accepted = summary.rows_read - summary.rows_rejected
+    if first.unreadable:
+        result.add(make_finding("B007", Location(str(export))))
+        return result
     if first.rejected and options.rejects is None:
         result.add(make_finding("B005", Location(str(export)), count=len(first.rejected)))
         return result
+    if summary.rows_accepted == 0:
+        result.add(make_finding("B009", Location(str(options.output))))
     delta = Delta(options.since, options.sector) if options.since else None
     try:
         if delta is not None and not delta.load(result.add):
@@ -116,8 +122,7 @@ def _findings_of(error: MappingError | ExportError) -> list[Finding]:
 def _refuse_output(export: Path, options: BuildOptions) -> Finding | None:
     for target in filter(None, (options.output, options.rejects)):
         if target.exists() and target.resolve() == export.resolve():
-            return make_finding("B003", Location(str(target)), file=target,
-                                reason="dat is de export zelf / that is the export itself")
+            return make_finding("B008", Location(str(target)), file=target)
         if target.exists() and not options.force:
             return make_finding("B001", Location(str(target)), file=target)
     return None
@@ -190,17 +195,25 @@ def _check_rows(table: ExportTable, mapping: CompiledMapping, result: Result,
                 for record_rule in per_record:
                     row_findings.extend(record_rule.check(checked))
                 first.sender = first.sender or checked.model.brin
-        _drain(table, result)
+        _drain(table, result, first)
         for finding in row_findings:
             _note(first, result, finding, row.line)
         if on_progress is not None and summary.rows_read % PROGRESS_EVERY == 0:
             on_progress(summary.rows_read)
-    _drain(table, result)
+    _drain(table, result, first)
 
 
-def _drain(table: ExportTable, result: Result) -> None:
+def _drain(table: ExportTable, result: Result, first: _FirstPass) -> None:
+    """The reader's own findings: a row it flags (E002) is rejected like any failing row;
+    an export it cannot read to the end (I020) leaves rows unknown, so nothing is written."""
     for finding in table.findings:
-        result.add(finding)
+        if finding.code == "I020":
+            first.unreadable = True
+            result.add(finding)
+        elif finding.severity >= Severity.ERROR and finding.location.line is not None:
+            _note(first, result, finding, finding.location.line)
+        else:
+            result.add(finding)
     table.findings.clear()
 
 
@@ -211,6 +224,8 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
     output = options.output
     temporary = _temporary_beside(output)
     rejects_temporary = _temporary_beside(options.rejects) if options.rejects else None
+    write_bulk = summary.rows_accepted > 0
+    rejects_writer: _RejectsWriter | None = None
     try:
         with _opened(export, options, spec) as table:
             mapping = compile_mapping(spec, mapping_text, str(options.mapping), table,
@@ -219,8 +234,13 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
             records = _accepted_records(table, mapping, first, rejects_writer, delta)
             if delta is not None:
                 records = delta.changed(records)
-            if options.output_format == "xml":
-                header = DocumentHeader.new(first.sender or "00XX")
+            if not write_bulk:
+                for _record in records:  # every row goes to the rejects file
+                    pass
+            elif options.output_format == "xml":
+                # A row is accepted only when its records passed, BRIN included: a sender.
+                assert first.sender is not None
+                header = DocumentHeader.new(first.sender)
                 with temporary.open("wb") as out:
                     summary.records_written = write_xml(records, options.sector, header, out)
                     _sync(out)
@@ -233,14 +253,24 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
             # records built = records written + records unchanged since the last delivery
             summary.records_unchanged = delta.unchanged
             result.extend(delta.finish())
-        problem = _self_check(temporary, options.sector, options.since)
-        if problem is not None:
-            result.add(make_finding("B006", Location(str(output)), reason=problem))
-            return
-        _publish(temporary, output)
-        summary.output = str(output)
+        if write_bulk:
+            problem = _self_check(temporary, options.sector, options.since)
+            if problem is not None:
+                result.add(make_finding("B006", Location(str(output)), reason=problem))
+                return
+        # The rejects file first: if the bulk file then cannot be placed, the rejects file is
+        # taken back, so either both are there or neither is.
         if rejects_temporary is not None and options.rejects is not None:
             _publish(rejects_temporary, options.rejects)
+        if write_bulk:
+            try:
+                _publish(temporary, output)
+            except OSError:
+                if options.rejects is not None:
+                    options.rejects.unlink(missing_ok=True)
+                raise
+            summary.output = str(output)
+        if rejects_temporary is not None and options.rejects is not None:
             summary.rejects = str(options.rejects)
             if first.rejected:
                 result.add(make_finding("B004", Location(str(options.rejects)),
@@ -249,6 +279,8 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
         result.add(make_finding("B003", Location(str(output)), file=output,
                                 reason=error.strerror or str(error)))
     finally:
+        if rejects_writer is not None:
+            rejects_writer.close()
         for leftover in (temporary, rejects_temporary):
             if leftover is not None:
                 leftover.unlink(missing_ok=True)
@@ -316,7 +348,8 @@ class _RejectsWriter:
         # UTF-8 with BOM and ";" so Dutch Excel opens it with the right columns and accents.
         self._handle = path.open("w", encoding="utf-8-sig", newline="")
         self._writer = csv.writer(self._handle, delimiter=";", lineterminator="\r\n")
-        self._writer.writerow(["rodcli_regel", *header, "rodcli_codes", "rodcli_meldingen"])
+        self._writer.writerow(["rodcli_regel", *(_neutralise(name) for name in header),
+                               "rodcli_codes", "rodcli_meldingen"])
 
     def write(self, line: int, cells: Sequence[object], reasons: list[Finding]) -> None:
         if self._handle is None:
@@ -329,9 +362,11 @@ class _RejectsWriter:
                                _neutralise(messages)])
 
     def close(self) -> None:
-        if self._handle is not None:
-            _sync(self._handle)
-            self._handle.close()
+        if self._handle is not None and not self._handle.closed:
+            try:
+                _sync(self._handle)
+            finally:
+                self._handle.close()
 
 
 def _cell_for_excel(cell: object) -> str:

@@ -648,6 +648,27 @@ _ENTRIES = [
           ("Dit is een fout in rodcli: meld het met --debug-uitvoer.",
            "This is a bug in rodcli: report it with --debug output."),
           no_verdict=True),
+    _code("B007", E, "build",
+          ("Export niet helemaal gelezen", "Export not read to the end"),
+          ("De export kan niet tot het einde gelezen worden; er is geen bulkbestand geschreven",
+           "The export cannot be read to its end; no bulk file was written"),
+          ("Herstel de plek die de eerdere melding noemt (vaak een aanhalingsteken dat niet "
+           "sluit) en bouw opnieuw.",
+           "Repair the place the earlier finding names (often a quote that does not close) and "
+           "build again."),
+          no_verdict=True),
+    _code("B008", E, "build",
+          ("Uitvoer is de invoer", "Output is the input"),
+          ("{file} is de export zelf; rodcli overschrijft zijn invoer nooit",
+           "{file} is the export itself; rodcli never overwrites its input"),
+          ("Kies een ander pad voor -o of --rejects.", "Choose another path for -o or --rejects."),
+          no_verdict=True),
+    _code("B009", W, "build",
+          ("Geen rijen om te leveren", "No rows to deliver"),
+          ("Geen enkele rij kan geleverd worden; er is geen bulkbestand geschreven",
+           "Not one row can be delivered; no bulk file was written"),
+          ("Herstel de afgewezen rijen (zie de meldingen of het rejects-bestand).",
+           "Fix the rejected rows (see the findings or the rejects file).")),
 ]
 
 CATALOGUE: dict[str, CodeInfo] = {entry.code: entry for entry in _ENTRIES}

@@ -35,6 +35,10 @@ _WORDS: dict[str, dict[Lang, str]] = {
         "en": "{read} rows read = {accepted} accepted + {rejected} rejected "
               "({blank} blank rows skipped); {written} records written",
     },
+    "unchanged": {
+        "nl": "{unchanged} records ongewijzigd sinds de vorige levering (niet opnieuw geschreven)",
+        "en": "{unchanged} records unchanged since the last delivery (not written again)",
+    },
     "written": {"nl": "bulkbestand: {path}", "en": "bulk file: {path}"},
     "not_written": {"nl": "geen bulkbestand geschreven", "en": "no bulk file written"},
     "rejects": {"nl": "afgewezen rijen: {path}", "en": "rejected rows: {path}"},
@@ -96,6 +100,8 @@ def _build_lines(result: Result, lang: Lang) -> list[RenderableType]:
         "rows", lang, read=summary.rows_read, accepted=summary.rows_accepted,
         rejected=summary.rows_rejected, blank=summary.rows_blank,
         written=summary.records_written))]
+    if summary.records_unchanged:
+        lines.append(Text(word("unchanged", lang, unchanged=summary.records_unchanged)))
     if summary.output:
         lines.append(Text(word("written", lang, path=summary.output), style="green"))
     else:

@@ -222,11 +222,13 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
     assert result.build is not None
     summary = result.build
     output = options.output
-    temporary = _temporary_beside(output)
-    rejects_temporary = _temporary_beside(options.rejects) if options.rejects else None
+    temporary: Path | None = None
+    rejects_temporary: Path | None = None
     write_bulk = summary.rows_accepted > 0
     rejects_writer: _RejectsWriter | None = None
     try:
+        temporary = _temporary_beside(output)
+        rejects_temporary = _temporary_beside(options.rejects) if options.rejects else None
         with _opened(export, options, spec) as table:
             mapping = compile_mapping(spec, mapping_text, str(options.mapping), table,
                                       options.sector)

@@ -282,7 +282,10 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
                                 reason=error.strerror or str(error)))
     finally:
         if rejects_writer is not None:
-            rejects_writer.close()
+            # Already closed on success; after a failure (reported above) a second fsync
+            # error must not replace that report.
+            with contextlib.suppress(OSError):
+                rejects_writer.close()
         for leftover in (temporary, rejects_temporary):
             if leftover is not None:
                 leftover.unlink(missing_ok=True)

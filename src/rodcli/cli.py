@@ -472,6 +472,13 @@ def main() -> None:
     except KeyboardInterrupt:
         _stderr().print("Onderbroken / interrupted.")
         sys.exit(130)
+    except OSError as error:
+        # Input and output files are handled where they are opened; what reaches here is the
+        # report itself failing on stdout (a full disk, a closed pipe). Files that build was
+        # asked to write were finished or removed before the report was printed.
+        with contextlib.suppress(OSError):
+            _stderr().print(f"rodcli: cannot write the report: {error.strerror or error}")
+        sys.exit(2)
     except Exception as error:  # a bug in rodcli, not bad input: say so, exit 2
         if debug:
             traceback.print_exc()

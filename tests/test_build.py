@@ -681,3 +681,28 @@ def test_no_personal_number_in_any_report(tmp_path: Path, export: Path, mapping:
         texts += [run.stdout, run.stderr, report.read_text(encoding="utf-8")]
     leaked = {number for number in numbers for text in texts if number in text}
     assert leaked == set()
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda text: text.replace("<brin>99XX</brin>", "<brin>9XX</brin>", 1),
+    lambda text: text.replace("</inschrijving>", "</inschrijving><onbekend/>", 1),
+], ids=["bad-value", "unknown-element"])
+def test_output_failing_its_own_xsd_check_is_not_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spoil: Callable[[str], str]
+) -> None:
+    """The self-check is what stands between a writer bug and the Loket: a written file that
+    fails the XSD gives B006 and is never renamed into place."""
+    real = build_module.write_xml
+
+    def broken_writer(records: Any, sector: Any, header: Any, out: BinaryIO) -> int:
+        buffer = io.BytesIO()
+        count = real(records, sector, header, buffer)
+        out.write(spoil(buffer.getvalue().decode("utf-8")).encode("utf-8"))
+        return count
+
+    monkeypatch.setattr(build_module, "write_xml", broken_writer)
+    result = build(HO_CSV, options(tmp_path))
+    assert "B006" in {finding.code for finding in result.findings}
+    assert exit_code(result, Severity.ERROR) == 2
+    assert not (tmp_path / "bulk.xml").exists()
+    assert leftovers(tmp_path) == []

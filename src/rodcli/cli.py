@@ -94,6 +94,15 @@ LangOption = Annotated[
     typer.Option("--lang", envvar="RODCLI_LANG", help="Language of messages and hints."),
 ]
 
+# Options several commands share, defined once.
+FailOnOption = Annotated[FailOn, typer.Option(help="Lowest severity that fails (exit 1).")]
+MaxFindingsOption = Annotated[
+    int, typer.Option(min=0, help="Findings listed at most (0 = all); counts stay complete.")
+]
+DelimiterOption = Annotated[str | None, typer.Option(help="Force the export's separator.")]
+EncodingOption = Annotated[str | None, typer.Option(help="Force the export's encoding.")]
+SheetOption = Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")]
+
 
 def _stdout() -> Console:
     # soft_wrap keeps "file:line:col" lines whole, so editors and CI logs can link them.
@@ -133,12 +142,8 @@ def validate(
         typer.Option("--with", help="Earlier delivery whose records count for cross-record "
                      "rules (repeatable)."),
     ] = None,
-    fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that fails (exit 1).")] = (
-        FailOn.error
-    ),
-    max_findings: Annotated[
-        int, typer.Option(min=0, help="Findings listed at most (0 = all); counts stay complete.")
-    ] = 1000,
+    fail_on: FailOnOption = FailOn.error,
+    max_findings: MaxFindingsOption = 1000,
     output_format: Annotated[
         OutputFormat,
         typer.Option("--format", help="Report format; junit for GitLab/Jenkins, sarif for "
@@ -216,21 +221,17 @@ def build(
                      "here (CSV for Excel, with what to fix per row)."),
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing output.")] = False,
-    delimiter: Annotated[str | None, typer.Option(help="Force the export's separator.")] = None,
-    encoding: Annotated[str | None, typer.Option(help="Force the export's encoding.")] = None,
-    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
+    delimiter: DelimiterOption = None,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
     report_format: Annotated[
         OutputFormat, typer.Option("--report-format", help="Format of the findings report.")
     ] = OutputFormat.text,
     report: Annotated[
         Path | None, typer.Option(dir_okay=False, help="Write the findings report here.")
     ] = None,
-    fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that fails (exit 1).")] = (
-        FailOn.error
-    ),
-    max_findings: Annotated[
-        int, typer.Option(min=0, help="Findings listed at most (0 = all); counts stay complete.")
-    ] = 1000,
+    fail_on: FailOnOption = FailOn.error,
+    max_findings: MaxFindingsOption = 1000,
     since: Annotated[
         list[Path] | None,
         typer.Option("--since", dir_okay=False,
@@ -321,9 +322,7 @@ def compare(
                      help="Write the report to this file (replaced atomically) instead of "
                      "stdout."),
     ] = None,
-    fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that fails (exit 1).")] = (
-        FailOn.error
-    ),
+    fail_on: FailOnOption = FailOn.error,
     max_findings: Annotated[
         int, typer.Option(min=0, help="Findings listed at most per code (0 = all); counts "
                           "stay complete.")
@@ -373,9 +372,9 @@ def init(
                                   help="Write the mapping here instead of stdout.")
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing mapping file.")] = False,
-    delimiter: Annotated[str | None, typer.Option(help="Force the export's separator.")] = None,
-    encoding: Annotated[str | None, typer.Option(help="Force the export's encoding.")] = None,
-    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
+    delimiter: DelimiterOption = None,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
     lang: LangOption = LangChoice.nl,
 ) -> None:
     """Draft a mapping file from an export's header row (and a sample of its rows)."""

@@ -380,11 +380,6 @@ def test_ctrl_c_during_build_leaves_nothing(work: Path) -> None:
     pytest.fail("every build finished before SIGINT could reach its second pass")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cli.py:main's 'except KeyboardInterrupt' (prints 'Onderbroken / interrupted.', exit "
-    "130) is never reached: typer's core (_main in typer/core.py) turns KeyboardInterrupt "
-    "into Exit(130) itself, silently. Ctrl-C during validate/build/compare ends with exit "
-    "130 and nothing on stderr. Expected: 'Onderbroken / interrupted.' on stderr."))
 @pytest.mark.parametrize("command", ["validate", "build"])
 def test_ctrl_c_says_interrupted(
     work: Path, command: str, monkeypatch: pytest.MonkeyPatch,

@@ -281,11 +281,6 @@ def test_build_masks_every_number_outside_bulk_and_rejects(
     assert W[0] in rejects.read_text(encoding="utf-8-sig")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "render/json.py (build summary): BuildSummary.sheet is the XLSX sheet's title as it is; "
-    "a sheet named after a student ('Klas 314159447') is printed unmasked in --format json "
-    "(\"sheet\": \"Klas 3141...\"). findings.make_finding scrubs params, field and record, "
-    "but nothing scrubs the summary. Expected: the title scrubbed like any other text."))
 def test_build_json_summary_masks_the_sheet_name(inputs: dict[str, Path], tmp_path: Path) -> None:
     out = out_folder(tmp_path)
     bulk, rejects = out / "bulk.xml", out / "rejects.csv"
@@ -339,13 +334,6 @@ def test_init_masks_every_number(inputs: dict[str, Path], tmp_path: Path, export
     assert found == {}, found
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "draft.py:draft_mapping echoes export content verbatim into comments of the drafted "
-    "mapping: a sample value of a coded column it cannot translate ('# TODO: translate "
-    "<value>', here a BSN typed in the Vorm column) and the names of unused columns ('# "
-    "Export columns not used: ..., <BSN>', here a column named after a student). Both land "
-    "on stdout or in -o, a file meant for version control. Expected: nine-digit runs masked "
-    "(masking.scrub) in every comment init writes."))
 def test_init_comments_mask_every_number(inputs: dict[str, Path], tmp_path: Path) -> None:
     out = out_folder(tmp_path)
     code, found = run_and_search(["init", inputs["export.csv"], "--sector", "ho"], out, set())
@@ -353,12 +341,6 @@ def test_init_comments_mask_every_number(inputs: dict[str, Path], tmp_path: Path
     assert found == {}, found
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "draft.py:draft_mapping: for an export without a header row, the first data row is taken "
-    "as the header and echoed verbatim into the drafted mapping ('# Export columns not used: "
-    "<BSN>, <sequence number>, <date>, ...'), so the first student's BSN lands in a file "
-    "meant for version control, on stdout or in -o. Expected: nine-digit runs masked (or a "
-    "finding that the header row looks like data)."))
 def test_init_on_headerless_export_masks_every_number(inputs: dict[str, Path],
                                                       tmp_path: Path) -> None:
     out = out_folder(tmp_path)
@@ -413,16 +395,7 @@ def _internal_error(*args: Any, **kwargs: Any) -> Any:
     raise ValueError(f"no record for {B[0]} (onderwijsnummer {N[0]}, typed {W[0]})")
 
 
-_DEBUG_LEAK = pytest.mark.xfail(strict=True, reason=(
-    "cli.py:main prints the traceback with traceback.print_exc() as it is: the exception's "
-    "message (here a ValueError naming a BSN, an onderwijsnummer and a mistyped BSN) reaches "
-    "stderr unmasked under --debug or RODCLI_DEBUG=1. Expected: the traceback text passed "
-    "through masking.scrub."))
-
-
-@pytest.mark.parametrize("how", [pytest.param("--debug", marks=_DEBUG_LEAK),
-                                 pytest.param("RODCLI_DEBUG=1", marks=_DEBUG_LEAK),
-                                 "no-debug"])
+@pytest.mark.parametrize("how", ["--debug", "RODCLI_DEBUG=1", "no-debug"])
 @pytest.mark.parametrize("command", ["validate", "build"])
 def test_internal_error_report_masks_every_number(
     inputs: dict[str, Path], tmp_path: Path, how: str, command: str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rodcli.findings import FileReport, Location, Result, make_finding
+from rodcli.findings import FileReport, Finding, Location, Result, Severity, make_finding
 from rodcli.render.github import escape_data, escape_property, render_github
 
 
@@ -52,8 +52,11 @@ def test_file_property_is_escaped_and_uses_forward_slashes() -> None:
 
 
 def test_message_newlines_and_percent_are_escaped() -> None:
+    # make_finding already shows control characters from the input as escapes; the
+    # renderer's own escaping must hold for any text that reaches it.
     result = Result()
-    result.add(make_finding("I004", Location("a.xml", 2, 5), reason="bad\n100% broken\r"))
+    result.add(Finding("I004", Severity.ERROR, Location("a.xml", 2, 5),
+                       {"reason": "bad\n100% broken\r"}))
     line = render_github(result, "en")
     assert line.endswith("\n") and line.count("\n") == 1
     assert "bad%0A100%25 broken%0D" in line

@@ -29,6 +29,7 @@ from rodcli.compare import Delta
 from rodcli.exports import ExportError, ExportTable, open_export
 from rodcli.findings import BuildSummary, Finding, Location, Result, Severity, make_finding
 from rodcli.mapping import CompiledMapping, MappingError, MappingFile, compile_mapping, load_mapping
+from rodcli.masking import scrub
 from rodcli.pipeline import ValidateOptions, validate_files
 from rodcli.records import to_record
 from rodcli.rules import cross_record_rules, record_rules
@@ -86,8 +87,9 @@ def build(
             mapping = compile_mapping(spec, mapping_text, str(options.mapping), table,
                                       options.sector)
             first = _first_pass(table, mapping, result, on_progress)
-            summary.encoding, summary.delimiter, summary.sheet = (
-                table.encoding, table.delimiter, table.sheet)
+            summary.encoding, summary.delimiter = table.encoding, table.delimiter
+            # A sheet can be named after anything, a student's number included.
+            summary.sheet = scrub(table.sheet) if table.sheet else None
             summary.rows_blank = table.blank_rows
     except (MappingError, ExportError) as error:
         for finding in _findings_of(error):

@@ -29,6 +29,7 @@ from rodcli.compare import compare as run_compare
 from rodcli.draft import draft_from_export
 from rodcli.exports import ExportError
 from rodcli.findings import Result, Severity, exit_code
+from rodcli.masking import scrub
 from rodcli.pipeline import ValidateOptions, validate_files
 from rodcli.render import Renderer
 from rodcli.render.compare_csv import render_compare_csv
@@ -459,6 +460,11 @@ def schema_command(
     console.print(lists)
 
 
+def _interrupted() -> None:
+    with contextlib.suppress(OSError):
+        _stderr().print("rodcli: onderbroken / interrupted; no partial output was left behind.")
+
+
 def main() -> None:
     """Entry point: no traceback for users unless ``--debug`` or RODCLI_DEBUG is set."""
     debug = "--debug" in sys.argv or bool(os.environ.get("RODCLI_DEBUG"))
@@ -466,10 +472,13 @@ def main() -> None:
         sys.argv.remove("--debug")
     try:
         app(standalone_mode=True)
-    except SystemExit:
+    except SystemExit as ending:
+        # Typer turns Ctrl-C into a silent exit 130; rodcli itself never exits with 130.
+        if ending.code == 130:
+            _interrupted()
         raise
     except KeyboardInterrupt:
-        _stderr().print("Onderbroken / interrupted.")
+        _interrupted()
         sys.exit(130)
     except OSError as error:
         # Input and output files are handled where they are opened; what reaches here is the
@@ -480,7 +489,9 @@ def main() -> None:
         sys.exit(2)
     except Exception as error:  # a bug in rodcli, not bad input: say so, exit 2
         if debug:
-            traceback.print_exc()
+            # A traceback quotes values (an exception's message, a failing line's text):
+            # it obeys the same masking as every report.
+            sys.stderr.write(scrub(traceback.format_exc()))
         _stderr().print(
             f"rodcli internal error: {type(error).__name__}. Run again with --debug and "
             "report it; no data was changed."

@@ -18,6 +18,7 @@ from rodcli.bulkformat.models import RECORD_MODELS, field_meta
 from rodcli.bulkformat.valuelists import value_lists
 from rodcli.exports import Cell, open_export
 from rodcli.mapping import PGN_FIELDS, SUPPORTED_DATE_NOTATIONS, date_pattern
+from rodcli.masking import scrub
 
 # Normalised column names (lower case, letters and digits only) per record field.
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
@@ -130,8 +131,9 @@ def _toml_string(text: str) -> str:
 
 
 def _comment(text: str) -> str:
-    """Text safe inside a TOML comment: one line, no control characters."""
-    return "".join(" " if ord(char) < 32 or char == "\x7f" else char for char in text)
+    """Text safe inside a TOML comment: one line, no control characters, and no personal
+    number (an export's cells and headers can hold one; a mapping is shared and mailed)."""
+    return scrub("".join(" " if ord(char) < 32 or char == "\x7f" else char for char in text))
 
 
 def normalise(name: str) -> str:

@@ -75,18 +75,33 @@ def make_finding(code: str, location: Location, **params: object) -> Finding:
     from rodcli.codes import CATALOGUE  # the catalogue imports this module
 
     info = CATALOGUE[code]
-    if location.field or location.record:
-        # A column name or key can hold a personal number too (a BSN used as header or as
-        # sequence number): only the file path is left as given, so editors can open it.
+    if location.field or location.record or location.sheet:
+        # A column name, key or sheet name can hold a personal number too (a BSN used as
+        # header or sequence number): only the file path is left as given, so editors can
+        # open it.
         location = Location(location.file, location.line, location.column,
-                            scrub(location.field) if location.field else None,
-                            scrub(location.record) if location.record else None, location.sheet)
+                            _shown(location.field), _shown(location.record),
+                            _shown(location.sheet))
     return Finding(
         code=code,
         severity=info.severity,
         location=location,
-        params={key: scrub(str(value)) for key, value in params.items()},
+        params={key: _inert(str(value)) for key, value in params.items()},
     )
+
+
+# Control characters from a file would act on the terminal or CI log that shows a report
+# (an ESC starts an ANSI sequence): they are shown as escapes instead.
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(32), *range(127, 160))}
+
+
+def _inert(text: str) -> str:
+    """Text from the input as it may appear in a report: masked and inert."""
+    return scrub(text).translate(_CONTROLS)
+
+
+def _shown(text: str | None) -> str | None:
+    return None if text is None else _inert(text)
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ import datetime
 import importlib
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
@@ -26,6 +27,13 @@ from rodcli.exports import (
     is_blank,
 )
 from rodcli.findings import Location, make_finding
+
+# Far beyond any student export (40,000 rows unpack to some tens of MiB), far below what
+# would exhaust memory.
+MAX_UNPACKED_BYTES = 512 << 20
+# What openpyxl and the libraries under it raise on a damaged sheet while rows are read.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, ValueError, TypeError, KeyError, IndexError,
+            AttributeError, EOFError, OSError, SyntaxError)
 
 
 def read_xlsx_export(handle: BinaryIO, file: str, *, sheet: str | None = None) -> ExportTable:
@@ -99,7 +107,7 @@ def _rows(
 ) -> Iterator[ExportRow]:
     width, number = len(table.header), header_line
     try:
-        for raw in values:
+        for raw in _guarded(values, table.file, table.sheet):
             number += 1
             cells = [cell_value(value) for value in raw]
             if all(is_blank(cell) for cell in cells):
@@ -116,9 +124,24 @@ def _rows(
         close()
 
 
+def _guarded(values: Iterator[tuple[Any, ...]], file: str,
+             sheet: str | None) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows; a damaged sheet (cut short, bad XML, failed checksum) becomes E008
+    where it is found, instead of whatever the XML or ZIP layer raised."""
+    try:
+        # Not "yield from": the header search stops early, and that must not close the
+        # sheet's row iterator that the rows are read from next.
+        for row in values:  # noqa: UP028 (see above)
+            yield row
+    except _DAMAGED as error:  # xml.etree's ParseError is a SyntaxError
+        raise ExportError(make_finding(
+            "E008", Location(file, sheet=sheet), reason=str(error) or type(error).__name__
+        )) from error
+
+
 def _find_header(values: Iterator[tuple[Any, ...]], location: Location) -> tuple[int, list[str]]:
     """The first non-empty row: (its row number, its names with trailing empty ones dropped)."""
-    for number, raw in enumerate(values, start=1):
+    for number, raw in enumerate(_guarded(values, location.file, location.sheet), start=1):
         cells = [cell_value(value) for value in raw]
         if all(is_blank(cell) for cell in cells):
             continue
@@ -156,9 +179,17 @@ def _check_package(handle: BinaryIO, file: str) -> None:
     try:
         with zipfile.ZipFile(handle) as archive:
             names = archive.namelist()
+            unpacked = sum(member.file_size for member in archive.infolist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
         raise ExportError(make_finding("E008", Location(file), reason=str(error))) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        # zipfile stops each member at its declared size, so this bound holds for the reading
+        # too: a "zip bomb" is refused before anything is inflated.
+        raise ExportError(make_finding(
+            "E008", Location(file),
+            reason=f"unpacks to {unpacked // (1 << 20):,} MiB, more than "
+                   f"{MAX_UNPACKED_BYTES // (1 << 20)} MiB"))
     if "xl/workbook.bin" in names:
         found = "Excel binary (.xlsb)"
     elif any(name.startswith("xl/") for name in names):

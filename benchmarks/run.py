@@ -66,12 +66,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--frictionless", default="/tmp/flvenv/bin/frictionless")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--only", nargs="*", default=None,
+                        help="measure only labels containing one of these words (e.g. "
+                             "'validate' 'xmllint')")
     args = parser.parse_args()
     frictionless = args.frictionless if Path(args.frictionless).exists() else None
     xmllint = shutil.which("xmllint")
     figures: list[dict[str, object]] = []
 
-    def run(label: str, rows: int, command: list[str], cwd_relative: bool = False) -> None:
+    def run(label: str, rows: int, command: list[str]) -> None:
+        if args.only and not any(word in label for word in args.only):
+            return
         result = measure(command, args.repeat)
         result.update(label=label, rows=rows, rows_per_s=rows / result["seconds"])
         figures.append(result)

@@ -199,7 +199,7 @@ def test_forced_encoding(tmp_path: Path) -> None:
     table, rows, findings = read(path, encoding="latin-1")
     assert table.encoding == "iso8859-1"
     assert rows[0].cells == ["JosÃ©"]
-    assert encoding_notes(findings) == ["iso8859-1 (--encoding)"]
+    assert encoding_notes(findings) == ["iso8859-1 (--encoding / [source])"]
     assert findings[0].location.line is None
 
 
@@ -207,7 +207,7 @@ def test_forced_cp1252_reads_without_switching(tmp_path: Path) -> None:
     table, rows, findings = read(write(tmp_path, b"naam\nRen\xe9\n"), encoding="windows-1252")
     assert table.encoding == "cp1252"
     assert rows[0].cells == ["René"]
-    assert encoding_notes(findings) == ["cp1252 (--encoding)"]
+    assert encoding_notes(findings) == ["cp1252 (--encoding / [source])"]
 
 
 def test_forced_utf8_still_drops_a_bom(tmp_path: Path) -> None:

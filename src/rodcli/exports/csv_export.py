@@ -46,7 +46,7 @@ def read_csv_export(
     forced_delimiter = _check_delimiter(delimiter, file) if delimiter is not None else None
     if encoding is not None:
         codec = _check_encoding(encoding, file)
-        source = _Source(handle, file, codec, f"{codec} (--encoding)")
+        source = _Source(handle, file, codec, f"{codec} (--encoding / [source])")
     else:
         head = handle.read(_SNIFF_BYTES)
         handle.seek(0)

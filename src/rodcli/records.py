@@ -54,7 +54,6 @@ class RawRecord:
     file: str
     line: int | None  # the record's first physical line (or the export row)
     sheet: str | None = None
-    positions: dict[str, Position] = field(default_factory=dict)
     schema_findings: list[Finding] = field(default_factory=list)  # XSD errors in this record
     locate: Locator | None = None  # finds a field's position on demand
     # build only: where each field came from in the export, e.g. "Startdatum → datumInschrijving"
@@ -72,9 +71,7 @@ class RawRecord:
         if field_name is None:
             return self.location
         shown = self.sources.get(field_name, field_name)
-        position = self.positions.get(field_name)
-        if position is None and self.locate is not None:
-            position = self.locate(field_name)
+        position = self.locate(field_name) if self.locate is not None else None
         line, column = position if position is not None else (None, None)
         return self.location.with_field(shown, line, column)
 

@@ -19,18 +19,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal
 
-from lxml import etree
-
 from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import Record
-from rodcli.bulkformat.xsd import builtin_schema
 from rodcli.codes import Lang, message
 from rodcli.compare import Delta
 from rodcli.exports import ExportError, ExportTable, open_export
-from rodcli.findings import BuildSummary, Finding, Location, Result, Severity, make_finding
+from rodcli.findings import (
+    BuildSummary,
+    FileReport,
+    Finding,
+    Location,
+    Result,
+    Severity,
+    make_finding,
+)
 from rodcli.mapping import CompiledMapping, MappingError, MappingFile, compile_mapping, load_mapping
 from rodcli.masking import scrub
 from rodcli.pipeline import ValidateOptions, validate_files
+from rodcli.readers import read_bulk
 from rodcli.records import to_record
 from rodcli.rules import cross_record_rules, record_rules
 from rodcli.rules.index import RecordStore
@@ -334,18 +340,15 @@ def _self_check(path: Path, sector: Sector, output_format: BulkFormat,
 
 
 def _passes_xsd(path: Path, sector: Sector) -> bool:
-    try:
-        for _event, element in etree.iterparse(
-            str(path), events=("end",), schema=builtin_schema(sector), resolve_entities=False,
-            no_network=True, load_dtd=False, huge_tree=False,
-        ):
-            if element.getparent() is not None and element.getparent().getparent() is None:
-                element.clear()
-                parent = element.getparent()
-                if parent is not None:
-                    parent.remove(element)
-    except etree.XMLSyntaxError:
-        return False
+    # The reader's own XSD check: each record validated as it streams by, then the header.
+    # (libxml2's parser-attached streaming validation was measured to grow with the file.)
+    report = FileReport(str(path))
+    for item in read_bulk(path, report, sector, None):
+        if isinstance(item, Finding):
+            if item.severity >= Severity.ERROR:
+                return False
+        elif item.schema_findings:
+            return False
     return True
 
 

@@ -36,11 +36,9 @@ from rodcli.codes import CATALOGUE
 from rodcli.exports import ExportError, open_export
 from rodcli.findings import FileReport, Finding, Location, Result, make_finding
 from rodcli.mapping import MappingError, compile_mapping, load_mapping
+from rodcli.pipeline import RecordChecker
 from rodcli.readers import read_bulk
-from rodcli.readers.bulk_xml import elements_named
-from rodcli.records import CheckedRecord, RawRecord, display_name, to_record
-from rodcli.rules import record_rules
-from rodcli.rules.valuelists import ValueListCodes
+from rodcli.records import CheckedRecord, RawRecord, display_name
 from rodcli.store import KEY_FIELDS, OURS, THEIRS, Duplicate, RecordStore, Stored, canonical
 
 Sink = Callable[[Finding], None]
@@ -116,43 +114,13 @@ class Comparison:
 # ---- reading one side ----------------------------------------------------------------------
 
 
-class _Checker:
-    """The per-record checks of ``validate``: typing, value lists and the record rules.
-    Cross-record rules are left out: they need state per key, and the store does the key
-    work here (C005 instead of R005)."""
-
-    def __init__(self) -> None:
-        self.rules = record_rules()
-        self.value_lists = ValueListCodes()
-
-    def check(self, raw: RawRecord, sector: Sector,
-              notation: DateNotation) -> tuple[CheckedRecord | None, list[Finding]]:
-        checked, findings = to_record(raw, sector, notation)
-        if checked is not None:
-            for rule in self.rules:
-                findings.extend(rule.check(checked))
-        else:
-            model = RECORD_MODELS[sector].get(raw.record_type)
-            if model is not None:
-                reported = {f.location.field for f in findings if f.location.field}
-                findings.extend(self.value_lists.check_raw(raw, model, reported))
-        if raw.schema_findings:
-            # As validate does: an XSD message only where no field finding says the same.
-            typing = [f for f in findings if f.code.startswith("F") or f.code in ("I011", "R001")]
-            lines = {finding.location.line for finding in typing}
-            fields = {finding.location.field for finding in typing}
-            findings.extend(
-                finding for finding in raw.schema_findings
-                if finding.location.line not in lines
-                and not fields.intersection(elements_named(finding.params.get("reason", ""))))
-        return checked, findings
 
 
 Read = Iterator[tuple[RawRecord, CheckedRecord | None]]
 
 
 def _bulk_records(path: Path, sector: Sector | None, summary: SideSummary,
-                  checker: _Checker, sink: Sink) -> Read:
+                  checker: RecordChecker, sink: Sink) -> Read:
     report = FileReport(str(path))
     for item in read_bulk(path, report, sector, None):
         if isinstance(item, Finding):
@@ -170,7 +138,7 @@ def _bulk_records(path: Path, sector: Sector | None, summary: SideSummary,
 
 
 def _export_records(path: Path, mapping_path: Path, sector: Sector | None,
-                    summary: SideSummary, checker: _Checker, sink: Sink) -> Read:
+                    summary: SideSummary, checker: RecordChecker, sink: Sink) -> Read:
     """An export read as ``build`` reads it; raises MappingError or ExportError when it
     cannot be read at all."""
     spec, text = load_mapping(mapping_path)
@@ -211,7 +179,9 @@ def read_side(path: Path, mapping: Path | None, sector: Sector | None, summary: 
         seen.add(finding.code)
         sink(finding)
 
-    checker = _Checker()
+    # validate's per-record checks; cross-record rules need state per key, and the store
+    # does the key work here (C005 instead of R005).
+    checker = RecordChecker()
     try:
         if mapping is None:
             yield from _bulk_records(path, sector, summary, checker, note)

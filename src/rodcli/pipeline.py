@@ -15,7 +15,7 @@ from rodcli.codes import CATALOGUE
 from rodcli.findings import FileReport, Finding, Location, Result, make_finding
 from rodcli.readers import read_bulk
 from rodcli.readers.bulk_xml import elements_named
-from rodcli.records import RawRecord, to_record
+from rodcli.records import CheckedRecord, RawRecord, to_record
 from rodcli.rules import CrossRecordRule, RecordRule, cross_record_rules, record_rules
 from rodcli.rules.index import RecordStore
 from rodcli.rules.valuelists import ValueListCodes
@@ -75,8 +75,7 @@ class _Checker:
         own_schema: etree.XMLSchema | None,
         store: RecordStore,
     ) -> None:
-        self.rules = rules
-        self.value_lists = ValueListCodes()
+        self.records = RecordChecker(rules)
         self.cross_rules = cross_rules
         self.sector = sector
         self.own_schema = own_schema
@@ -111,13 +110,29 @@ class _Checker:
     def _check_record(
         self, raw: RawRecord, sector: Sector, notation: DateNotation, file_id: int
     ) -> list[Finding]:
-        checked, findings = to_record(raw, sector, notation)
+        checked, findings = self.records.check(raw, sector, notation)
         if checked is not None:
             self.store.add(checked, file_id)
+        else:
+            self.store.add_failed(raw, file_id)
+        return findings
+
+
+class RecordChecker:
+    """The checks of one record on its own: typing, the per-record rules, and the XSD
+    findings the reader attached, kept where no field finding says the same."""
+
+    def __init__(self, rules: list[RecordRule] | None = None) -> None:
+        self.rules = record_rules() if rules is None else rules
+        self.value_lists = ValueListCodes()
+
+    def check(self, raw: RawRecord, sector: Sector,
+              notation: DateNotation) -> tuple[CheckedRecord | None, list[Finding]]:
+        checked, findings = to_record(raw, sector, notation)
+        if checked is not None:
             for rule in self.rules:
                 findings.extend(rule.check(checked))
         else:
-            self.store.add_failed(raw, file_id)
             model = RECORD_MODELS[sector].get(raw.record_type)
             if model is not None:
                 reported = {f.location.field for f in findings if f.location.field}
@@ -134,4 +149,4 @@ class _Checker:
                 if finding.location.line not in lines
                 and not fields.intersection(elements_named(finding.params.get("reason", "")))
             )
-        return findings
+        return checked, findings

@@ -333,3 +333,14 @@ def test_no_personal_number_in_any_output(path: Path) -> None:
             assert output.strip()
             leaked = sorted(number for number in numbers if number in output)
             assert leaked == [], f"{output_format}/{lang} shows {leaked}"
+
+
+def test_format_doc_lists_every_field_as_the_models_define_it() -> None:
+    """docs/format.md's field tables are generated from the models: they must not drift."""
+    from rodcli.schema_doc import field_rows
+
+    text = (EXAMPLES.parent / "docs" / "format.md").read_text("utf-8")
+    for sector in ("ho", "mbo"):
+        for row in field_rows(sector, "en"):
+            assert (f"| `{row.name}` | {row.meaning} | {row.kind} | {row.required} | "
+                    f"{row.value_list} |") in text, (sector, row.record_type, row.name)

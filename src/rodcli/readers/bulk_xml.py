@@ -105,8 +105,27 @@ def read_xml_bulk(
         head = handle.read(PROLOG_SNIFF_BYTES)
     yield from _check_prolog(head, file)
     report.encoding = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8"
+    if _declares_doctype(path):
+        yield make_finding("I016", Location(file, 1, 1))
+        return
     with path.open("rb") as handle:
         yield from _stream(handle, path, file, report, sector, own_schema)
+
+
+def _declares_doctype(path: Path) -> bool:
+    """Whether a DOCTYPE stands before the root: read up to the root's start tag only, so an
+    entity bomb in the content is never reached (the DOCTYPE is the only way to bring in
+    entities or a DTD; the main pass checks again, as a second line)."""
+    with path.open("rb") as handle:
+        try:
+            for _event, element in etree.iterparse(
+                handle, events=("start",), resolve_entities=False, no_network=True,
+                load_dtd=False, huge_tree=False,
+            ):
+                return bool(getattr(element.getroottree().docinfo, "doctype", ""))
+        except etree.XMLSyntaxError:
+            return False  # the main pass says where and why
+    return False
 
 
 def _stream(

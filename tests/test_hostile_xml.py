@@ -55,7 +55,7 @@ class Run:
     stdout: str
     stderr: str
     seconds: float
-    peak_mb: float  # the child's own peak RSS (from wait4), not the maximum over all children
+    peak_mb: float  # the child's own peak RSS (its VmHWM), not the maximum over all children
     killed: str | None = None  # "timeout" or "memory" when the harness had to stop it
 
     def json(self) -> dict:  # type: ignore[type-arg]
@@ -66,7 +66,8 @@ class Run:
 
 
 class Child:
-    """One ``rodcli`` subprocess, reaped with ``wait4`` so its own peak memory is known."""
+    """One ``rodcli`` subprocess; its peak memory is its VmHWM, polled while it runs (the
+    last poll can miss growth in its final 10 ms)."""
 
     def __init__(self, args: Sequence[object], cwd: Path | None, env: dict[str, str] | None,
                  stdin: int | None = subprocess.DEVNULL) -> None:
@@ -79,6 +80,7 @@ class Child:
         self.proc = subprocess.Popen([str(RODCLI), *map(str, args)], stdout=self._out,
                                      stderr=self._err, stdin=stdin, cwd=cwd, env=environment)
         self.run: Run | None = None
+        self.peak_mb = 0.0
 
     @property
     def pid(self) -> int:
@@ -88,23 +90,26 @@ class Child:
         """Reap the child if it ended; kill it past ``timeout`` or ``max_mb`` of RSS."""
         if self.run is not None:
             return True
-        pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
+        # The child's own high-water mark, read while it runs: ru_maxrss from wait4 is not
+        # it, since Linux records the parent's (pytest's) peak into a vfork+exec'd child.
+        self.peak_mb = max(self.peak_mb, _rss_mb(self.proc.pid))
+        pid, status, _ = os.wait4(self.proc.pid, os.WNOHANG)
         killed = None
         if not pid:
             if time.monotonic() - self.start > timeout:
                 killed = "timeout"
-            elif max_mb is not None and _rss_mb(self.proc.pid) > max_mb:
+            elif max_mb is not None and self.peak_mb > max_mb:
                 killed = "memory"
             else:
                 return False
             self.proc.kill()
-            _, status, usage = os.wait4(self.proc.pid, 0)
+            _, status, _ = os.wait4(self.proc.pid, 0)
         self.proc.returncode = os.waitstatus_to_exitcode(status)
         self._out.seek(0)
         self._err.seek(0)
         self.run = Run(self.proc.returncode, self._out.read().decode("utf-8", "replace"),
                        self._err.read().decode("utf-8", "replace"),
-                       time.monotonic() - self.start, usage.ru_maxrss / 1024, killed)
+                       time.monotonic() - self.start, self.peak_mb, killed)
         self._out.close()
         self._err.close()
         return True

@@ -14,28 +14,23 @@ checks).
 
 from __future__ import annotations
 
-import hashlib
-import os
-import sqlite3
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from itertools import groupby
-from pathlib import Path
 from types import TracebackType
 from typing import Any, get_args
 
 from rodcli.bulkformat.models import Record
 from rodcli.masking import mask_pgn, scrub
+from rodcli.scratch import Scratch
 
 OURS, THEIRS = 0, 1
 KEY_FIELDS = frozenset({"brin", "burgerservicenummer", "onderwijsnummer",
                         "inschrijvingvolgnummer"})
 _BATCH = 5000
-_CACHE_KIB = 16 * 1024  # SQLite page cache: bounded, whatever the number of records
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,27 +131,21 @@ class RecordStore:
     """Records of two sides in a temporary SQLite file, read back in key order."""
 
     def __init__(self) -> None:
-        # A private folder (mode 0700) that is removed with everything in it on close.
-        self._folder = tempfile.TemporaryDirectory(prefix="rodcli-store-")
-        self._db = sqlite3.connect(Path(self._folder.name) / "store.sqlite",
-                                   isolation_level=None)
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE",
-                       f"cache_size = -{_CACHE_KIB}", "locking_mode = EXCLUSIVE"):
-            self._db.execute(f"PRAGMA {pragma}")
+        self._scratch = Scratch("rodcli-store-")
+        self._db = self._scratch.db
         self._db.execute(
             "CREATE TABLE rec (id INTEGER PRIMARY KEY, side INTEGER NOT NULL, "
             "brin TEXT NOT NULL, number TEXT NOT NULL, record_type TEXT NOT NULL, "
             "pgn BLOB NOT NULL, bsn INTEGER NOT NULL, masked TEXT NOT NULL, line INTEGER, "
             "source INTEGER NOT NULL, data TEXT)")
         self._db.execute(f"CREATE TABLE lone (id INTEGER PRIMARY KEY, {_COLUMNS})")
-        self._secret = os.urandom(32)  # per store: the hashes mean nothing outside this run
         self._pending: list[tuple[object, ...]] = []
         self._indexed = False
 
     # ---- writing -------------------------------------------------------------------------
 
     def pgn_hash(self, pgn: str) -> bytes:
-        return hashlib.blake2b(pgn.encode("utf-8"), key=self._secret, digest_size=16).digest()
+        return self._scratch.digest(pgn)
 
     def add(self, side: int, brin: str, number: str, record_type: str, pgn: str, bsn: bool,
             line: int | None, data: str | None, source: int = 0) -> None:
@@ -278,8 +267,7 @@ class RecordStore:
 
     def close(self) -> None:
         self._pending.clear()
-        self._db.close()
-        self._folder.cleanup()
+        self._scratch.close()
 
     def __enter__(self) -> RecordStore:
         return self

@@ -3,18 +3,14 @@
 Each record leaves one small row in a temporary SQLite database: a hash of its key, its kind,
 line, date and a flag. At the end of a file one ordered scan hands the rules each key's group
 (with the records of ``--with`` files beside it). No full personal number is written to disk:
-rows carry a hash of the key and the masked key for reports.
+rows carry a keyed hash of the key (see ``rodcli.scratch``) and the masked key for reports.
 """
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from types import TracebackType
 
 from rodcli.bulkformat.models import (
@@ -28,6 +24,7 @@ from rodcli.bulkformat.models import (
 from rodcli.bulkformat.valuelists import value_lists
 from rodcli.findings import Location
 from rodcli.records import CheckedRecord, RawRecord, masked_key
+from rodcli.scratch import Scratch
 
 Line = int | None
 
@@ -93,20 +90,11 @@ class RecordStore:
     """Per-run store of compact rows; ``add`` while reading, ``groups`` at each file's end."""
 
     def __init__(self) -> None:
-        self._directory = tempfile.TemporaryDirectory(prefix="rodcli-")
-        self._db = sqlite3.connect(Path(self._directory.name) / "records.sqlite")
-        self._db.executescript(
-            """
-            PRAGMA journal_mode = OFF;
-            PRAGMA synchronous = OFF;
-            PRAGMA cache_size = -8192;
-            PRAGMA temp_store = FILE;
-            CREATE TABLE record (
-                file INTEGER, key BLOB, kind INTEGER, line INTEGER, day INTEGER,
-                flag INTEGER, reason TEXT, shown TEXT
-            );
-            """
-        )
+        self._scratch = Scratch("rodcli-")
+        self._db = self._scratch.db
+        self._db.execute(
+            "CREATE TABLE record (file INTEGER, key BLOB, kind INTEGER, line INTEGER, "
+            "day INTEGER, flag INTEGER, reason TEXT, shown TEXT)")
         self._pending: list[tuple[int, bytes, int, Line, int, int, str | None, str]] = []
 
     def __enter__(self) -> RecordStore:
@@ -117,8 +105,7 @@ class RecordStore:
         self.close()
 
     def close(self) -> None:
-        self._db.close()
-        self._directory.cleanup()
+        self._scratch.close()
 
     def add(self, checked: CheckedRecord, file_id: int) -> None:
         model = checked.model
@@ -147,7 +134,7 @@ class RecordStore:
         key = _key_text(raw.values)
         if key is None:
             return
-        digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
+        digest = self._scratch.digest(key)
         self._pending.append((file_id, digest, kind, line, day.toordinal() if day else 0, flag,
                               reason, masked_key(raw.values)))
         if len(self._pending) >= _BATCH:
@@ -155,8 +142,11 @@ class RecordStore:
 
     def _flush(self) -> None:
         if self._pending:
+            # One transaction per batch: the connection is in autocommit mode.
+            self._db.execute("BEGIN")
             self._db.executemany("INSERT INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                  self._pending)
+            self._db.execute("COMMIT")
             self._pending.clear()
 
     def groups(self, file_id: int, file: str, context_id: int | None = None,

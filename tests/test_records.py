@@ -201,11 +201,11 @@ def test_f003_leap_day_is_real() -> None:
 @pytest.mark.parametrize(
     ("value", "notation", "expected"),
     [
-        ("2025-09-01", "compact", "JJJJMMDD"),  # ISO date in a CSV file
-        ("20250901", "iso", "JJJJ-MM-DD"),  # compact date in an XML file
-        ("1-9-2025", "compact", "JJJJMMDD"),
-        ("01-09-2025", "iso", "JJJJ-MM-DD"),
-        ("2025/09/01", "iso", "JJJJ-MM-DD"),
+        ("2025-09-01", "compact", "JJJJMMDD / YYYYMMDD"),  # ISO date in a CSV file
+        ("20250901", "iso", "JJJJ-MM-DD / YYYY-MM-DD"),  # compact date in an XML file
+        ("1-9-2025", "compact", "JJJJMMDD / YYYYMMDD"),
+        ("01-09-2025", "iso", "JJJJ-MM-DD / YYYY-MM-DD"),
+        ("2025/09/01", "iso", "JJJJ-MM-DD / YYYY-MM-DD"),
     ],
 )
 def test_f013_date_notation(value: str, notation: str, expected: str) -> None:

@@ -20,7 +20,8 @@ from rodcli.masking import mask_pgn, scrub
 
 Position = tuple[int | None, int | None]  # physical (line, column) of a field's value
 
-_NOTATION_TEXT: dict[DateNotation, str] = {"iso": "JJJJ-MM-DD", "compact": "JJJJMMDD"}
+_NOTATION_TEXT: dict[DateNotation, str] = {"iso": "JJJJ-MM-DD / YYYY-MM-DD",
+                                           "compact": "JJJJMMDD / YYYYMMDD"}
 
 # pydantic error type -> finding code; anything else is a plain format error (F002).
 _ERROR_CODES = {

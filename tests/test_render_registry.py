@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from rodcli.atomic import write_atomically
 from rodcli.cli import RENDERERS, OutputFormat, app
 from rodcli.codes import LANGS, Lang
 from rodcli.findings import FileReport, Location, Result, make_finding
 from rodcli.pipeline import ValidateOptions, validate_files
 from rodcli.readers.bulk_csv import csv_columns
-from rodcli.render.output import write_atomically
 
 ENROLMENT = {
     "recordtype": "inschrijving",

@@ -13,12 +13,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal
 
+from rodcli.atomic import publish, temporary_beside
 from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import Record
 from rodcli.codes import Lang, message
@@ -238,8 +238,8 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
     write_bulk = summary.rows_accepted > 0
     rejects_writer: _RejectsWriter | None = None
     try:
-        temporary = _temporary_beside(output)
-        rejects_temporary = _temporary_beside(options.rejects) if options.rejects else None
+        temporary = temporary_beside(output)
+        rejects_temporary = temporary_beside(options.rejects) if options.rejects else None
         with _opened(export, options, spec) as table:
             mapping = compile_mapping(spec, mapping_text, str(options.mapping), table,
                                       options.sector)
@@ -275,10 +275,10 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
         # The rejects file first: if the bulk file then cannot be placed, the rejects file is
         # taken back, so either both are there or neither is.
         if rejects_temporary is not None and options.rejects is not None:
-            _publish(rejects_temporary, options.rejects)
+            publish(rejects_temporary, options.rejects)
         if write_bulk:
             try:
-                _publish(temporary, output)
+                publish(temporary, output)
             except OSError:
                 if options.rejects is not None:
                     options.rejects.unlink(missing_ok=True)
@@ -350,23 +350,6 @@ def _passes_xsd(path: Path, sector: Sector) -> bool:
         elif item.schema_findings:
             return False
     return True
-
-
-def _temporary_beside(target: Path) -> Path:
-    # In the target's own folder, so the final os.replace is an atomic rename.
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                    dir=target.parent if str(target.parent) else ".")
-    os.close(handle)
-    return Path(name)
-
-
-def _publish(temporary: Path, target: Path) -> None:
-    """Rename into place atomically, with the permissions a normally created file gets
-    (mkstemp makes it private)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    temporary.chmod(0o666 & ~mask)
-    os.replace(temporary, target)
 
 
 def _sync(handle: IO[bytes] | IO[str]) -> None:

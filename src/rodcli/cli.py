@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rodcli import __version__
+from rodcli.atomic import write_atomically
 from rodcli.build import BuildOptions
 from rodcli.build import build as run_build
 from rodcli.bulkformat import SECTORS
@@ -42,7 +43,6 @@ from rodcli.render.compare_text import (
 from rodcli.render.github import render_github
 from rodcli.render.json import render_json
 from rodcli.render.junit import render_junit
-from rodcli.render.output import write_atomically
 from rodcli.render.plain import render_plain
 from rodcli.render.sarif import render_sarif
 from rodcli.render.text import render_summary, render_text

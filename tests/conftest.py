@@ -299,3 +299,25 @@ def bulk_xml(tmp_path: Path):  # type: ignore[no-untyped-def]
         return write_xml(tmp_path, rows, sector, **options)
 
     return build
+
+
+# A plain text row and writer for tests that want the bulk CSV exactly as written.
+ENROLMENT = {
+    "recordtype": "inschrijving",
+    "brin": "99XX",
+    "burgerservicenummer": "111222333",
+    "inschrijvingvolgnummer": "1",
+    "datumInschrijving": "20240901",
+    "opleidingcode": "34479",
+    "opleidingsvorm": "VOLTIJD",
+    "opleidingsfase": "B",
+    "inschrijvingsvorm": "S",
+}
+
+
+def write_bulk(path: Path, rows: list[dict[str, str]]) -> Path:
+    columns = csv_columns()
+    lines = [";".join(columns)] + [";".join(row.get(name, "") for name in columns)
+                                   for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

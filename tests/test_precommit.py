@@ -14,24 +14,11 @@ from typing import Any
 import pytest
 import yaml
 
-from rodcli.readers.bulk_csv import csv_columns
+from conftest import ENROLMENT, write_bulk
 
 ROOT = Path(__file__).resolve().parents[1]
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 EXAMPLES = ROOT / "examples"
-
-ENROLMENT = {
-    "recordtype": "inschrijving",
-    "brin": "99XX",
-    "burgerservicenummer": "111222333",
-    "inschrijvingvolgnummer": "1",
-    "datumInschrijving": "20240901",
-    "opleidingcode": "34479",
-    "opleidingsvorm": "VOLTIJD",
-    "opleidingsfase": "B",
-    "inschrijvingsvorm": "S",
-}
-
 
 def hook() -> dict[str, Any]:
     hooks = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))
@@ -61,14 +48,6 @@ def run_hook(files: list[Path]) -> subprocess.CompletedProcess[str]:
     assert script.exists(), f"console script {command[0]} is not installed next to python"
     argv = [str(script), *command[1:], *definition.get("args", []), *map(str, files)]
     return subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
-
-
-def write_bulk(path: Path, rows: list[dict[str, str]]) -> Path:
-    columns = csv_columns()
-    lines = [";".join(columns)] + [";".join(row.get(name, "") for name in columns)
-                                   for row in rows]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def test_hook_definition() -> None:

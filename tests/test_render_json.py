@@ -9,31 +9,11 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from conftest import ENROLMENT, write_bulk
 from rodcli.codes import CATALOGUE
 from rodcli.findings import FileReport, Location, Result, make_finding
 from rodcli.pipeline import ValidateOptions, validate_files
-from rodcli.readers.bulk_csv import csv_columns
 from rodcli.render.json import REPORT_VERSION, render_json, report_schema
-
-ENROLMENT = {
-    "recordtype": "inschrijving",
-    "brin": "99XX",
-    "burgerservicenummer": "111222333",
-    "inschrijvingvolgnummer": "1",
-    "datumInschrijving": "20240901",
-    "opleidingcode": "34479",
-    "opleidingsvorm": "VOLTIJD",
-    "opleidingsfase": "B",
-    "inschrijvingsvorm": "S",
-}
-
-
-def write_bulk(path: Path, rows: list[dict[str, str]]) -> Path:
-    columns = csv_columns()
-    lines = [";".join(columns)] + [";".join(row.get(name, "") for name in columns)
-                                   for row in rows]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -9,32 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import ENROLMENT, write_bulk
 from rodcli.atomic import write_atomically
 from rodcli.cli import RENDERERS, OutputFormat, app
 from rodcli.codes import LANGS, Lang
 from rodcli.findings import FileReport, Location, Result, make_finding
 from rodcli.pipeline import ValidateOptions, validate_files
-from rodcli.readers.bulk_csv import csv_columns
-
-ENROLMENT = {
-    "recordtype": "inschrijving",
-    "brin": "99XX",
-    "burgerservicenummer": "111222333",
-    "inschrijvingvolgnummer": "1",
-    "datumInschrijving": "20240901",
-    "opleidingcode": "34479",
-    "opleidingsvorm": "VOLTIJD",
-    "opleidingsfase": "B",
-    "inschrijvingsvorm": "S",
-}
-
-
-def write_bulk(path: Path, rows: list[dict[str, str]]) -> Path:
-    columns = csv_columns()
-    lines = [";".join(columns)] + [";".join(row.get(name, "") for name in columns)
-                                   for row in rows]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def invalid_rows() -> list[dict[str, str]]:

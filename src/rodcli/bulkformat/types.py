@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints, ValidationInfo
@@ -36,11 +37,22 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _COMPACT_DATE = re.compile(r"[0-9]{8}")
 
 
+# A register holds few distinct values in its date, code and number fields, and a student's
+# number comes back on each of their records: the pure checks below remember their last
+# verdicts (bounded), which halves the cost of typing a record. Failures are not remembered
+# (an exception is never cached), so each failing value is reported where it occurs.
+_VERDICTS = 1 << 12
+
+
 def _parse_date(value: Any, info: ValidationInfo) -> Any:
     if not isinstance(value, str):
         return value
-    text = value.strip()
-    notation: DateNotation | None = (info.context or {}).get("date_notation")
+    return parse_bulk_date(value.strip(), (info.context or {}).get("date_notation"))
+
+
+@lru_cache(maxsize=_VERDICTS)
+def parse_bulk_date(text: str, notation: DateNotation | None) -> date:
+    """A bulk date in either notation; with ``notation`` given, only in that one."""
     if _ISO_DATE.fullmatch(text):
         found: DateNotation = "iso"
         year, month, day = text[:4], text[5:7], text[8:10]
@@ -59,12 +71,14 @@ def _parse_date(value: Any, info: ValidationInfo) -> Any:
 
 # The pattern has already made these nine digits, so stdnum's checksum applies directly;
 # its is_valid() would clean and re-check the format first, at three times the cost.
+@lru_cache(maxsize=_VERDICTS)
 def _check_bsn(value: str) -> str:
     if int(value) == 0 or bsn.checksum(value) != 0:
         raise PydanticCustomError("rod_bsn", "eleven-test")
     return value
 
 
+@lru_cache(maxsize=_VERDICTS)
 def _check_onderwijsnummer(value: str) -> str:
     if not value.startswith("10") or bsn.checksum(value) != 5:
         raise PydanticCustomError("rod_onderwijsnummer", "eleven-test")
@@ -96,6 +110,7 @@ def isat_level(code: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=_VERDICTS)
 def _check_isat(value: str) -> str:
     if isat_level(value) is None:
         raise PydanticCustomError("rod_isat", "out of range")
@@ -103,21 +118,29 @@ def _check_isat(value: str) -> str:
 
 
 ECTS_MAX = Decimal(240)
+_ECTS_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 def _parse_ects(value: Any) -> Any:
+    if isinstance(value, str):
+        return _parse_ects_text(value.strip())
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
-        number = Decimal(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
-            raise PydanticCustomError("rod_ects", "not a number with a decimal point")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise PydanticCustomError("rod_ects", "not a number") from None
-    else:
-        raise PydanticCustomError("rod_ects", "not a number")
+        return _checked_ects(Decimal(value))
+    raise PydanticCustomError("rod_ects", "not a number")
+
+
+@lru_cache(maxsize=_VERDICTS)
+def _parse_ects_text(text: str) -> Decimal:
+    if not _ECTS_TEXT.fullmatch(text):
+        raise PydanticCustomError("rod_ects", "not a number with a decimal point")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise PydanticCustomError("rod_ects", "not a number") from None
+    return _checked_ects(number)
+
+
+def _checked_ects(number: Decimal) -> Decimal:
     if number <= 0:
         raise PydanticCustomError("rod_ects", "must be more than 0")
     if number > ECTS_MAX:

@@ -22,22 +22,12 @@ def csv_columns() -> list[str]:
     return [RECORD_TYPE_COLUMN, *field_names("ho")]
 
 
-class _Capture:
-    """Feeds lines to the csv module and remembers the physical text of the current record."""
-
-    def __init__(self, lines: LineDecoder) -> None:
-        self._lines = iter(lines)
-        self.consumed = 0
-        self.text: list[str] = []
-
-    def __iter__(self) -> _Capture:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._lines)
-        self.consumed += 1
-        self.text.append(line)
-        return line
+def _captured(lines: Iterator[str], record_text: list[str]) -> Iterator[str]:
+    """Hands lines to the csv module and keeps the physical text of the record being read
+    (a generator: a million records should not pay for a method call per line)."""
+    for line in lines:
+        record_text.append(line)
+        yield line
 
 
 def read_csv_bulk(
@@ -45,9 +35,10 @@ def read_csv_bulk(
 ) -> Iterator[RawRecord | Finding]:
     report.kind, report.sector = "csv", "ho"
     decoder = LineDecoder(handle, file)
-    capture = _Capture(decoder)
+    record_text: list[str] = []
     csv.field_size_limit(FIELD_SIZE_LIMIT)
-    reader = csv.reader(capture, delimiter=DELIMITER, quotechar='"', strict=True)
+    reader = csv.reader(_captured(iter(decoder), record_text), delimiter=DELIMITER,
+                        quotechar='"', strict=True)
     expected = csv_columns()
     known = set(expected)
     mbo_only = set(field_names("mbo")) - known
@@ -59,9 +50,9 @@ def read_csv_bulk(
     wanted: list[tuple[int, str]] = []
     try:
         for row in reader:
-            lines = capture.text
-            start_line = capture.consumed - len(lines) + 1
-            capture.text = []
+            start_line = reader.line_num - len(record_text) + 1
+            text = record_text[0] if len(record_text) == 1 else "".join(record_text)
+            record_text.clear()
             if decoder.findings:
                 yield from _drain(decoder)
             # A record type in the first cell means the row is not blank: the common case is
@@ -81,13 +72,8 @@ def read_csv_bulk(
                 yield make_finding("I010", Location(file, start_line, 1),
                                    found=len(row), expected=len(header))
                 continue
-            values = {}
-            for position, name in wanted:
-                cell = row[position]
-                if cell:
-                    cell = cell.strip()
-                    if cell:
-                        values[name] = cell
+            values = {name: value for position, name in wanted
+                      if (value := row[position].strip())}
             record_type = values.pop(RECORD_TYPE_COLUMN, "")
             report.records += 1
             yield RawRecord(
@@ -95,11 +81,11 @@ def read_csv_bulk(
                 values=values,
                 file=file,
                 line=start_line,
-                locate=csv_locator(lines, columns, DELIMITER, start_line),
+                locate=csv_locator(text, columns, DELIMITER, start_line),
             )
     except csv.Error as error:
         # The broken record started where the lines not yet turned into a row began.
-        start = capture.consumed - len(capture.text) + 1
+        start = reader.line_num - len(record_text) + 1
         yield make_finding("I020", Location(file, max(start, 1)), reason=str(error))
     yield from _drain(decoder)
     report.encoding = decoder.encoding

@@ -158,6 +158,12 @@ def validate(
     ] = None,
     lang: LangOption = LangChoice.nl,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1,
+                     help="Processes for a large CSV file (default: one per core); the "
+                     "findings are the same with any number."),
+    ] = None,
 ) -> None:
     """Check ROD bulk files as the Loket would. Exit 0 ok, 1 findings, 2 no verdict."""
     options = ValidateOptions(
@@ -165,6 +171,7 @@ def validate(
         schema=schema,
         with_files=tuple(with_files or ()),
         max_findings=max_findings,
+        jobs=jobs,
     )
     inputs = [*files, *(with_files or ()), *([schema] if schema else [])]
     if output is not None and any(_same_file(output, path) for path in inputs):

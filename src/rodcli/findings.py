@@ -138,15 +138,25 @@ class BuildSummary:
 
 @dataclass(slots=True)
 class Result:
-    """Findings of a run, capped at ``max_findings`` kept, with every finding still counted."""
+    """Findings of a run, with every finding counted; of more than ``max_findings`` the ones
+    kept are those first in the input (by file, line, column and code), so the same input
+    gives the same report however its findings were come upon (in one process or several,
+    the cross-record ones in the order of a per-run hash)."""
 
     max_findings: int = 0  # 0 keeps every finding
     files: list[FileReport] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
     code_counts: Counter[str] = field(default_factory=Counter)
     severity_counts: Counter[Severity] = field(default_factory=Counter)
     no_verdict: bool = False
     build: BuildSummary | None = None
+    _kept: list[Finding] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The kept findings, in the order they were found in (``sorted_findings`` for the
+        order of the input)."""
+        self._trim(self.max_findings)
+        return self._kept
 
     def add(self, finding: Finding) -> None:
         from rodcli.codes import CATALOGUE
@@ -155,12 +165,28 @@ class Result:
         self.severity_counts[finding.severity] += 1
         if CATALOGUE[finding.code].no_verdict:
             self.no_verdict = True
-        if self.max_findings <= 0 or len(self.findings) < self.max_findings:
-            self.findings.append(finding)
+        self._kept.append(finding)
+        # Trimming to the first ones now and then keeps memory bounded by the cap.
+        if 0 < 2 * self.max_findings <= len(self._kept):
+            self._trim(self.max_findings)
 
     def extend(self, findings: Iterable[Finding]) -> None:
         for finding in findings:
             self.add(finding)
+
+    def absorb(self, part: Result) -> None:
+        """Take over the counts and findings of a run over another part of the input (a
+        worker's slice): as if each of its findings had been added here."""
+        self.code_counts.update(part.code_counts)
+        self.severity_counts.update(part.severity_counts)
+        self.no_verdict = self.no_verdict or part.no_verdict
+        self._kept.extend(part.findings)
+        self._trim(self.max_findings)
+
+    def _trim(self, cap: int) -> None:
+        if 0 < cap < len(self._kept):
+            first = sorted(range(len(self._kept)), key=lambda at: _input_order(self._kept[at]))
+            self._kept = [self._kept[at] for at in sorted(first[:cap])]
 
     @property
     def total(self) -> int:
@@ -175,6 +201,13 @@ class Result:
 
     def worst(self) -> Severity | None:
         return max(self.severity_counts, default=None)
+
+
+def _input_order(finding: Finding) -> tuple[tuple[str, int, int, str], str, str, str]:
+    """Where a finding stands in the input, with ties broken on everything else it says."""
+    location = finding.location
+    return (finding.sort_key(), location.field or "", location.record or "",
+            repr(sorted(finding.params.items())))
 
 
 def exit_code(result: Result, fail_on: Severity) -> int:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from lxml import etree
@@ -13,12 +18,14 @@ from rodcli.bulkformat.types import DateNotation
 from rodcli.bulkformat.xsd import SchemaError, load_schema
 from rodcli.codes import CATALOGUE
 from rodcli.findings import FileReport, Finding, Location, Result, make_finding
-from rodcli.readers import read_bulk
+from rodcli.readers import SNIFF_BYTES, detect_kind, read_bulk
+from rodcli.readers.bulk_csv import CsvSlice, open_slice, plan_slices, read_csv_bulk
 from rodcli.readers.bulk_xml import elements_named
 from rodcli.records import CheckedRecord, RawRecord, to_record
 from rodcli.rules import CrossRecordRule, RecordRule, cross_record_rules, record_rules
-from rodcli.rules.index import RecordStore
+from rodcli.rules.index import KeyRange, RecordStore
 from rodcli.rules.valuelists import ValueListCodes
+from rodcli.scratch import Scratch
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +34,8 @@ class ValidateOptions:
     schema: Path | None = None  # a user's XSD, e.g. DUO's own
     with_files: tuple[Path, ...] = ()  # earlier deliveries: context for cross-record rules
     max_findings: int = 1000
+    jobs: int | None = None  # worker processes for a large CSV file; None: one per core
+    parallel_from_bytes: int = 8 << 20  # smaller files are not worth starting workers for
 
 
 def validate_files(paths: Sequence[Path], options: ValidateOptions) -> Result:
@@ -40,6 +49,7 @@ def validate_files(paths: Sequence[Path], options: ValidateOptions) -> Result:
                                     schema=options.schema, reason=error))
             return result
 
+    jobs = options.jobs if options.jobs is not None else available_cores()
     with RecordStore() as store:
         checker = _Checker(record_rules(), cross_record_rules(), options.sector, own_schema,
                            store)
@@ -51,11 +61,22 @@ def validate_files(paths: Sequence[Path], options: ValidateOptions) -> Result:
         for number, path in enumerate(paths, start=1):
             report = FileReport(str(path))
             result.files.append(report)
+            # Context from --with files lives in this process's store: such runs stay here.
+            if jobs > 1 and not options.with_files and _worth_splitting(path, options):
+                part = _check_in_parallel(path, report, number, options, store.scratch, jobs)
+                if part is not None:
+                    result.absorb(part)
+                    continue
             checker.check_file(path, report, number, CONTEXT, result.add)
     return result
 
 
 CONTEXT = 0  # the file number the records of --with files are stored under
+
+
+def available_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
 
 
 def _unreadable_only(result: Result) -> Callable[[Finding], None]:
@@ -91,7 +112,15 @@ class _Checker:
     ) -> None:
         """Stream one file's findings into ``sink``; cross-record rules run when a
         ``context_id`` is given (the file is under review, not itself context)."""
-        for item in read_bulk(path, report, self.sector, self.own_schema):
+        self.check_records(read_bulk(path, report, self.sector, self.own_schema), report,
+                           file_id, sink)
+        if context_id is not None:
+            self.check_keys(file_id, str(path), context_id, sink)
+
+    def check_records(self, items: Iterable[RawRecord | Finding], report: FileReport,
+                      file_id: int, sink: Callable[[Finding], None]) -> None:
+        """Each record on its own, leaving its compact row in the store for the keys."""
+        for item in items:
             if isinstance(item, Finding):
                 sink(item)
                 continue
@@ -101,11 +130,14 @@ class _Checker:
             notation: DateNotation = "compact" if report.kind == "csv" else "iso"
             for finding in self._check_record(item, sector, notation, file_id):
                 sink(finding)
-        if context_id is not None:
-            for group in self.store.groups(file_id, str(path), context_id):
-                for rule in self.cross_rules:
-                    for finding in rule.check_key(group):
-                        sink(finding)
+
+    def check_keys(self, file_id: int, file: str, context_id: int | None,
+                   sink: Callable[[Finding], None], keys: KeyRange = (None, None)) -> None:
+        """The cross-record rules, key by key (within ``keys``)."""
+        for group in self.store.groups(file_id, file, context_id, keys=keys):
+            for rule in self.cross_rules:
+                for finding in rule.check_key(group):
+                    sink(finding)
 
     def _check_record(
         self, raw: RawRecord, sector: Sector, notation: DateNotation, file_id: int
@@ -116,6 +148,134 @@ class _Checker:
         else:
             self.store.add_failed(raw, file_id)
         return findings
+
+
+# ---- one large CSV file on several cores ---------------------------------------------------
+#
+# The file is cut into slices at line ends (``plan_slices``). Each process checks one slice's
+# records into its own store; then each process runs the cross-record rules for one range of
+# keys over all the stores. The parts' findings are taken over in input order (slices in
+# file order, then key ranges in key order), which is the order one process would have found
+# them in: kept findings and counts come out the same. This process does the first slice and
+# the first key range itself, so a run on two cores has one extra process, not two.
+
+# Findings a slice cannot be sure of on its own: an encoding switch holds for the rest of the
+# file, and a broken quote may be an artefact of where the file was cut.
+_WHOLE_FILE_ONLY = frozenset({"I002", "I003", "I020"})
+
+
+@dataclass(frozen=True, slots=True)
+class _SliceTask:
+    path: Path
+    part: CsvSlice
+    number: int
+    file_id: int
+    options: ValidateOptions
+    folder: Path
+    secret: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class _KeysTask:
+    file: str
+    keys: KeyRange
+    number: int
+    parts: tuple[Path, ...]
+    file_id: int
+    options: ValidateOptions
+    folder: Path
+    secret: bytes
+
+
+def _worth_splitting(path: Path, options: ValidateOptions) -> bool:
+    try:
+        if path.stat().st_size < options.parallel_from_bytes:
+            return False
+        with path.open("rb") as handle:
+            return detect_kind(handle.read(SNIFF_BYTES)) == "csv"
+    except OSError:
+        return False  # the one-process path reports it
+
+
+def _check_in_parallel(path: Path, report: FileReport, file_id: int, options: ValidateOptions,
+                       scratch: Scratch, jobs: int) -> Result | None:
+    """The file's findings, or None when it must be read whole in one process."""
+    slices = plan_slices(path, jobs)
+    if slices is None or len(slices) < 2:
+        return None
+    tasks = [_SliceTask(path, part, number, file_id, options, scratch.folder, scratch.secret)
+             for number, part in enumerate(slices)]
+    with ProcessPoolExecutor(max_workers=len(slices) - 1, mp_context=_processes()) as pool:
+        others = [pool.submit(_check_slice, task) for task in tasks[1:]]
+        outcomes = [_check_slice(tasks[0]), *(future.result() for future in others)]
+        if any(outcome is None for outcome in outcomes):
+            return None
+        whole = Result(max_findings=options.max_findings)
+        for outcome in outcomes:
+            assert outcome is not None
+            whole.absorb(outcome[0])
+            report.records += outcome[1]
+        parts = tuple(scratch.folder / _part_name(file_id, task.number) for task in tasks)
+        ranges = _key_ranges(len(slices))
+        key_tasks = [_KeysTask(str(path), keys, number, parts, file_id, options,
+                               scratch.folder, scratch.secret)
+                     for number, keys in enumerate(ranges)]
+        later = [pool.submit(_check_key_range, task) for task in key_tasks[1:]]
+        for part in [_check_key_range(key_tasks[0]), *(future.result() for future in later)]:
+            whole.absorb(part)
+    for part_path in parts:
+        part_path.unlink(missing_ok=True)
+    report.kind, report.sector, report.encoding = "csv", "ho", "utf-8"
+    if report.records == 0:
+        whole.add(make_finding("I015", Location(str(path), 1)))
+    return whole
+
+
+def _processes() -> BaseContext:
+    # fork starts a worker in milliseconds with rodcli already imported; elsewhere, spawn.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _part_name(file_id: int, number: int) -> str:
+    return f"file{file_id}-slice{number}.sqlite"
+
+
+def _key_ranges(count: int) -> list[KeyRange]:
+    """Ranges of about equal size: keys are keyed hashes, spread evenly over all bytes."""
+    bounds: list[bytes | None] = [None, *(bytes([256 * n // count]) for n in range(1, count)),
+                                  None]
+    return list(itertools.pairwise(bounds))
+
+
+def _check_slice(task: _SliceTask) -> tuple[Result, int] | None:
+    """One slice's own findings and record count, or None when the file must be read whole;
+    its rows stay in the slice's store for the key ranges."""
+    options = task.options
+    scratch = Scratch.part(task.folder, task.secret, _part_name(task.file_id, task.number))
+    with RecordStore(scratch) as store:
+        checker = _Checker(record_rules(), [], options.sector, None, store)
+        part = Result(max_findings=options.max_findings)
+        report = FileReport(str(task.path))
+        with open_slice(task.path, task.part) as handle:
+            for item in read_csv_bulk(handle, str(task.path), report, options.sector,
+                                      task.part):
+                if isinstance(item, Finding) and item.code in _WHOLE_FILE_ONLY:
+                    return None
+                checker.check_records((item,), report, task.file_id, part.add)
+        store.flush()
+    return part, report.records
+
+
+def _check_key_range(task: _KeysTask) -> Result:
+    scratch = Scratch.part(task.folder, task.secret, f"keys{task.number}.sqlite")
+    with RecordStore(scratch) as store:
+        store.attach(list(task.parts))
+        checker = _Checker([], cross_record_rules(), task.options.sector, None, store)
+        part = Result(max_findings=task.options.max_findings)
+        checker.check_keys(task.file_id, task.file, CONTEXT, part.add, task.keys)
+    (task.folder / f"keys{task.number}.sqlite").unlink(missing_ok=True)
+    return part
 
 
 class RecordChecker:

@@ -21,22 +21,33 @@ CACHE_KIB = 16 * 1024
 
 
 class Scratch:
+    """The run's private folder with one database in it; ``part`` opens more databases in
+    the same folder, with the same secret, for the worker processes of a parallel run."""
+
     def __init__(self, prefix: str) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix=prefix)
-        self.db = sqlite3.connect(Path(self._folder.name) / "scratch.sqlite",
-                                  isolation_level=None)
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE",
-                       f"cache_size = -{CACHE_KIB}", "locking_mode = EXCLUSIVE"):
-            self.db.execute(f"PRAGMA {pragma}")
-        self._secret = os.urandom(32)
+        self._folder: tempfile.TemporaryDirectory[str] | None = tempfile.TemporaryDirectory(
+            prefix=prefix)
+        self.folder = Path(self._folder.name)
+        self.secret = os.urandom(32)
+        self.db = _connect(self.folder / "scratch.sqlite")
+
+    @classmethod
+    def part(cls, folder: Path, secret: bytes, name: str) -> Scratch:
+        """Another database in a run's folder, left in place on close for the run to read
+        (the folder goes when the run's own Scratch closes)."""
+        scratch = cls.__new__(cls)
+        scratch._folder, scratch.folder, scratch.secret = None, folder, secret
+        scratch.db = _connect(folder / name)
+        return scratch
 
     def digest(self, text: str) -> bytes:
         """A keyed hash of ``text``: equal within this run, meaningless outside it."""
-        return hashlib.blake2b(text.encode("utf-8"), key=self._secret, digest_size=16).digest()
+        return hashlib.blake2b(text.encode("utf-8"), key=self.secret, digest_size=16).digest()
 
     def close(self) -> None:
         self.db.close()
-        self._folder.cleanup()
+        if self._folder is not None:
+            self._folder.cleanup()
 
     def __enter__(self) -> Scratch:
         return self
@@ -44,3 +55,11 @@ class Scratch:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE",
+                   f"cache_size = -{CACHE_KIB}", "locking_mode = EXCLUSIVE"):
+        db.execute(f"PRAGMA {pragma}")
+    return db

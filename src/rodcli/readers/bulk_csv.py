@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
+import os
 from collections.abc import Iterator
-from typing import BinaryIO
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from rodcli.bulkformat.models import field_names
 from rodcli.findings import FileReport, Finding, Location, make_finding
@@ -30,11 +35,114 @@ def _captured(lines: Iterator[str], record_text: list[str]) -> Iterator[str]:
         yield line
 
 
+@dataclass(frozen=True, slots=True)
+class CsvSlice:
+    """A part of a CSV file read on its own (by one worker of a parallel run): whole lines
+    from byte ``start`` to ``end``, the first of them line ``first_line`` of the file."""
+
+    start: int
+    end: int
+    first_line: int
+    header: tuple[str, ...] | None  # None for the first slice, which reads the header itself
+
+    @property
+    def first(self) -> bool:
+        return self.header is None
+
+
+_SCAN_BYTES = 1 << 20
+
+
+def plan_slices(path: Path, count: int) -> list[CsvSlice] | None:
+    """Cut a bulk CSV file into ``count`` slices of about equal size at line ends outside
+    quoted fields, or None when the file is not plainly laid out for it: a BOM or another
+    encoding, or a first line that is not the header on one line.
+
+    An even number of quotes before a line end means no quoted field is open there. A
+    stray quote in an unquoted field can fool that count; the slice before such a cut then
+    ends inside a quoted field, which its reader reports (I020), and the run falls back to
+    reading the file whole.
+    """
+    with path.open("rb") as handle:
+        first_line = handle.readline(_SCAN_BYTES)
+        size = os.fstat(handle.fileno()).st_size
+        if first_line.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return None
+        if b'"' in first_line or not first_line.endswith(b"\n"):
+            return None
+        try:
+            header = tuple(cell.strip() for cell in first_line.decode("utf-8").rstrip("\r\n")
+                           .split(DELIMITER))
+        except UnicodeDecodeError:
+            return None
+        if RECORD_TYPE_COLUMN not in header:
+            return None
+        targets = [size * number // count for number in range(1, count)]
+        cuts: list[tuple[int, int]] = []  # (byte offset, line number) of each slice's start
+        handle.seek(0)
+        offset, quotes, lines = 0, 0, 0
+        while targets and (chunk := handle.read(_SCAN_BYTES)):
+            position = max(targets[0] - offset, 0)
+            while targets and position < len(chunk):
+                end = chunk.find(b"\n", position)
+                if end < 0:
+                    break
+                if (quotes + chunk.count(b'"', 0, end)) % 2 == 0:
+                    cut = offset + end + 1
+                    if cut < size and (not cuts or cut > cuts[-1][0]):
+                        cuts.append((cut, lines + chunk.count(b"\n", 0, end + 1) + 1))
+                    targets.pop(0)
+                    position = max(targets[0] - offset, end + 1) if targets else len(chunk)
+                else:
+                    position = end + 1
+            quotes += chunk.count(b'"')
+            lines += chunk.count(b"\n")
+            offset += len(chunk)
+    starts = [(0, 1), *cuts]
+    ends = [cut for cut, _line in cuts] + [size]
+    return [CsvSlice(start, end, line, None if start == 0 else header)
+            for (start, line), end in zip(starts, ends, strict=True)]
+
+
+def open_slice(path: Path, part: CsvSlice) -> BinaryIO:
+    """A buffered binary stream over one slice of a file."""
+    return io.BufferedReader(_Window(path, part.start, part.end), buffer_size=1 << 16)
+
+
+class _Window(io.RawIOBase):
+    """The bytes of a file from ``start`` to ``end``, read with pread (no shared offset)."""
+
+    def __init__(self, path: Path, start: int, end: int) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+        self._position, self._end = start, end
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), self._end - self._position)
+        if size <= 0:
+            return 0
+        data = os.pread(self._fd, size, self._position)
+        buffer[:len(data)] = data
+        self._position += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self._fd)
+        super().close()
+
+
 def read_csv_bulk(
-    handle: BinaryIO, file: str, report: FileReport, sector: str | None
+    handle: BinaryIO, file: str, report: FileReport, sector: str | None,
+    part: CsvSlice | None = None,
 ) -> Iterator[RawRecord | Finding]:
+    """Raw records and findings of a bulk CSV file, or of one slice of it (``handle`` then
+    reads that slice only)."""
     report.kind, report.sector = "csv", "ho"
     decoder = LineDecoder(handle, file)
+    line_offset = part.first_line - 1 if part is not None else 0
     record_text: list[str] = []
     csv.field_size_limit(FIELD_SIZE_LIMIT)
     reader = csv.reader(_captured(iter(decoder), record_text), delimiter=DELIMITER,
@@ -42,15 +150,18 @@ def read_csv_bulk(
     expected = csv_columns()
     known = set(expected)
     mbo_only = set(field_names("mbo")) - known
-    if sector == "mbo":
+    if sector == "mbo" and (part is None or part.first):
         yield make_finding("I013", Location(file), reason="--sector mbo")
 
     header: list[str] | None = None
     columns: tuple[str, ...] = ()
     wanted: list[tuple[int, str]] = []
+    if part is not None and part.header is not None:
+        header, columns = list(part.header), part.header
+        wanted = [(position, name) for position, name in enumerate(header) if name in known]
     try:
         for row in reader:
-            start_line = reader.line_num - len(record_text) + 1
+            start_line = line_offset + reader.line_num - len(record_text) + 1
             text = record_text[0] if len(record_text) == 1 else "".join(record_text)
             record_text.clear()
             if decoder.findings:
@@ -85,10 +196,12 @@ def read_csv_bulk(
             )
     except csv.Error as error:
         # The broken record started where the lines not yet turned into a row began.
-        start = reader.line_num - len(record_text) + 1
+        start = line_offset + reader.line_num - len(record_text) + 1
         yield make_finding("I020", Location(file, max(start, 1)), reason=str(error))
     yield from _drain(decoder)
     report.encoding = decoder.encoding
+    if part is not None:
+        return  # what the whole file lacks is for the run over all slices to say
     if header is None:
         yield make_finding("I007", Location(file))
     elif report.records == 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from types import TracebackType
 
 from rodcli.bulkformat.models import (
@@ -86,16 +87,37 @@ class KeyGroup:
         return Location(self.file, line, None, field_name, self.shown)
 
 
-class RecordStore:
-    """Per-run store of compact rows; ``add`` while reading, ``groups`` at each file's end."""
+# A key range for ``groups``: keys from ``low`` up to (not including) ``high``; None is open.
+KeyRange = tuple[bytes | None, bytes | None]
 
-    def __init__(self) -> None:
-        self._scratch = Scratch("rodcli-")
+
+class RecordStore:
+    """Per-run store of compact rows; ``add`` while reading, ``groups`` at each file's end.
+
+    A parallel run gives each worker its own store in the run's folder (``Scratch.part``);
+    the stores that scan then ``attach`` them all and each take a range of keys.
+    """
+
+    def __init__(self, scratch: Scratch | None = None) -> None:
+        self._scratch = scratch if scratch is not None else Scratch("rodcli-")
         self._db = self._scratch.db
         self._db.execute(
             "CREATE TABLE record (file INTEGER, key BLOB, kind INTEGER, line INTEGER, "
             "day INTEGER, flag INTEGER, reason TEXT, shown TEXT)")
         self._pending: list[tuple[int, bytes, int, Line, int, int, str | None, str]] = []
+        self._source = "record"
+
+    @property
+    def scratch(self) -> Scratch:
+        return self._scratch
+
+    def attach(self, parts: list[Path]) -> None:
+        """Read the rows of other stores' databases (closed by now) with this one's."""
+        selects = ["SELECT * FROM main.record"]
+        for number, part in enumerate(parts):
+            self._db.execute(f"ATTACH DATABASE ? AS part{number}", (str(part),))
+            selects.append(f"SELECT * FROM part{number}.record")
+        self._source = f"({' UNION ALL '.join(selects)})"
 
     def __enter__(self) -> RecordStore:
         return self
@@ -140,6 +162,10 @@ class RecordStore:
         if len(self._pending) >= _BATCH:
             self._flush()
 
+    def flush(self) -> None:
+        """Write the rows still pending (a worker's store before another process reads it)."""
+        self._flush()
+
     def _flush(self) -> None:
         if self._pending:
             # One transaction per batch: the connection is in autocommit mode.
@@ -150,14 +176,19 @@ class RecordStore:
             self._pending.clear()
 
     def groups(self, file_id: int, file: str, context_id: int | None = None,
-               excluded_lines: frozenset[int] | set[int] = frozenset()) -> Iterator[KeyGroup]:
+               excluded_lines: frozenset[int] | set[int] = frozenset(),
+               keys: KeyRange = (None, None)) -> Iterator[KeyGroup]:
         """Each key of ``file_id`` with its records (minus ``excluded_lines``), in key order,
         with the records the ``context_id`` files hold under the same key."""
         self._flush()
+        low, high = keys
         rows = self._db.execute(
-            "SELECT key, file, kind, line, day, flag, reason, shown FROM record "
-            "WHERE file = ? OR file = ? ORDER BY key, file, line",
-            (file_id, -1 if context_id is None else context_id),
+            "SELECT key, file, kind, line, day, flag, reason, shown "
+            f"FROM {self._source} WHERE (file = :own OR file = :context) "
+            "AND (:low IS NULL OR key >= :low) AND (:high IS NULL OR key < :high) "
+            "ORDER BY key, file, line",
+            {"own": file_id, "context": -1 if context_id is None else context_id,
+             "low": low, "high": high},
         )
         group: KeyGroup | None = None
         current: bytes | None = None

@@ -39,6 +39,9 @@ _ERROR_CODES = {
 }
 
 
+_CONTEXTS: dict[DateNotation, dict[str, DateNotation]] = {
+    notation: {"date_notation": notation} for notation in ("iso", "compact")}
+
 Locator = Callable[[str], Position | None]
 
 
@@ -165,7 +168,7 @@ def to_record(
         findings.append(make_finding("F010", raw.position_of("burgerservicenummer")))
 
     try:
-        record = model.model_validate(raw.values, context={"date_notation": notation})
+        record = model.model_validate(raw.values, context=_CONTEXTS[notation])
     except ValidationError as error:
         for detail in error.errors(include_url=False, include_input=False):
             if detail["type"] in ("rod_pgn_both", "rod_pgn_none"):

@@ -155,10 +155,11 @@ def read_csv_bulk(
 
     header: list[str] | None = None
     columns: tuple[str, ...] = ()
-    wanted: list[tuple[int, str]] = []
+    # A column the header check reported as unknown is read under the empty name and dropped.
+    names: tuple[str, ...] = ()
     if part is not None and part.header is not None:
         header, columns = list(part.header), part.header
-        wanted = [(position, name) for position, name in enumerate(header) if name in known]
+        names = tuple(name if name in known else "" for name in header)
     try:
         for row in reader:
             start_line = line_offset + reader.line_num - len(record_text) + 1
@@ -176,15 +177,16 @@ def read_csv_bulk(
                 if RECORD_TYPE_COLUMN not in header:
                     return
                 columns = tuple(header)
-                wanted = [(position, name) for position, name in enumerate(header)
-                          if name in known]
+                names = tuple(name if name in known else "" for name in header)
                 continue
             if len(row) != len(header):
                 yield make_finding("I010", Location(file, start_line, 1),
                                    found=len(row), expected=len(header))
                 continue
-            values = {name: value for position, name in wanted
-                      if (value := row[position].strip())}
+            # Most cells are empty: only the others are stripped.
+            values = {name: value for name, cell in zip(names, row, strict=True)
+                      if cell and (value := cell.strip())}
+            values.pop("", None)
             record_type = values.pop(RECORD_TYPE_COLUMN, "")
             report.records += 1
             yield RawRecord(

@@ -42,6 +42,7 @@ class ValueListCodes:
 
     def _check(self, record: CheckedRecord) -> Iterator[Finding]:
         model = record.model
+        day = model.reference_date
         for name, label, value_list in coded_fields(type(model)):
             value = getattr(model, name)
             if value is None:
@@ -50,8 +51,8 @@ class ValueListCodes:
             if entry is None:
                 yield make_finding("F005", record.at(name), field=name, name=label, value=value,
                                    valuelist=value_list.name, expected=value_list.codes_text())
-            elif not entry.valid_on(model.reference_date):
+            elif not entry.valid_on(day):
                 yield make_finding(
                     "F006", record.at(name), field=name, name=label, value=value,
-                    begin=entry.begin or "-", end=entry.end or "-", date=model.reference_date,
+                    begin=entry.begin or "-", end=entry.end or "-", date=day,
                 )

@@ -6,7 +6,8 @@ Needs: this project installed in .venv; xmllint (Debian: libxml2-utils); frictio
 its own virtualenv (``python3 -m venv /tmp/flvenv && /tmp/flvenv/bin/pip install
 frictionless``; pass --frictionless PATH). Missing baselines are skipped, and say so.
 Prints a Markdown table of medians: seconds, rows/s, peak memory of the command and its
-worker processes together, and ratios against the baselines measured in the same run. Nothing here is a test: the suite has no timed asserts.
+worker processes together, and ratios against the baselines measured in the same run.
+Nothing here is a test: the suite has no timed asserts.
 """
 
 from __future__ import annotations

@@ -706,3 +706,87 @@ def test_output_failing_its_own_xsd_check_is_not_published(
     assert exit_code(result, Severity.ERROR) == 2
     assert not (tmp_path / "bulk.xml").exists()
     assert leftovers(tmp_path) == []
+
+
+# ---- the spool and the self-check in pieces ---------------------------------------------------
+
+
+def _body(path: Path) -> list[str]:
+    """A bulk XML file without the lines that differ per run (document id, timestamp)."""
+    return [line for line in path.read_text("utf-8").splitlines()
+            if "identificatiecodeBedrijfsdocument" not in line
+            and "datumTijdBedrijfsdocument" not in line]
+
+
+@pytest.mark.parametrize("output_format", ["xml", "csv"])
+def test_small_pieces_write_the_same_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           output_format: str) -> None:
+    """Spooled rows are read back in runs between rejected rows, and the XML is checked in
+    pieces: with pieces of a few bytes the files are the same as with large ones."""
+    files = {}
+    for label in ("large", "small"):
+        if label == "small":
+            monkeypatch.setattr(build_module, "_CHUNK", 50)
+            monkeypatch.setattr(build_module, "_CHECK_CHUNK", 50)
+        folder = tmp_path / label
+        folder.mkdir()
+        result = build(HO_BROKEN, options(folder, output=folder / f"bulk.{output_format}",
+                                          output_format=output_format,
+                                          rejects=folder / "rejects.csv"))
+        assert result.build is not None
+        assert result.build.rows_rejected == 6
+        assert "B006" not in {f.code for f in result.findings}
+        output = folder / f"bulk.{output_format}"
+        files[label] = (_body(output) if output_format == "xml" else output.read_text("utf-8"),
+                        (folder / "rejects.csv").read_text("utf-8-sig"),
+                        result.build.records_written)
+    assert files["small"] == files["large"]
+
+
+def _document(tmp_path: Path, count: int) -> Path:
+    from rodcli.bulkformat.models import HoInschrijving
+    from rodcli.writers import DocumentHeader
+    from rodcli.writers.xml import write_xml
+
+    records = [HoInschrijving.model_validate({
+        "brin": "99XX", "burgerservicenummer": "111222333", "inschrijvingvolgnummer": str(n),
+        "datumInschrijving": "2025-09-01", "opleidingcode": "34479", "opleidingsvorm": "VOLTIJD",
+        "opleidingsfase": "B", "inschrijvingsvorm": "S"}, context={"date_notation": "iso"})
+        for n in range(1, count + 1)]
+    path = tmp_path / "bulk.xml"
+    with path.open("wb") as out:
+        write_xml(records, "ho", DocumentHeader.new("99XX"), out)
+    return path
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda text: text,
+    lambda text: text.replace("<inschrijvingvolgnummer>40<", "<inschrijvingvolgnummer><", 1),
+    lambda text: text.replace("</inschrijving>", "</inschrijving><onbekend/>", 39)
+                     .replace("<onbekend/>", "", 38),
+    lambda text: text.replace("?>\n", "?>\n<!DOCTYPE x [<!ENTITY a 'b'>]>\n", 1),
+    lambda text: text.replace("'utf-8'", "'latin-1'", 1),
+    lambda text: text.removesuffix("\n"),
+    lambda text: text.replace("\n  </inschrijving>", "\n  </inschrijving>\n  <!-- ", 1),
+], ids=["valid", "bad-value-late", "unknown-element-late", "doctype", "encoding", "tail",
+        "open-comment"])
+def test_self_check_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                              spoil: Callable[[str], str]) -> None:
+    """The piecewise XSD check passes a file as build writes it, and fails a fault in any
+    piece (the full located check then says where). It may fail a valid file laid out
+    otherwise (no newline at the end): then the full check decides."""
+    from lxml import etree
+
+    from rodcli.bulkformat.xsd import builtin_schema, secure_parser
+
+    path = _document(tmp_path, 50)
+    text = spoil(path.read_text("utf-8"))
+    path.write_text(text, "utf-8")
+    try:
+        whole = builtin_schema("ho").validate(etree.parse(str(path), secure_parser()))
+    except etree.XMLSyntaxError:
+        whole = False
+    whole = whole and "DOCTYPE" not in text and "latin-1" not in text
+    for size in (64, 1000, 1 << 20):
+        monkeypatch.setattr(build_module, "_CHECK_CHUNK", size)
+        assert build_module._passes_xsd(path, "ho") == (whole and text.endswith("\n")), size

@@ -1,11 +1,12 @@
 """The build pipeline: administration export -> mapping -> records -> rules -> bulk file.
 
-Two streaming passes over the export. The first maps and checks every row and learns which
-rows fail (cross-record rules included); the second writes the good rows to a temporary file
-beside the output and the failing rows to the rejects file. The written bulk file is then
-validated like any other before it is renamed into place, so what ``build`` writes always
-passes ``validate``; a refusal, a crash or Ctrl-C leaves no partial bulk file. It never prints
-and never exits.
+The first pass maps and checks every row, learns which rows fail (cross-record rules
+included) and keeps each row's records, already formatted for the output, in an unnamed
+temporary spool. The second pass writes the spooled records of the good rows to a temporary
+file beside the output, and reads the export again only for the failing rows, which go to the
+rejects file with their original cells. The written bulk file is then checked against the XSD
+before it is renamed into place, so what ``build`` writes always passes ``validate``; a
+refusal, a crash or Ctrl-C leaves no partial bulk file. It never prints and never exits.
 """
 
 from __future__ import annotations
@@ -13,20 +14,26 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
+import pickle
+import struct
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import IO, Literal
+
+from lxml import etree
 
 from rodcli.atomic import publish, temporary_beside
 from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import Record
+from rodcli.bulkformat.xsd import builtin_schema, secure_parser
 from rodcli.codes import Lang, message
 from rodcli.compare import Delta
-from rodcli.exports import ExportError, ExportTable, open_export
+from rodcli.exports import ExportError, ExportRow, ExportTable, open_export
 from rodcli.findings import (
     BuildSummary,
-    FileReport,
     Finding,
     Location,
     Result,
@@ -36,13 +43,12 @@ from rodcli.findings import (
 from rodcli.mapping import CompiledMapping, MappingError, MappingFile, compile_mapping, load_mapping
 from rodcli.masking import scrub
 from rodcli.pipeline import ValidateOptions, validate_files
-from rodcli.readers import read_bulk
 from rodcli.records import to_record
 from rodcli.rules import cross_record_rules, record_rules
 from rodcli.rules.index import RecordStore
-from rodcli.writers import DocumentHeader
-from rodcli.writers.csv import write_csv
-from rodcli.writers.xml import write_xml
+from rodcli.writers import DocumentHeader, Prewritten
+from rodcli.writers.csv import CsvLines, write_csv
+from rodcli.writers.xml import write_xml, xml_end, xml_record, xml_start
 
 BulkFormat = Literal["xml", "csv"]
 PROGRESS_EVERY = 1000
@@ -68,11 +74,80 @@ class BuildOptions:
     since: tuple[Path, ...] = ()
 
 
+# Spooled records are read back and written in pieces of about this size.
+_CHUNK = 1 << 20
+# The self-check validates the written XML in pieces of about this size (a parsed piece takes
+# several times its size in memory).
+_CHECK_CHUNK = 1 << 18
+
+
+class _Spool:
+    """What the first pass made of each row that typed cleanly, in export order: its records
+    formatted for the output (``xml_record``, ``CsvLines``), or, for ``--since``, whose delta
+    compares models, the models pickled. An index holds (line, size, count) per row.
+
+    Both are unnamed temporary files (no name on disk, removed on close or crash, mode 0600):
+    the second pass then need not map and type the export again. They hold what the bulk file
+    will hold, personal numbers included, like the temporary file beside the output.
+    """
+
+    _ENTRY = struct.Struct("<QII")  # export line, bytes in the body, records
+
+    def __init__(self, sector: Sector, form: Literal["xml", "csv", "models"]) -> None:
+        self._sector: Sector = sector
+        self._form = form
+        self._csv = CsvLines()
+        self._body: IO[bytes] = tempfile.TemporaryFile(buffering=_CHUNK)
+        self._index: IO[bytes] = tempfile.TemporaryFile(buffering=_CHUNK)
+
+    def add(self, line: int, records: list[Record]) -> None:
+        if self._form == "xml":
+            data = "".join([xml_record(record, self._sector) for record in records]).encode()
+        elif self._form == "csv":
+            data = "".join([self._csv.line(record) for record in records]).encode()
+        else:
+            # Read back only by this process, from a file that never had a name.
+            data = pickle.dumps(records, pickle.HIGHEST_PROTOCOL)
+        self._body.write(data)
+        self._index.write(self._ENTRY.pack(line, len(data), len(records)))
+
+    def entries(self) -> Iterator[tuple[int, int, int, int]]:
+        """(line, offset, size, count) of every spooled row, in export order."""
+        self._index.flush()
+        self._index.seek(0)
+        offset = 0
+        while block := self._index.read(self._ENTRY.size * 65536):
+            for line, size, count in self._ENTRY.iter_unpack(block):
+                yield line, offset, size, count
+                offset += size
+
+    def read(self, offset: int, size: int) -> bytes:
+        self._body.seek(offset)
+        return self._body.read(size)
+
+    def models(self, offset: int, size: int) -> list[Record]:
+        records: list[Record] = pickle.loads(self.read(offset, size))
+        return records
+
+    def close(self) -> None:
+        self._body.close()
+        self._index.close()
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+
 @dataclass(slots=True)
 class _FirstPass:
+    spool: _Spool
     rejected: dict[int, list[Finding]] = field(default_factory=dict)  # export line -> errors
     sender: str | None = None
     unreadable: bool = False  # the export could not be read to its end
+    header: list[str] = field(default_factory=list)  # the export's column names
 
 
 def build(
@@ -87,43 +162,51 @@ def build(
     if refusal is not None:
         result.add(refusal)
         return result
-    try:
-        spec, mapping_text = load_mapping(options.mapping)
-        with _opened(export, options, spec) as table:
-            mapping = compile_mapping(spec, mapping_text, str(options.mapping), table,
-                                      options.sector)
-            first = _first_pass(table, mapping, result, on_progress)
-            summary.encoding, summary.delimiter = table.encoding, table.delimiter
-            # A sheet can be named after anything, a student's number included.
-            summary.sheet = scrub(table.sheet) if table.sheet else None
-            summary.rows_blank = table.blank_rows
-    except (MappingError, ExportError) as error:
-        for finding in _findings_of(error):
-            result.add(finding)
-        return result
+    form: Literal["xml", "csv", "models"] = "models" if options.since else options.output_format
+    with _Spool(options.sector, form) as spool:
+        try:
+            spec, mapping_text = load_mapping(options.mapping)
+            with _opened(export, options, spec) as table:
+                mapping = compile_mapping(spec, mapping_text, str(options.mapping), table,
+                                          options.sector)
+                first = _first_pass(table, mapping, result, on_progress, spool)
+                summary.encoding, summary.delimiter = table.encoding, table.delimiter
+                # A sheet can be named after anything, a student's number included.
+                summary.sheet = scrub(table.sheet) if table.sheet else None
+                summary.rows_blank = table.blank_rows
+        except (MappingError, ExportError) as error:
+            for finding in _findings_of(error):
+                result.add(finding)
+            return result
+        _build_output(export, options, spec, mapping_text, first, result)
+    return result
 
+
+def _build_output(export: Path, options: BuildOptions, spec: MappingFile, mapping_text: str,
+                  first: _FirstPass, result: Result) -> None:
+    assert result.build is not None
+    summary = result.build
     summary.rows_rejected = len(first.rejected)
     summary.rows_accepted = summary.rows_read - summary.rows_rejected
     if first.unreadable:
         result.add(make_finding("B007", Location(str(export))))
-        return result
+        return
     if first.rejected and options.rejects is None:
         result.add(make_finding("B005", Location(str(export)), count=len(first.rejected)))
-        return result
+        return
     if summary.rows_accepted == 0:
         result.add(make_finding("B009", Location(str(options.output))))
     delta = Delta(options.since, options.sector) if options.since else None
     try:
         if delta is not None and not delta.load(result.add):
-            return result  # an earlier delivery could not be read: no delta to make
+            return  # an earlier delivery could not be read: no delta to make
         _second_pass(export, options, spec, mapping_text, first, result, delta)
-    except ExportError as error:  # the export changed or vanished between the passes
+    except ExportError as error:  # the export vanished before its rejected rows were read
         for finding in _findings_of(error):
             result.add(finding)
     finally:
         if delta is not None:
             delta.close()
-    return result
 
 
 def _findings_of(error: MappingError | ExportError) -> list[Finding]:
@@ -152,18 +235,19 @@ def _opened(export: Path, options: BuildOptions, spec: MappingFile) -> Iterator[
 
 
 def _first_pass(table: ExportTable, mapping: CompiledMapping, result: Result,
-                on_progress: Callable[[int], None] | None) -> _FirstPass:
-    first = _FirstPass(sender=mapping.constants.get("brin"))
+                on_progress: Callable[[int], None] | None, spool: _Spool) -> _FirstPass:
+    first = _FirstPass(spool, sender=mapping.constants.get("brin"), header=list(table.header))
     with RecordStore() as store:
         _check_rows(table, mapping, result, on_progress, first, store)
         # Rejecting a row can break a rule for another (a deregistration whose diploma row
         # was rejected): run the cross-record rules again on what is left until nothing
         # changes.
         reported: set[tuple[str, Location, tuple[tuple[str, str], ...]]] = set()
+        rules = cross_record_rules()  # they keep no state between keys
         while True:
             before = len(first.rejected)
             for group in store.groups(1, table.file, excluded_lines=set(first.rejected)):
-                for rule in cross_record_rules():
+                for rule in rules:
                     for finding in rule.check_key(group):
                         identity = (finding.code, finding.location,
                                     tuple(finding.params.items()))
@@ -194,18 +278,27 @@ def _check_rows(table: ExportTable, mapping: CompiledMapping, result: Result,
         # A cell the mapping could not use is already reported; "required and missing" for
         # the same field would only repeat it.
         unusable = {finding.location.field for finding in mapped.findings}
+        models: list[Record] | None = []
         for raw in mapped.records:
             checked, findings = to_record(raw, mapping.sector, "iso")
-            row_findings.extend(
-                finding for finding in findings
-                if not (finding.code == "F001" and finding.location.field in unusable))
+            if findings:
+                row_findings.extend(
+                    finding for finding in findings
+                    if not (finding.code == "F001" and finding.location.field in unusable))
             if checked is None:
                 store.add_failed(raw, 1)
+                models = None
             else:
                 store.add(checked, 1)
                 for record_rule in per_record:
                     row_findings.extend(record_rule.check(checked))
                 first.sender = first.sender or checked.model.brin
+                if models is not None:
+                    models.append(checked.model)
+        # A row with an error now is rejected whatever follows: only the others are kept
+        # for the second pass (which skips those the cross-record rules reject later).
+        if models and not any(f.severity >= Severity.ERROR for f in row_findings):
+            first.spool.add(row.line, models)
         _drain(table, result, first)
         for finding in row_findings:
             _note(first, result, finding, row.line)
@@ -240,13 +333,30 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
     try:
         temporary = temporary_beside(output)
         rejects_temporary = temporary_beside(options.rejects) if options.rejects else None
-        with _opened(export, options, spec) as table:
-            mapping = compile_mapping(spec, mapping_text, str(options.mapping), table,
-                                      options.sector)
-            rejects_writer = _RejectsWriter(rejects_temporary, table.header, options.lang)
-            records = _accepted_records(table, mapping, first, rejects_writer, delta)
+        with contextlib.ExitStack() as stack:
+            rejected_rows: Iterator[ExportRow] = iter(())
+            mapping: CompiledMapping | None = None
+            if first.rejected:
+                # Only the rejected rows are read again: the rejects file shows their cells.
+                table = stack.enter_context(_opened(export, options, spec))
+                mapping = compile_mapping(spec, mapping_text, str(options.mapping), table,
+                                          options.sector)
+                rejected_rows = _rows_at(table, first.rejected)
+            rejects_writer = _RejectsWriter(rejects_temporary, first.header, options.lang)
+
+            def reject(row: ExportRow) -> None:
+                assert rejects_writer is not None
+                rejects_writer.write(row.line, row.cells, first.rejected[row.line])
+                if delta is not None:  # rejected now, but still in the export: not "gone"
+                    assert mapping is not None
+                    delta.present(mapping.map_row(row).records)
+
+            accepted = _accepted(first, rejected_rows, reject)
+            records: Iterator[Record] | Iterator[Prewritten]
             if delta is not None:
-                records = delta.changed(records)
+                records = delta.changed(_models(first.spool, accepted))
+            else:
+                records = _prewritten(first.spool, accepted)
             if not write_bulk:
                 for _record in records:  # every row goes to the rejects file
                     pass
@@ -303,31 +413,56 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
                 leftover.unlink(missing_ok=True)
 
 
-def _accepted_records(table: ExportTable, mapping: CompiledMapping, first: _FirstPass,
-                      rejects: _RejectsWriter, delta: Delta | None = None) -> Iterator[Record]:
+def _rows_at(table: ExportTable, lines: dict[int, list[Finding]]) -> Iterator[ExportRow]:
     for row in table.rows:
-        table.findings.clear()
-        reasons = first.rejected.get(row.line)
-        if reasons is not None:
-            rejects.write(row.line, row.cells, reasons)
-            if delta is not None:  # rejected now, but still in the export: not "gone"
-                delta.present(mapping.map_row(row).records)
-            continue
-        for raw in mapping.map_row(row).records:
-            checked, _ = to_record(raw, mapping.sector, "iso")
-            if checked is None:  # the first pass accepted this row: the export changed
-                raise ExportError(make_finding("I020", raw.location,
-                                               reason="export changed during build"))
-            yield checked.model
+        table.findings.clear()  # reported in the first pass
+        if row.line in lines:
+            yield row
+
+
+def _accepted(first: _FirstPass, rejected_rows: Iterator[ExportRow],
+              reject: Callable[[ExportRow], None]) -> Iterator[tuple[int, int, int]]:
+    """(offset, size, count) in the spool of each accepted row, in export order; each
+    rejected row is handed to ``reject`` in its place (a delta sees the rows in order)."""
+    upcoming = next(rejected_rows, None)
+    for line, offset, size, count in first.spool.entries():
+        while upcoming is not None and upcoming.line < line:
+            reject(upcoming)
+            upcoming = next(rejected_rows, None)
+        if line not in first.rejected:
+            yield offset, size, count
+    while upcoming is not None:
+        reject(upcoming)
+        upcoming = next(rejected_rows, None)
+
+
+def _prewritten(spool: _Spool, accepted: Iterator[tuple[int, int, int]]
+                ) -> Iterator[Prewritten]:
+    """The accepted rows' formatted records, a run of adjacent rows per read."""
+    start = size = count = 0
+    for offset, length, records in accepted:
+        if offset != start + size or size >= _CHUNK:  # a rejected row between, or enough
+            if size:
+                yield Prewritten(spool.read(start, size), count)
+            start, size, count = offset, 0, 0
+        size += length
+        count += records
+    if size:
+        yield Prewritten(spool.read(start, size), count)
+
+
+def _models(spool: _Spool, accepted: Iterator[tuple[int, int, int]]) -> Iterator[Record]:
+    for offset, size, _ in accepted:
+        yield from spool.models(offset, size)
 
 
 def _self_check(path: Path, sector: Sector, output_format: BulkFormat,
                 since: tuple[Path, ...] = ()) -> str | None:
     """Why the written file would fail ``validate``, or None.
 
-    Every record in it already passed the rules, so an XML file gets libxml2's streaming XSD
-    check (fast, flat memory); only when that fails, or for CSV (no XSD), the full located
-    check runs. A delta's context is the earlier deliveries, as with validate --with.
+    Every record in it already passed the rules, so an XML file gets an XSD check in pieces
+    (fast, flat memory); only when that fails, or for CSV (no XSD), the full located check
+    runs. A delta's context is the earlier deliveries, as with validate --with.
     """
     if output_format == "xml" and _passes_xsd(path, sector):
         return None
@@ -340,16 +475,53 @@ def _self_check(path: Path, sector: Sector, output_format: BulkFormat,
 
 
 def _passes_xsd(path: Path, sector: Sector) -> bool:
-    # The reader's own XSD check: each record validated as it streams by, then the header.
-    # (libxml2's parser-attached streaming validation was measured to grow with the file.)
-    report = FileReport(str(path))
-    for item in read_bulk(path, report, sector, None):
-        if isinstance(item, Finding):
-            if item.severity >= Severity.ERROR:
-                return False
-        elif item.schema_findings:
+    """Whether the written document is valid against the sector's XSD, read in pieces.
+
+    The file is cut as ``start + header + body_1 + ... + body_n + end``, where ``start`` is
+    the declaration and root tag ``write_xml`` writes (so no DOCTYPE, BOM or other encoding)
+    and ``end`` its closing tag; each ``start + header + body_i + end`` is parsed and
+    validated by libxml2 on its own. The XSD's root is the header then any number of records,
+    with no constraint across records, so when every piece is valid the whole is: the bodies
+    are balanced content of records only, and the file is exactly their concatenation. A cut
+    in the wrong place (a file not laid out as written) only makes a piece fail: then the
+    caller's full check decides. Memory holds one piece at a time (libxml2's streaming
+    validation of the whole file was measured to grow with the file).
+    """
+    schema = builtin_schema(sector)
+    parser = secure_parser()
+    start, end = xml_start(sector).encode(), xml_end().encode()
+    header_lines = 4  # identificatiecode, verzendende en ontvangende instantie, datumtijd
+    with path.open("rb") as handle:
+        head = b"".join(handle.readline(1 << 16)  # a line of ours is < 200 bytes
+                        for _ in range(start.count(b"\n") + header_lines))
+        if not head.startswith(start) or not head.endswith(b"\n"):
             return False
-    return True
+        buffer = b""
+        while True:
+            more = handle.read(_CHECK_CHUNK)
+            buffer += more
+            if not more:
+                if not buffer.endswith(end):
+                    return False
+                body, buffer = buffer[:-len(end)], b""
+            else:
+                # after the last record's end tag: a line "  </record>" (a "<" in a value is
+                # written as "&lt;")
+                last = buffer.rfind(b"\n  </")
+                cut = buffer.find(b"\n", last + 1) + 1 if last >= 0 else 0
+                if cut == 0:
+                    if len(buffer) > 16 * _CHECK_CHUNK:
+                        return False  # no record boundary anywhere: not our layout
+                    continue
+                body, buffer = buffer[:cut], buffer[cut:]
+            try:
+                piece = etree.fromstring(head + body + end, parser)
+            except etree.XMLSyntaxError:
+                return False
+            if not schema.validate(piece):
+                return False
+            if not more:
+                return True
 
 
 def _sync(handle: IO[bytes] | IO[str]) -> None:

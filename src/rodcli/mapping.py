@@ -111,6 +111,7 @@ def date_pattern(notation: str) -> re.Pattern[str] | None:
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)
+_KNOWN_DATES = 1 << 14  # per date field: a few MiB at most
 _DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]+")
 
 
@@ -138,6 +139,12 @@ class _Field:
     valid_codes: frozenset[str] | None
     pgn: bool
     personal: bool
+
+    @property
+    def verbatim(self) -> bool:
+        """Whether a text cell goes in as it is, stripped (no codes, dates, decimals or
+        personal numbers to convert)."""
+        return self.kind == "text" and self.codes is None and not self.pgn
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +178,13 @@ class CompiledMapping:
         self._columns = {f.name: f.index for f in fields if f.index is not None}
         models = RECORD_MODELS[self.sector]
         self._record_fields = {t: frozenset(models[t].model_fields) for t in models}
+        # Per field, what map_row needs, unpacked once: (field, name, index, constant,
+        # personal, verbatim).
+        self._plan = [(f, f.name, f.index if f.index is not None else -1, f.constant,
+                       f.personal, f.verbatim) for f in fields]
+        # Per date field, texts already read and their ISO date: exports repeat dates a lot
+        # (a start date per year, birth dates per cohort). Bounded: cleared when full.
+        self._dates: dict[str, dict[str, str]] = {f.name: {} for f in fields}
 
     @property
     def constants(self) -> dict[str, str]:
@@ -179,30 +193,42 @@ class CompiledMapping:
     def map_row(self, row: ExportRow) -> MappedRow:
         values: dict[str, str] = {}
         findings: list[Finding] = []
-        for spec in self._fields:
-            if spec.personal and values.get("burgerservicenummer"):
+        cells = row.cells
+        width = len(cells)
+        # This loop runs for every cell of the export: kept flat, text cells first.
+        for spec, name, index, constant, personal, verbatim in self._plan:
+            if personal and values.get("burgerservicenummer"):
                 # ROD takes these from the BRP when there is a BSN: delivering them anyway
                 # only spreads personal data (and a bad birth date must not reject the row).
                 continue
-            if spec.constant is not None:
-                values[spec.name] = spec.constant
+            if constant is not None:
+                values[name] = constant
                 continue
-            assert spec.index is not None
-            cell = row.cells[spec.index] if spec.index < len(row.cells) else None
-            if cell is None or (isinstance(cell, str) and not cell.strip()):
+            cell = cells[index] if index < width else None
+            if cell is None:
+                continue
+            if type(cell) is str:
+                stripped = cell.strip()
+                if not stripped:
+                    continue
+                if verbatim:
+                    values[name] = stripped  # what _convert would return
+                    continue
+            elif isinstance(cell, str) and not cell.strip():
                 continue
             text = self._convert(spec, cell, row, findings)
             if text:
-                values[spec.name] = text
+                values[name] = text
         if findings:
             key = masked_key(values)
             findings = [_with_record(finding, key) for finding in findings]
         locate = self._locator(row)
+        texts: dict[int, str] = {}  # a rule's column, read once for all rules on it
         records = [
             RawRecord(rule.record_type, self._fields_of(rule.record_type, values), self._file,
                       row.line, self._sheet, locate=locate, sources=self._sources)
             for rule in self._rules
-            if self._applies(rule, row)
+            if rule.always or self._applies(rule, cells, texts)
         ]
         if not records:
             findings.append(make_finding("M010", Location(self._file, row.line, None, None,
@@ -228,12 +254,14 @@ class CompiledMapping:
         return {name: value for name, value in values.items() if name in wanted}
 
     @staticmethod
-    def _applies(rule: _Rule, row: ExportRow) -> bool:
+    def _applies(rule: _Rule, cells: list[Cell], texts: dict[int, str]) -> bool:
         if rule.always:
             return True
         assert rule.column is not None
-        cell = row.cells[rule.column] if rule.column < len(row.cells) else None
-        text = _cell_text(cell)
+        text = texts.get(rule.column)
+        if text is None:
+            cell = cells[rule.column] if rule.column < len(cells) else None
+            text = texts[rule.column] = _cell_text(cell)
         if rule.filled is None:
             return text in rule.equals
         return bool(text) == rule.filled
@@ -278,6 +306,10 @@ class CompiledMapping:
                 value=_cell_text(cell)))
             return None
         text = _cell_text(cell)
+        known = self._dates[spec.name]
+        iso = known.get(text)
+        if iso is not None:
+            return iso
         for pattern in spec.dates:
             match = pattern.fullmatch(text)
             if match:
@@ -287,7 +319,10 @@ class CompiledMapping:
                     findings.append(make_finding(
                         "F003", self._where(spec, row), name=spec.name, value=text))
                     return None
-                return day.isoformat()
+                if len(known) >= _KNOWN_DATES:
+                    known.clear()
+                iso = known[text] = day.isoformat()
+                return iso
         findings.append(make_finding(
             "M008", self._where(spec, row), value=text, column=spec.column,
             expected=spec.date_text))
@@ -302,6 +337,8 @@ def _with_record(finding: Finding, key: str) -> Finding:
 
 
 def _cell_text(cell: Cell) -> str:
+    if type(cell) is str:  # most cells: every cell of a CSV export
+        return cell.strip()
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():

@@ -7,8 +7,8 @@ but never stops the run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -58,10 +58,12 @@ class RawRecord:
     file: str
     line: int | None  # the record's first physical line (or the export row)
     sheet: str | None = None
-    schema_findings: list[Finding] = field(default_factory=list)  # XSD errors in this record
+    # XSD errors in this record. Defaults are shared and never changed in place: a million
+    # records should not each allocate an empty list and dict.
+    schema_findings: Sequence[Finding] = ()
     locate: Locator | None = None  # finds a field's position on demand
     # build only: where each field came from in the export, e.g. "Startdatum → datumInschrijving"
-    sources: dict[str, str] = field(default_factory=dict)
+    sources: Mapping[str, str] | None = None
     _location: Location | None = None
 
     @property
@@ -74,7 +76,7 @@ class RawRecord:
     def position_of(self, field_name: str | None) -> Location:
         if field_name is None:
             return self.location
-        shown = self.sources.get(field_name, field_name)
+        shown = self.sources.get(field_name, field_name) if self.sources else field_name
         position = self.locate(field_name) if self.locate is not None else None
         line, column = position if position is not None else (None, None)
         return self.location.with_field(shown, line, column)

@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import (
     BSN,
@@ -464,6 +466,32 @@ def test_csv_record_positions_point_at_the_field() -> None:
 )
 def test_csv_field_position(text: str, index: int, expected: tuple) -> None:
     assert csv_field_position(text, index, ";", 3) == expected
+
+
+def _walk_to_field(text: str, index: int) -> tuple[int, int | None]:
+    """Where field ``index`` starts, found the slow way: character by character."""
+    line, column, field_index, in_quotes = 3, 1, 0, False
+    if index == 0:
+        return line, column
+    for char in text:
+        if char == '"':
+            in_quotes = not in_quotes
+        elif char == "\n":
+            line, column = line + 1, 0
+        elif char == ";" and not in_quotes:
+            field_index += 1
+            if field_index == index:
+                return line, column + 1
+        column += 1
+    return line, None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet='ab ;;"\r\n', max_size=40), st.integers(min_value=0, max_value=9))
+def test_csv_field_position_by_lengths_agrees_with_a_walk(text: str, index: int) -> None:
+    # One-line records without quotes take the quick way (a split); every record, whatever it
+    # holds, must get the position a character-by-character walk finds.
+    assert csv_field_position(text, index, ";", 3) == _walk_to_field(text, index)
 
 
 def test_masked_key() -> None:

@@ -102,6 +102,12 @@ def csv_field_position(text: str, index: int, delimiter: str, first_line: int) -
     line, column, field_index, in_quotes = first_line, 1, 0, False
     if index == 0:
         return line, column
+    if '"' not in text and "\n" not in text.rstrip("\r\n"):
+        # The common one-line record without quotes: its cells are the text between
+        # delimiters, so the position is a sum of lengths.
+        cells = text.split(delimiter, index)
+        if len(cells) > index:
+            return line, len(text) - len(cells[index]) + 1
     for char in text:
         if char == '"':
             in_quotes = not in_quotes

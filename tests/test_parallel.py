@@ -5,6 +5,7 @@ sure on its own (an encoding switch, a broken quote) the file is read whole inst
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,18 @@ from conftest import (
     inschrijving,
     make_bsn,
     make_invalid,
+    mbo_inschrijving,
     module_inschrijving,
     resultaat,
     uitschrijving,
+    xml_text,
 )
 from rodcli import pipeline
+from rodcli.bulkformat import NAMESPACES, ROOT_ELEMENT
 from rodcli.findings import Result
 from rodcli.pipeline import ValidateOptions, validate_files
 from rodcli.readers.bulk_csv import plan_slices
+from rodcli.readers.bulk_xml import plan_xml_slices
 
 
 def _rows(count: int, seed: int, error_rate: float) -> list[Row]:
@@ -193,3 +198,94 @@ def test_a_file_with_a_header_only_says_so_once(tmp_path: Path) -> None:
     one = _run(path, jobs=1)
     assert one.code_counts == {"I015": 1}
     _same(_run(path, jobs=2), one)
+
+
+# ---- XML ------------------------------------------------------------------------------------
+
+
+def _write_xml(path: Path, rows: list[Row], sector: str = "ho") -> Path:
+    path.write_text(xml_text([row for row in rows if row], sector), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("error_rate", [0.0, 0.4])
+def test_an_xml_file_on_several_processes_gives_what_one_gives(
+        tmp_path: Path, error_rate: float, split_runs: list[bool]) -> None:
+    rows = _rows(300, seed=11, error_rate=error_rate)
+    if error_rate:
+        rows[500]["onbekend"] = "x"  # an element the XSD does not know
+    path = _write_xml(tmp_path / "bulk.xml", rows)
+    one = _run(path, jobs=1)
+    if error_rate:
+        assert {"F004", "F007", "R006"} <= set(one.code_counts)
+    for jobs in (2, 3, 5):
+        _same(_run(path, jobs), one)
+    assert split_runs == [True, True, True]
+
+
+def test_an_mbo_file_with_a_prefixed_namespace_is_cut_too(tmp_path: Path,
+                                                          split_runs: list[bool]) -> None:
+    rows = [mbo_inschrijving(burgerservicenummer=number, inschrijvingvolgnummer=str(at),
+                             onderwijslocatie=None if at % 7 == 0 else "123X456")
+            for at, number in enumerate(_personal_numbers(300))]
+    text = xml_text(rows, "mbo").replace(f'xmlns="{NAMESPACES["mbo"]}"',
+                                         f'xmlns:rod="{NAMESPACES["mbo"]}"')
+    text = re.sub(r"<(/?)(?=[A-Za-z])", r"<\1rod:", text)
+    path = tmp_path / "bulk.xml"
+    path.write_text(text, encoding="utf-8")
+    one = _run(path, jobs=1)
+    assert one.files[0].sector == "mbo" and one.code_counts == {"R011": 43}
+    _same(_run(path, jobs=3), one)
+    assert split_runs == [True]
+
+
+@pytest.mark.parametrize("spoil", ["comment", "stranger", "late header", "broken end"])
+def test_what_a_slice_cannot_judge_alone_is_read_whole(tmp_path: Path, spoil: str,
+                                                       split_runs: list[bool]) -> None:
+    lines = xml_text([row for row in _rows(300, seed=13, error_rate=0.0) if row]).splitlines(
+        keepends=True)
+    at = next(number for number in range(len(lines) * 2 // 3, len(lines))
+              if lines[number].strip() == "<inschrijving>")
+    if spoil == "comment":  # record-like lines inside a comment, where a cut may fall
+        lines[at:at] = ["<!--\n", *lines[at:at + 40], "-->\n"]
+    elif spoil == "stranger":  # an element at the root's level between records
+        lines.insert(at, "  <onbekend>x</onbekend>\n")
+    elif spoil == "late header":
+        lines.insert(at, "  <ontvangendeInstantie>DUO</ontvangendeInstantie>\n")
+    else:
+        lines.append("<nog_een_root/>\n")
+    path = tmp_path / "bulk.xml"
+    path.write_text("".join(lines), encoding="utf-8")
+    one = _run(path, jobs=1)
+    assert one.code_counts  # each spoilt file has something to report
+    for jobs in (2, 3, 4):
+        _same(_run(path, jobs), one)
+    if spoil != "comment":
+        assert split_runs == [False, False, False]
+
+
+def test_cuts_in_xml_fall_before_records_and_keep_line_numbers(tmp_path: Path) -> None:
+    path = _write_xml(tmp_path / "bulk.xml", _rows(200, seed=17, error_rate=0.0))
+    data = path.read_bytes()
+    slices = plan_xml_slices(path, 3)
+    assert slices is not None and len(slices) == 3 and slices[-1].last
+    for before, after in zip(slices, slices[1:], strict=False):
+        assert before.end == after.start and not before.last
+        assert data[after.start - 1:after.start] == b"\n"
+        assert data[after.start:].lstrip().startswith((b"<inschrijving>", b"<uitschrijving>",
+                                                       b"<resultaat>", b"<moduleInschrijving>"))
+        assert after.first_line == data[:after.start].count(b"\n") + 1
+        assert after.root_start == f'<{ROOT_ELEMENT} xmlns="{NAMESPACES["ho"]}">'.encode()
+
+
+@pytest.mark.parametrize("head", [b"\xef\xbb\xbf", b'<!DOCTYPE x>\n'])
+def test_xml_files_not_plainly_laid_out_are_not_cut(tmp_path: Path, head: bytes) -> None:
+    text = xml_text([row for row in _rows(50, seed=4, error_rate=0.0) if row]).encode()
+    path = tmp_path / "bulk.xml"
+    if head.startswith(b"<!"):
+        declaration, rest = text.split(b"\n", 1)
+        path.write_bytes(declaration + b"\n" + head + rest)
+    else:
+        path.write_bytes(head + text)
+    assert plan_xml_slices(path, 2) is None
+    _same(_run(path, jobs=2), _run(path, jobs=1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
@@ -20,7 +20,13 @@ from rodcli.codes import CATALOGUE
 from rodcli.findings import FileReport, Finding, Location, Result, make_finding
 from rodcli.readers import SNIFF_BYTES, detect_kind, read_bulk
 from rodcli.readers.bulk_csv import CsvSlice, open_slice, plan_slices, read_csv_bulk
-from rodcli.readers.bulk_xml import elements_named
+from rodcli.readers.bulk_xml import (
+    SliceUnsure,
+    XmlSlice,
+    elements_named,
+    plan_xml_slices,
+    read_xml_slice,
+)
 from rodcli.records import CheckedRecord, RawRecord, to_record
 from rodcli.rules import CrossRecordRule, RecordRule, cross_record_rules, record_rules
 from rodcli.rules.index import KeyRange, RecordStore
@@ -62,8 +68,11 @@ def validate_files(paths: Sequence[Path], options: ValidateOptions) -> Result:
             report = FileReport(str(path))
             result.files.append(report)
             # Context from --with files lives in this process's store: such runs stay here.
-            if jobs > 1 and not options.with_files and _worth_splitting(path, options):
-                part = _check_in_parallel(path, report, number, options, store.scratch, jobs)
+            kind = _splittable_kind(path, options) if jobs > 1 and not options.with_files \
+                else None
+            if kind is not None:
+                part = _check_in_parallel(path, kind, report, number, options, store.scratch,
+                                          jobs)
                 if part is not None:
                     result.absorb(part)
                     continue
@@ -150,24 +159,26 @@ class _Checker:
         return findings
 
 
-# ---- one large CSV file on several cores ---------------------------------------------------
+# ---- one large file on several cores -------------------------------------------------------
 #
-# The file is cut into slices at line ends (``plan_slices``). Each process checks one slice's
-# records into its own store; then each process runs the cross-record rules for one range of
-# keys over all the stores. The parts' findings are taken over in input order (slices in
-# file order, then key ranges in key order), which is the order one process would have found
-# them in: kept findings and counts come out the same. This process does the first slice and
-# the first key range itself, so a run on two cores has one extra process, not two.
+# The file is cut into slices at line ends (CSV: outside quotes; XML: before a record). Each
+# process checks one slice's records into its own store; then each process runs the
+# cross-record rules for one range of keys over all the stores. The parts' counts add up and
+# the kept findings are the first in file order, as in one process. This process does the
+# first slice and the first key range itself, so a run on two cores has one extra process.
 
-# Findings a slice cannot be sure of on its own: an encoding switch holds for the rest of the
-# file, and a broken quote may be an artefact of where the file was cut.
-_WHOLE_FILE_ONLY = frozenset({"I002", "I003", "I020"})
+# Findings a CSV slice cannot be sure of on its own: an encoding switch holds for the rest of
+# the file, and a broken quote may be an artefact of where the file was cut. Of an XML slice,
+# every finding about the file as a whole (I...) is left to a reading of the whole file.
+_WHOLE_CSV_ONLY = frozenset({"I002", "I003", "I020"})
+
+Slice = CsvSlice | XmlSlice
 
 
 @dataclass(frozen=True, slots=True)
 class _SliceTask:
     path: Path
-    part: CsvSlice
+    part: Slice
     number: int
     file_id: int
     options: ValidateOptions
@@ -187,20 +198,32 @@ class _KeysTask:
     secret: bytes
 
 
-def _worth_splitting(path: Path, options: ValidateOptions) -> bool:
+@dataclass(frozen=True, slots=True)
+class _SliceOutcome:
+    findings: Result
+    records: int
+    sector: Sector | None
+
+
+def _splittable_kind(path: Path, options: ValidateOptions) -> str | None:
+    """"csv" or "xml" for a file worth checking on several cores."""
     try:
         if path.stat().st_size < options.parallel_from_bytes:
-            return False
+            return None
         with path.open("rb") as handle:
-            return detect_kind(handle.read(SNIFF_BYTES)) == "csv"
+            kind = detect_kind(handle.read(SNIFF_BYTES))
     except OSError:
-        return False  # the one-process path reports it
+        return None  # the one-process path reports it
+    if kind == "xml" and options.schema is not None:
+        return None  # a user's XSD is checked against the whole document
+    return kind
 
 
-def _check_in_parallel(path: Path, report: FileReport, file_id: int, options: ValidateOptions,
-                       scratch: Scratch, jobs: int) -> Result | None:
+def _check_in_parallel(path: Path, kind: str, report: FileReport, file_id: int,
+                       options: ValidateOptions, scratch: Scratch, jobs: int) -> Result | None:
     """The file's findings, or None when it must be read whole in one process."""
-    slices = plan_slices(path, jobs)
+    slices: Sequence[Slice] | None = (
+        plan_slices(path, jobs) if kind == "csv" else plan_xml_slices(path, jobs))
     if slices is None or len(slices) < 2:
         return None
     tasks = [_SliceTask(path, part, number, file_id, options, scratch.folder, scratch.secret)
@@ -213,8 +236,9 @@ def _check_in_parallel(path: Path, report: FileReport, file_id: int, options: Va
         whole = Result(max_findings=options.max_findings)
         for outcome in outcomes:
             assert outcome is not None
-            whole.absorb(outcome[0])
-            report.records += outcome[1]
+            whole.absorb(outcome.findings)
+            report.records += outcome.records
+        sector = outcomes[0].sector if outcomes[0] is not None else None  # the root's
         parts = tuple(scratch.folder / _part_name(file_id, task.number) for task in tasks)
         ranges = _key_ranges(len(slices))
         key_tasks = [_KeysTask(str(path), keys, number, parts, file_id, options,
@@ -225,8 +249,8 @@ def _check_in_parallel(path: Path, report: FileReport, file_id: int, options: Va
             whole.absorb(part)
     for part_path in parts:
         part_path.unlink(missing_ok=True)
-    report.kind, report.sector, report.encoding = "csv", "ho", "utf-8"
-    if report.records == 0:
+    report.kind, report.sector, report.encoding = kind, sector, "utf-8"
+    if report.records == 0:  # a CSV file of blank lines; an XML file is cut at records
         whole.add(make_finding("I015", Location(str(path), 1)))
     return whole
 
@@ -248,23 +272,35 @@ def _key_ranges(count: int) -> list[KeyRange]:
     return list(itertools.pairwise(bounds))
 
 
-def _check_slice(task: _SliceTask) -> tuple[Result, int] | None:
-    """One slice's own findings and record count, or None when the file must be read whole;
-    its rows stay in the slice's store for the key ranges."""
+def _check_slice(task: _SliceTask) -> _SliceOutcome | None:
+    """One slice's own findings, or None when the file must be read whole; its rows stay in
+    the slice's store for the key ranges."""
     options = task.options
     scratch = Scratch.part(task.folder, task.secret, _part_name(task.file_id, task.number))
     with RecordStore(scratch) as store:
         checker = _Checker(record_rules(), [], options.sector, None, store)
         part = Result(max_findings=options.max_findings)
         report = FileReport(str(task.path))
-        with open_slice(task.path, task.part) as handle:
-            for item in read_csv_bulk(handle, str(task.path), report, options.sector,
-                                      task.part):
-                if isinstance(item, Finding) and item.code in _WHOLE_FILE_ONLY:
+        try:
+            for item in _slice_items(task, report):
+                if isinstance(item, Finding) and (
+                        item.code in _WHOLE_CSV_ONLY if report.kind == "csv"
+                        else item.code.startswith("I")):
                     return None
                 checker.check_records((item,), report, task.file_id, part.add)
+        except SliceUnsure:
+            return None
         store.flush()
-    return part, report.records
+    return _SliceOutcome(part, report.records, report.sector)
+
+
+def _slice_items(task: _SliceTask, report: FileReport) -> Iterator[RawRecord | Finding]:
+    file, sector = str(task.path), task.options.sector
+    if isinstance(task.part, CsvSlice):
+        with open_slice(task.path, task.part) as handle:
+            yield from read_csv_bulk(handle, file, report, sector, task.part)
+    else:
+        yield from read_xml_slice(task.path, file, report, sector, task.part)
 
 
 def _check_key_range(task: _KeysTask) -> Result:

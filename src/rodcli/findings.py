@@ -97,7 +97,9 @@ _CONTROLS = {code: f"\\x{code:02x}" for code in (*range(32), *range(127, 160))}
 
 def _inert(text: str) -> str:
     """Text from the input as it may appear in a report: masked and inert."""
-    return scrub(text).translate(_CONTROLS)
+    text = scrub(text)
+    # Control characters are never printable: most texts are, and need no translation.
+    return text if text.isprintable() else text.translate(_CONTROLS)
 
 
 def _shown(text: str | None) -> str | None:
@@ -150,6 +152,7 @@ class Result:
     no_verdict: bool = False
     build: BuildSummary | None = None
     _kept: list[Finding] = field(default_factory=list)
+    _last_kept: tuple[str, int, int, str, str, str] | None = None  # once trimmed
 
     @property
     def findings(self) -> list[Finding]:
@@ -165,6 +168,8 @@ class Result:
         self.severity_counts[finding.severity] += 1
         if CATALOGUE[finding.code].no_verdict:
             self.no_verdict = True
+        if self._last_kept is not None and _input_order(finding) >= self._last_kept:
+            return  # after every kept one: it could never be shown
         self._kept.append(finding)
         # Trimming to the first ones now and then keeps memory bounded by the cap.
         if 0 < 2 * self.max_findings <= len(self._kept):
@@ -185,8 +190,11 @@ class Result:
 
     def _trim(self, cap: int) -> None:
         if 0 < cap < len(self._kept):
-            first = sorted(range(len(self._kept)), key=lambda at: _input_order(self._kept[at]))
-            self._kept = [self._kept[at] for at in sorted(first[:cap])]
+            # A stable sort: findings at the same place stay in the order they were found.
+            kept = self._kept
+            first = sorted(range(len(kept)), key=lambda at: _input_order(kept[at]))
+            self._last_kept = _input_order(kept[first[cap - 1]])
+            self._kept = [kept[at] for at in sorted(first[:cap])]
 
     @property
     def total(self) -> int:
@@ -203,11 +211,11 @@ class Result:
         return max(self.severity_counts, default=None)
 
 
-def _input_order(finding: Finding) -> tuple[tuple[str, int, int, str], str, str, str]:
-    """Where a finding stands in the input, with ties broken on everything else it says."""
+def _input_order(finding: Finding) -> tuple[str, int, int, str, str, str]:
+    """Where a finding stands in the input: file, line, column, code, field, record."""
     location = finding.location
-    return (finding.sort_key(), location.field or "", location.record or "",
-            repr(sorted(finding.params.items())))
+    return (location.file, location.line or 0, location.column or 0, finding.code,
+            location.field or "", location.record or "")
 
 
 def exit_code(result: Result, fail_on: Severity) -> int:

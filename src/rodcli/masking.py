@@ -20,4 +20,6 @@ def mask_pgn(value: str) -> str:
 
 def scrub(text: str) -> str:
     """Mask every nine-digit run in free text (a safety net behind field-level masking)."""
+    if len(text) < 9:
+        return text  # most texts (codes, names, dates) are too short to hold one
     return _NINE_DIGITS.sub(lambda match: mask_pgn(match.group(0)), text)

@@ -4,8 +4,13 @@ sure on its own (an encoding switch, a broken quote) the file is read whole inst
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import signal
+import subprocess
+import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +19,7 @@ import pytest
 
 from conftest import (
     BRIN,
+    ENROLMENT,
     Row,
     csv_text,
     inschrijving,
@@ -29,7 +35,7 @@ from rodcli import pipeline
 from rodcli.bulkformat import NAMESPACES, ROOT_ELEMENT
 from rodcli.findings import Result
 from rodcli.pipeline import ValidateOptions, validate_files
-from rodcli.readers.bulk_csv import plan_slices
+from rodcli.readers.bulk_csv import csv_columns, plan_slices
 from rodcli.readers.bulk_xml import plan_xml_slices
 
 
@@ -289,3 +295,59 @@ def test_xml_files_not_plainly_laid_out_are_not_cut(tmp_path: Path, head: bytes)
         path.write_bytes(head + text)
     assert plan_xml_slices(path, 2) is None
     _same(_run(path, jobs=2), _run(path, jobs=1))
+
+
+# ---- interrupted and broken runs ------------------------------------------------------------
+
+
+def _large_csv(path: Path) -> Path:
+    """A clean file past the size from which validate starts workers (8 MiB)."""
+    numbers = _personal_numbers(1000)
+    template = ";".join(ENROLMENT.get(name, "") for name in csv_columns())
+    lines = [";".join(csv_columns()), *(
+        template.replace("111222333", numbers[at % 1000], 1)
+        .replace(";1;20240901;", f";V{at};20240901;", 1) for at in range(130_000))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > ValidateOptions().parallel_from_bytes
+    return path
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in
+                Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("signal_to", ["group", "worker"])
+def test_ctrl_c_or_a_killed_worker_ends_the_run_cleanly(tmp_path: Path, signal_to: str) -> None:
+    """Ctrl-C reaches every process of the run: exit 130. A worker killed on its own (the
+    OOM killer): an internal error, exit 2. Either way no traceback, no hang, and the run's
+    temporary folder (worker stores included) is gone."""
+    bulk = _large_csv(tmp_path / "bulk.csv")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    rodcli = Path(sys.executable).with_name("rodcli")
+    child = subprocess.Popen([str(rodcli), "validate", str(bulk), "-q", "--jobs", "2"],
+                             env={**os.environ, "TMPDIR": str(temporary)},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not _children(child.pid) and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    workers = _children(child.pid)
+    assert workers, "the run ended before it started a worker"
+    if signal_to == "group":
+        os.killpg(child.pid, signal.SIGINT)
+    else:
+        os.kill(workers[0], signal.SIGKILL)
+    try:
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+    assert child.returncode == (130 if signal_to == "group" else 2), err
+    assert "Traceback" not in err
+    assert list(temporary.iterdir()) == []

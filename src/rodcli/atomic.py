@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -19,6 +21,21 @@ def temporary_beside(target: Path) -> Path:
                                     dir=target.parent if str(target.parent) else ".")
     os.close(handle)
     return Path(name)
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C back for a moment: a temporary file made and noted for removal in one
+    step, or worker processes started before they can take it themselves. A Ctrl-C
+    meanwhile takes effect right after."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def publish(temporary: Path, target: Path) -> None:
@@ -34,7 +51,8 @@ def write_atomically(path: Path, text: str) -> None:
     Raises ``OSError`` when the directory is missing or not writable, or ``path`` is a
     directory; the temporary file is removed in every case.
     """
-    temporary = temporary_beside(path)
+    with interrupts_held():
+        temporary = temporary_beside(path)
     try:
         # backslashreplace: a path given as undecodable bytes must not stop the report.
         with temporary.open("w", encoding="utf-8", errors="backslashreplace",

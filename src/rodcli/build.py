@@ -25,7 +25,7 @@ from typing import IO, Literal
 
 from lxml import etree
 
-from rodcli.atomic import publish, temporary_beside
+from rodcli.atomic import interrupts_held, publish, temporary_beside
 from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import Record
 from rodcli.bulkformat.xsd import builtin_schema, secure_parser
@@ -331,8 +331,9 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
     write_bulk = summary.rows_accepted > 0
     rejects_writer: _RejectsWriter | None = None
     try:
-        temporary = temporary_beside(output)
-        rejects_temporary = temporary_beside(options.rejects) if options.rejects else None
+        with interrupts_held():  # a temporary file made is a temporary file removed
+            temporary = temporary_beside(output)
+            rejects_temporary = temporary_beside(options.rejects) if options.rejects else None
         with contextlib.ExitStack() as stack:
             rejected_rows: Iterator[ExportRow] = iter(())
             mapping: CompiledMapping | None = None

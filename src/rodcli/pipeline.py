@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from rodcli.atomic import interrupts_held
 from rodcli.bulkformat.models import RECORD_MODELS, Sector
 from rodcli.bulkformat.types import DateNotation
 from rodcli.bulkformat.xsd import SchemaError, load_schema
@@ -228,31 +231,74 @@ def _check_in_parallel(path: Path, kind: str, report: FileReport, file_id: int,
         return None
     tasks = [_SliceTask(path, part, number, file_id, options, scratch.folder, scratch.secret)
              for number, part in enumerate(slices)]
-    with ProcessPoolExecutor(max_workers=len(slices) - 1, mp_context=_processes()) as pool:
-        others = [pool.submit(_check_slice, task) for task in tasks[1:]]
-        outcomes = [_check_slice(tasks[0]), *(future.result() for future in others)]
-        if any(outcome is None for outcome in outcomes):
-            return None
-        whole = Result(max_findings=options.max_findings)
-        for outcome in outcomes:
-            assert outcome is not None
-            whole.absorb(outcome.findings)
-            report.records += outcome.records
-        sector = outcomes[0].sector if outcomes[0] is not None else None  # the root's
-        parts = tuple(scratch.folder / _part_name(file_id, task.number) for task in tasks)
-        ranges = _key_ranges(len(slices))
-        key_tasks = [_KeysTask(str(path), keys, number, parts, file_id, options,
-                               scratch.folder, scratch.secret)
-                     for number, keys in enumerate(ranges)]
-        later = [pool.submit(_check_key_range, task) for task in key_tasks[1:]]
-        for part in [_check_key_range(key_tasks[0]), *(future.result() for future in later)]:
-            whole.absorb(part)
-    for part_path in parts:
-        part_path.unlink(missing_ok=True)
+    parts = tuple(scratch.folder / _part_name(file_id, task.number) for task in tasks)
+    try:
+        with _workers(len(slices) - 1) as pool:
+            others = [pool.submit(_check_slice, task) for task in tasks[1:]]
+            first = _check_slice(tasks[0])
+            if first is None:
+                raise _ReadWhole
+            outcomes = [first]
+            for pending in others:
+                outcome = pending.result()
+                if outcome is None:
+                    raise _ReadWhole
+                outcomes.append(outcome)
+            whole = Result(max_findings=options.max_findings)
+            for outcome in outcomes:
+                whole.absorb(outcome.findings)
+                report.records += outcome.records
+            key_tasks = [_KeysTask(str(path), keys, number, parts, file_id, options,
+                                   scratch.folder, scratch.secret)
+                         for number, keys in enumerate(_key_ranges(len(slices)))]
+            later = [pool.submit(_check_key_range, task) for task in key_tasks[1:]]
+            whole.absorb(_check_key_range(key_tasks[0]))
+            for keys_done in later:
+                whole.absorb(keys_done.result())
+    except _ReadWhole:
+        report.records = 0
+        return None
+    finally:
+        for part_path in parts:
+            part_path.unlink(missing_ok=True)
+    sector = outcomes[0].sector  # an XML file's from its root, in the first slice
     report.kind, report.sector, report.encoding = kind, sector, "utf-8"
     if report.records == 0:  # a CSV file of blank lines; an XML file is cut at records
         whole.add(make_finding("I015", Location(str(path), 1)))
     return whole
+
+
+class _ReadWhole(Exception):
+    """A slice met what only a reading of the whole file can judge."""
+
+
+@contextlib.contextmanager
+def _workers(count: int) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes that leave Ctrl-C to this process. On any way out but the normal
+    one (Ctrl-C, a lost worker, a slice that sends the file back) they are stopped at once,
+    not waited for; a worker never prints a traceback of its own."""
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=_processes(),
+                               initializer=_leave_interrupts_to_parent)
+    try:
+        # Workers start on the first submit. Until their initializer has run they would
+        # take Ctrl-C as KeyboardInterrupt: hold it back here and in them till then.
+        with interrupts_held():
+            pool.submit(int).result()
+        yield pool
+    except BaseException:
+        for process in multiprocessing.active_children():
+            process.terminate()
+        # The pool notices its workers are gone; waiting for that (briefly) leaves nothing
+        # for its exit hook to trip over.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _leave_interrupts_to_parent() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _processes() -> BaseContext:

@@ -161,7 +161,7 @@ def validate(
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1,
-                     help="Processes for a large CSV file (default: one per core); the "
+                     help="Processes for a large file (default: one per core); the "
                      "findings are the same with any number."),
     ] = None,
 ) -> None:

@@ -45,12 +45,12 @@ from rodcli.findings import (
 )
 from rodcli.mapping import CompiledMapping, MappingError, MappingFile, compile_mapping, load_mapping
 from rodcli.masking import scrub
-from rodcli.pipeline import ValidateOptions, available_cores, validate_files
+from rodcli.pipeline import ValidateOptions, available_cores, key_ranges, validate_files
 from rodcli.readers.bulk_csv import CsvSlice
 from rodcli.readers.bulk_xml import SliceUnsure
 from rodcli.records import to_record
 from rodcli.rules import cross_record_rules, record_rules
-from rodcli.rules.index import RecordStore
+from rodcli.rules.index import KeyRange, RecordStore
 from rodcli.scratch import Scratch
 from rodcli.writers import DocumentHeader, Prewritten
 from rodcli.writers.csv import CsvLines, write_csv
@@ -269,8 +269,9 @@ def _first_pass(table: ExportTable, mapping: CompiledMapping, result: Result,
     return first
 
 
-def _check_keys(store: RecordStore, file: str, first: _FirstPass, result: Result) -> None:
-    """The cross-record rules over every row's records in ``store``.
+def _check_keys(store: RecordStore, file: str, first: _FirstPass, result: Result,
+                keys: KeyRange = (None, None)) -> None:
+    """The cross-record rules over the rows' records in ``store`` (of the keys in ``keys``).
 
     Rejecting a row can break a rule for another (a deregistration whose diploma row was
     rejected): run the rules again on what is left until nothing changes.
@@ -279,7 +280,7 @@ def _check_keys(store: RecordStore, file: str, first: _FirstPass, result: Result
     rules = cross_record_rules()  # they keep no state between keys
     while True:
         before = len(first.rejected)
-        for group in store.groups(1, file, excluded_lines=set(first.rejected)):
+        for group in store.groups(1, file, excluded_lines=set(first.rejected), keys=keys):
             for rule in rules:
                 for finding in rule.check_key(group):
                     identity = (finding.code, finding.location,
@@ -318,6 +319,18 @@ class _SliceTask:
     # worker fills them through the descriptors it inherited, and they never have a name on
     # disk (they hold personal numbers as they are, unlike the stores).
     spool: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _KeysTask:
+    file: str
+    keys: KeyRange
+    number: int
+    parts: tuple[Path, ...]  # the slices' stores
+    rejected: frozenset[int]  # the lines the slices rejected
+    max_findings: int
+    folder: Path
+    secret: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,26 +381,51 @@ def _first_pass_in_parallel(
             others = [pool.submit(_first_pass_of_slice, task) for task in tasks[1:]]
             outcomes = [_first_pass_of_slice(tasks[0], progress),
                         *(future.result() for future in others)]
-        done = [outcome for outcome in outcomes if outcome is not None]
-        if len(done) < len(outcomes):
-            return None
-        first = _FirstPass(parts, header=list(table.header),
-                           sender=next((o.sender for o in done if o.sender), done[0].sender))
-        _drain(table, result, first)  # what reading the header found (E001 when forced)
-        for outcome in done:
-            result.absorb(outcome.findings)
-            first.rejected.update(outcome.rejected)
-            summary.rows_read += outcome.rows_read
-            summary.rows_blank += outcome.rows_blank
-        result.extend(layout.closing_findings())
-        store.attach([scratch.folder / _part_name(task.number) for task in tasks])
-        _check_keys(store, table.file, first, result)
+            done = [outcome for outcome in outcomes if outcome is not None]
+            if len(done) < len(outcomes):
+                return None
+            first = _FirstPass(parts, header=list(table.header), sender=next(
+                (o.sender for o in done if o.sender), done[0].sender))
+            _drain(table, result, first)  # what reading the header found (E001 when forced)
+            for outcome in done:
+                result.absorb(outcome.findings)
+                first.rejected.update(outcome.rejected)
+                summary.rows_read += outcome.rows_read
+                summary.rows_blank += outcome.rows_blank
+            result.extend(layout.closing_findings())
+            # The cross-record rules, a range of keys per process. All records of a row
+            # have the row's key, so rejecting a row changes only its own key's group: each
+            # range runs its rounds to the end on its own, as one process would for it.
+            stores = tuple(scratch.folder / _part_name(task.number) for task in tasks)
+            key_tasks = [_KeysTask(table.file, keys, number, stores, frozenset(first.rejected),
+                                   options.max_findings, scratch.folder, scratch.secret)
+                         for number, keys in enumerate(key_ranges(len(slices)))]
+            later = [pool.submit(_check_key_range, task) for task in key_tasks[1:]]
+            for part, rejected in [_check_key_range(key_tasks[0]),
+                                   *(future.result() for future in later)]:
+                result.absorb(part)
+                for line, findings in rejected.items():
+                    first.rejected.setdefault(line, []).extend(findings)
         spools.enter_context(attempt.pop_all())
     return first
 
 
 def _part_name(number: int) -> str:
     return f"build-slice{number}.sqlite"
+
+
+def _check_key_range(task: _KeysTask) -> tuple[Result, dict[int, list[Finding]]]:
+    """The cross-record findings of one range of keys, and the lines they reject (with the
+    findings to add to each line's)."""
+    name = f"build-keys{task.number}.sqlite"
+    with RecordStore(Scratch.part(task.folder, task.secret, name)) as store:
+        store.attach(list(task.parts))
+        part = Result(max_findings=task.max_findings)
+        # Each line rejected already starts with no findings here: only the new ones return.
+        first = _FirstPass([], rejected={line: [] for line in task.rejected})
+        _check_keys(store, task.file, first, part, task.keys)
+    (task.folder / name).unlink(missing_ok=True)
+    return part, {line: findings for line, findings in first.rejected.items() if findings}
 
 
 def _first_pass_of_slice(task: _SliceTask, on_progress: Callable[[int], None] | None = None

@@ -240,7 +240,7 @@ def _check_in_parallel(path: Path, kind: str, report: FileReport, file_id: int,
             report.records += outcome.records
         sector = outcomes[0].sector if outcomes[0] is not None else None  # the root's
         parts = tuple(scratch.folder / _part_name(file_id, task.number) for task in tasks)
-        ranges = _key_ranges(len(slices))
+        ranges = key_ranges(len(slices))
         key_tasks = [_KeysTask(str(path), keys, number, parts, file_id, options,
                                scratch.folder, scratch.secret)
                      for number, keys in enumerate(ranges)]
@@ -265,7 +265,7 @@ def _part_name(file_id: int, number: int) -> str:
     return f"file{file_id}-slice{number}.sqlite"
 
 
-def _key_ranges(count: int) -> list[KeyRange]:
+def key_ranges(count: int) -> list[KeyRange]:
     """Ranges of about equal size: keys are keyed hashes, spread evenly over all bytes."""
     bounds: list[bytes | None] = [None, *(bytes([256 * n // count]) for n in range(1, count)),
                                   None]

@@ -7,6 +7,10 @@ file beside the output, and reads the export again only for the failing rows, wh
 rejects file with their original cells. The written bulk file is then checked against the XSD
 before it is renamed into place, so what ``build`` writes always passes ``validate``; a
 refusal, a crash or Ctrl-C leaves no partial bulk file. It never prints and never exits.
+
+A large CSV export has its first pass and cross-record rules run on several cores (see "the
+first pass over one large CSV export on several cores" below); what is written and reported
+is the same as in one process.
 """
 
 from __future__ import annotations
@@ -191,7 +195,7 @@ def build(
                 mapping = compile_mapping(spec, mapping_text, str(options.mapping), table,
                                           options.sector)
                 first = _first_pass_in_parallel(export, options, spec, mapping_text, table,
-                                                mapping, result, on_progress, form, spools)
+                                                result, on_progress, form, spools)
                 if first is None:
                     spool = spools.enter_context(_Spool(options.sector, form))
                     first = _first_pass(table, mapping, result, on_progress, spool)
@@ -344,9 +348,8 @@ class _SliceOutcome:
 
 def _first_pass_in_parallel(
     export: Path, options: BuildOptions, spec: MappingFile, mapping_text: str,
-    table: ExportTable, mapping: CompiledMapping, result: Result,
-    on_progress: Callable[[int], None] | None, form: Literal["xml", "csv", "models"],
-    spools: contextlib.ExitStack,
+    table: ExportTable, result: Result, on_progress: Callable[[int], None] | None,
+    form: Literal["xml", "csv", "models"], spools: contextlib.ExitStack,
 ) -> _FirstPass | None:
     """The first pass over ``table``'s rows on several cores (their spools then belong to
     ``spools``), or None when it is to run in one process: a small or unsuitable export, or

@@ -7,6 +7,10 @@ file beside the output, and reads the export again only for the failing rows, wh
 rejects file with their original cells. The written bulk file is then checked against the XSD
 before it is renamed into place, so what ``build`` writes always passes ``validate``; a
 refusal, a crash or Ctrl-C leaves no partial bulk file. It never prints and never exits.
+
+A large CSV export has its first pass and cross-record rules run on several cores (see "the
+first pass over one large CSV export on several cores" below); what is written and reported
+is the same as in one process.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from rodcli.bulkformat.xsd import builtin_schema, secure_parser
 from rodcli.codes import Lang, message
 from rodcli.compare import Delta
 from rodcli.exports import ExportError, ExportRow, ExportTable, open_export
+from rodcli.exports.csv_export import SliceLayout, plan_export_slices, read_csv_slice
 from rodcli.findings import (
     BuildSummary,
     Finding,
@@ -42,10 +47,13 @@ from rodcli.findings import (
 )
 from rodcli.mapping import CompiledMapping, MappingError, MappingFile, compile_mapping, load_mapping
 from rodcli.masking import scrub
+from rodcli.parallel import SliceUnsure, available_cores, can_fork, key_ranges, workers
 from rodcli.pipeline import ValidateOptions, validate_files
+from rodcli.readers.bulk_csv import CsvSlice
 from rodcli.records import to_record
 from rodcli.rules import cross_record_rules, record_rules
-from rodcli.rules.index import RecordStore
+from rodcli.rules.index import KeyRange, RecordStore
+from rodcli.scratch import Scratch
 from rodcli.writers import DocumentHeader, Prewritten
 from rodcli.writers.csv import CsvLines, write_csv
 from rodcli.writers.xml import write_xml, xml_end, xml_record, xml_start
@@ -72,6 +80,8 @@ class BuildOptions:
     # --since: bulk files delivered before, oldest first; only new or changed records are
     # written, and each delivered record gone from the export is a warning (C006).
     since: tuple[Path, ...] = ()
+    jobs: int | None = None  # processes for the first pass over a large CSV export; None: cores
+    parallel_from_bytes: int = 8 << 20  # smaller exports are not worth starting workers for
 
 
 # Spooled records are read back and written in pieces of about this size.
@@ -93,12 +103,25 @@ class _Spool:
 
     _ENTRY = struct.Struct("<QII")  # export line, bytes in the body, records
 
-    def __init__(self, sector: Sector, form: Literal["xml", "csv", "models"]) -> None:
+    def __init__(self, sector: Sector, form: Literal["xml", "csv", "models"],
+                 descriptors: tuple[int, int] | None = None) -> None:
         self._sector: Sector = sector
         self._form = form
         self._csv = CsvLines()
-        self._body: IO[bytes] = tempfile.TemporaryFile(buffering=_CHUNK)
-        self._index: IO[bytes] = tempfile.TemporaryFile(buffering=_CHUNK)
+        if descriptors is None:
+            self._body: IO[bytes] = tempfile.TemporaryFile(buffering=_CHUNK)
+            self._index: IO[bytes] = tempfile.TemporaryFile(buffering=_CHUNK)
+        else:
+            # Another spool's files, inherited by a forked worker that fills them: they are
+            # not closed here, the spool that made them reads them and closes them.
+            body, index = descriptors
+            self._body = open(body, "wb", buffering=_CHUNK, closefd=False)  # noqa: SIM115
+            self._index = open(index, "wb", buffering=_CHUNK, closefd=False)  # noqa: SIM115
+
+    @property
+    def descriptors(self) -> tuple[int, int]:
+        """The files' descriptors, for a forked worker to fill (``_Spool(..., descriptors)``)."""
+        return self._body.fileno(), self._index.fileno()
 
     def add(self, line: int, records: list[Record]) -> None:
         if self._form == "xml":
@@ -143,7 +166,7 @@ class _Spool:
 
 @dataclass(slots=True)
 class _FirstPass:
-    spool: _Spool
+    spools: list[_Spool]  # one per slice of the export, in export order
     rejected: dict[int, list[Finding]] = field(default_factory=dict)  # export line -> errors
     sender: str | None = None
     unreadable: bool = False  # the export could not be read to its end
@@ -163,17 +186,21 @@ def build(
         result.add(refusal)
         return result
     form: Literal["xml", "csv", "models"] = "models" if options.since else options.output_format
-    with _Spool(options.sector, form) as spool:
+    with contextlib.ExitStack() as spools:
         try:
             spec, mapping_text = load_mapping(options.mapping)
             with _opened(export, options, spec) as table:
                 mapping = compile_mapping(spec, mapping_text, str(options.mapping), table,
                                           options.sector)
-                first = _first_pass(table, mapping, result, on_progress, spool)
+                first = _first_pass_in_parallel(export, options, spec, mapping_text, table,
+                                                result, on_progress, form, spools)
+                if first is None:
+                    spool = spools.enter_context(_Spool(options.sector, form))
+                    first = _first_pass(table, mapping, result, on_progress, spool)
+                    summary.rows_blank = table.blank_rows
                 summary.encoding, summary.delimiter = table.encoding, table.delimiter
                 # A sheet can be named after anything, a student's number included.
                 summary.sheet = scrub(table.sheet) if table.sheet else None
-                summary.rows_blank = table.blank_rows
         except (MappingError, ExportError) as error:
             for finding in _findings_of(error):
                 result.add(finding)
@@ -236,26 +263,194 @@ def _opened(export: Path, options: BuildOptions, spec: MappingFile) -> Iterator[
 
 def _first_pass(table: ExportTable, mapping: CompiledMapping, result: Result,
                 on_progress: Callable[[int], None] | None, spool: _Spool) -> _FirstPass:
-    first = _FirstPass(spool, sender=mapping.constants.get("brin"), header=list(table.header))
+    first = _FirstPass([spool], sender=mapping.constants.get("brin"),
+                       header=list(table.header))
     with RecordStore() as store:
         _check_rows(table, mapping, result, on_progress, first, store)
-        # Rejecting a row can break a rule for another (a deregistration whose diploma row
-        # was rejected): run the cross-record rules again on what is left until nothing
-        # changes.
-        reported: set[tuple[str, Location, tuple[tuple[str, str], ...]]] = set()
-        rules = cross_record_rules()  # they keep no state between keys
-        while True:
-            before = len(first.rejected)
-            for group in store.groups(1, table.file, excluded_lines=set(first.rejected)):
-                for rule in rules:
-                    for finding in rule.check_key(group):
-                        identity = (finding.code, finding.location,
-                                    tuple(finding.params.items()))
-                        if identity not in reported:
-                            reported.add(identity)
-                            _note(first, result, finding, finding.location.line)
-            if len(first.rejected) == before:
-                return first
+        _check_keys(store, table.file, first, result)
+    return first
+
+
+def _check_keys(store: RecordStore, file: str, first: _FirstPass, result: Result,
+                keys: KeyRange = (None, None)) -> None:
+    """The cross-record rules over the rows' records in ``store`` (of the keys in ``keys``).
+
+    Rejecting a row can break a rule for another (a deregistration whose diploma row was
+    rejected): run the rules again on what is left until nothing changes.
+    """
+    reported: set[tuple[str, Location, tuple[tuple[str, str], ...]]] = set()
+    rules = cross_record_rules()  # they keep no state between keys
+    while True:
+        before = len(first.rejected)
+        for group in store.groups(1, file, excluded_lines=set(first.rejected), keys=keys):
+            for rule in rules:
+                for finding in rule.check_key(group):
+                    identity = (finding.code, finding.location,
+                                tuple(finding.params.items()))
+                    if identity not in reported:
+                        reported.add(identity)
+                        _note(first, result, finding, finding.location.line)
+        if len(first.rejected) == before:
+            return
+
+
+# ---- the first pass over one large CSV export on several cores -------------------------------
+#
+# As validate does with a large bulk file (see rodcli.pipeline): the export is cut into slices
+# at line ends outside quotes; this process reads the first slice, forked workers the others,
+# each with what reading the header here found. Each slice leaves its rows' compact rows in its
+# own store, their formatted records in its own spool and their findings in its own Result,
+# taken over in slice order: the findings, counts and rejected rows are those of one process.
+# The cross-record rules then run here over all the stores. Where a slice cannot judge alone
+# (an encoding switch, a broken quote, an old-Mac line end) the export is read whole here.
+# --since stays in one process: its spool holds models, and the delta reads the export again.
+
+
+@dataclass(frozen=True, slots=True)
+class _SliceTask:
+    export: Path
+    layout: SliceLayout
+    part: CsvSlice
+    number: int
+    spec: MappingFile
+    mapping_text: str
+    options: BuildOptions
+    folder: Path  # the run's scratch folder and secret, for the slice's store
+    secret: bytes
+    # The slice's spool files, made by this process before the workers were forked: a
+    # worker fills them through the descriptors it inherited, and they never have a name on
+    # disk (they hold personal numbers as they are, unlike the stores).
+    spool: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _KeysTask:
+    file: str
+    keys: KeyRange
+    number: int
+    parts: tuple[Path, ...]  # the slices' stores
+    rejected: frozenset[int]  # the lines the slices rejected
+    max_findings: int
+    folder: Path
+    secret: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class _SliceOutcome:
+    findings: Result
+    rejected: dict[int, list[Finding]]
+    sender: str | None
+    rows_read: int
+    rows_blank: int
+
+
+def _first_pass_in_parallel(
+    export: Path, options: BuildOptions, spec: MappingFile, mapping_text: str,
+    table: ExportTable, result: Result, on_progress: Callable[[int], None] | None,
+    form: Literal["xml", "csv", "models"], spools: contextlib.ExitStack,
+) -> _FirstPass | None:
+    """The first pass over ``table``'s rows on several cores (their spools then belong to
+    ``spools``), or None when it is to run in one process: a small or unsuitable export, or
+    a slice that could not be judged alone (then nothing was added to ``result``)."""
+    jobs = options.jobs if options.jobs is not None else available_cores()
+    # Spool files reach the workers only by fork.
+    if jobs < 2 or form == "models" or not can_fork():
+        return None
+    forced_encoding = (options.encoding or spec.source.encoding) is not None
+    try:
+        if export.stat().st_size < options.parallel_from_bytes:
+            return None
+        planned = plan_export_slices(export, table, forced_encoding, jobs)
+    except OSError:
+        return None  # the one-process pass reports it
+    if planned is None or len(planned[1]) < 2:
+        return None
+    layout, slices = planned
+    assert result.build is not None
+    summary = result.build
+    with RecordStore() as store, contextlib.ExitStack() as attempt:
+        parts = [attempt.enter_context(_Spool(options.sector, form)) for _ in slices]
+        scratch = store.scratch
+        tasks = [_SliceTask(export, layout, part, number, spec, mapping_text, options,
+                            scratch.folder, scratch.secret, spool.descriptors)
+                 for number, (part, spool) in enumerate(zip(slices, parts, strict=True))]
+        # The progress shown is an estimate: this process's rows times the slices.
+        progress = None if on_progress is None else (
+            lambda rows: on_progress(rows * len(slices)))
+        with workers(len(slices) - 1) as pool:
+            others = [pool.submit(_first_pass_of_slice, task) for task in tasks[1:]]
+            outcomes = [_first_pass_of_slice(tasks[0], progress),
+                        *(future.result() for future in others)]
+            done = [outcome for outcome in outcomes if outcome is not None]
+            if len(done) < len(outcomes):
+                return None
+            first = _FirstPass(parts, header=list(table.header), sender=next(
+                (o.sender for o in done if o.sender), done[0].sender))
+            _drain(table, result, first)  # what reading the header found (E001 when forced)
+            for outcome in done:
+                result.absorb(outcome.findings)
+                first.rejected.update(outcome.rejected)
+                summary.rows_read += outcome.rows_read
+                summary.rows_blank += outcome.rows_blank
+            result.extend(layout.closing_findings())
+            # The cross-record rules, a range of keys per process. All records of a row
+            # have the row's key, so rejecting a row changes only its own key's group: each
+            # range runs its rounds to the end on its own, as one process would for it.
+            stores = tuple(scratch.folder / _part_name(task.number) for task in tasks)
+            key_tasks = [_KeysTask(table.file, keys, number, stores, frozenset(first.rejected),
+                                   options.max_findings, scratch.folder, scratch.secret)
+                         for number, keys in enumerate(key_ranges(len(slices)))]
+            later = [pool.submit(_check_key_range, task) for task in key_tasks[1:]]
+            for part, rejected in [_check_key_range(key_tasks[0]),
+                                   *(future.result() for future in later)]:
+                result.absorb(part)
+                for line, findings in rejected.items():
+                    first.rejected.setdefault(line, []).extend(findings)
+        spools.enter_context(attempt.pop_all())
+    return first
+
+
+def _part_name(number: int) -> str:
+    return f"build-slice{number}.sqlite"
+
+
+def _check_key_range(task: _KeysTask) -> tuple[Result, dict[int, list[Finding]]]:
+    """The cross-record findings of one range of keys, and the lines they reject (with the
+    findings to add to each line's)."""
+    name = f"build-keys{task.number}.sqlite"
+    with RecordStore(Scratch.part(task.folder, task.secret, name)) as store:
+        store.attach(list(task.parts))
+        part = Result(max_findings=task.max_findings)
+        # Each line rejected already starts with no findings here: only the new ones return.
+        first = _FirstPass([], rejected={line: [] for line in task.rejected})
+        _check_keys(store, task.file, first, part, task.keys)
+    (task.folder / name).unlink(missing_ok=True)
+    return part, {line: findings for line, findings in first.rejected.items() if findings}
+
+
+def _first_pass_of_slice(task: _SliceTask, on_progress: Callable[[int], None] | None = None
+                         ) -> _SliceOutcome | None:
+    """One slice's first pass, or None when the export is to be read whole after all; its
+    records stay in the slice's store and spool."""
+    options = task.options
+    scratch = Scratch.part(task.folder, task.secret, _part_name(task.number))
+    with (RecordStore(scratch) as store,
+          _Spool(options.sector, options.output_format, task.spool) as spool,
+          read_csv_slice(task.export, task.layout, task.part) as table):
+        mapping = compile_mapping(task.spec, task.mapping_text, str(options.mapping), table,
+                                  options.sector)
+        part = Result(max_findings=options.max_findings)
+        summary = part.build = BuildSummary()
+        first = _FirstPass([spool], sender=mapping.constants.get("brin"))
+        try:
+            _check_rows(table, mapping, part, on_progress, first, store)
+        except SliceUnsure:
+            return None
+        if first.unreadable:  # a CSV error: a broken quote, or a cut inside a quoted field
+            return None
+        store.flush()
+    return _SliceOutcome(part, first.rejected, first.sender, summary.rows_read,
+                         table.blank_rows)
 
 
 def _note(first: _FirstPass, result: Result, finding: Finding, line: int | None) -> None:
@@ -270,6 +465,7 @@ def _check_rows(table: ExportTable, mapping: CompiledMapping, result: Result,
     assert result.build is not None
     summary = result.build
     per_record = record_rules()
+    (spool,) = first.spools  # the table's rows (a slice's, or the whole export's) go to one
 
     for row in table.rows:
         summary.rows_read += 1
@@ -298,7 +494,7 @@ def _check_rows(table: ExportTable, mapping: CompiledMapping, result: Result,
         # A row with an error now is rejected whatever follows: only the others are kept
         # for the second pass (which skips those the cross-record rules reject later).
         if models and not any(f.severity >= Severity.ERROR for f in row_findings):
-            first.spool.add(row.line, models)
+            spool.add(row.line, models)
         _drain(table, result, first)
         for finding in row_findings:
             _note(first, result, finding, row.line)
@@ -355,9 +551,9 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
             accepted = _accepted(first, rejected_rows, reject)
             records: Iterator[Record] | Iterator[Prewritten]
             if delta is not None:
-                records = delta.changed(_models(first.spool, accepted))
+                records = delta.changed(_models(accepted))
             else:
-                records = _prewritten(first.spool, accepted)
+                records = _prewritten(accepted)
             if not write_bulk:
                 for _record in records:  # every row goes to the rejects file
                     pass
@@ -421,39 +617,44 @@ def _rows_at(table: ExportTable, lines: dict[int, list[Finding]]) -> Iterator[Ex
             yield row
 
 
+_Spooled = tuple[_Spool, int, int, int]  # a row's spool, offset, size, records
+
+
 def _accepted(first: _FirstPass, rejected_rows: Iterator[ExportRow],
-              reject: Callable[[ExportRow], None]) -> Iterator[tuple[int, int, int]]:
-    """(offset, size, count) in the spool of each accepted row, in export order; each
-    rejected row is handed to ``reject`` in its place (a delta sees the rows in order)."""
+              reject: Callable[[ExportRow], None]) -> Iterator[_Spooled]:
+    """(spool, offset, size, count) of each accepted row, in export order; each rejected row
+    is handed to ``reject`` in its place (a delta sees the rows in order)."""
     upcoming = next(rejected_rows, None)
-    for line, offset, size, count in first.spool.entries():
-        while upcoming is not None and upcoming.line < line:
-            reject(upcoming)
-            upcoming = next(rejected_rows, None)
-        if line not in first.rejected:
-            yield offset, size, count
+    for spool in first.spools:
+        for line, offset, size, count in spool.entries():
+            while upcoming is not None and upcoming.line < line:
+                reject(upcoming)
+                upcoming = next(rejected_rows, None)
+            if line not in first.rejected:
+                yield spool, offset, size, count
     while upcoming is not None:
         reject(upcoming)
         upcoming = next(rejected_rows, None)
 
 
-def _prewritten(spool: _Spool, accepted: Iterator[tuple[int, int, int]]
-                ) -> Iterator[Prewritten]:
-    """The accepted rows' formatted records, a run of adjacent rows per read."""
+def _prewritten(accepted: Iterator[_Spooled]) -> Iterator[Prewritten]:
+    """The accepted rows' formatted records, a run of adjacent rows of one spool per read."""
+    current: _Spool | None = None
     start = size = count = 0
-    for offset, length, records in accepted:
-        if offset != start + size or size >= _CHUNK:  # a rejected row between, or enough
-            if size:
-                yield Prewritten(spool.read(start, size), count)
-            start, size, count = offset, 0, 0
+    for spool, offset, length, records in accepted:
+        # another slice's spool, a rejected row between, or enough
+        if spool is not current or offset != start + size or size >= _CHUNK:
+            if size and current is not None:
+                yield Prewritten(current.read(start, size), count)
+            current, start, size, count = spool, offset, 0, 0
         size += length
         count += records
-    if size:
-        yield Prewritten(spool.read(start, size), count)
+    if size and current is not None:
+        yield Prewritten(current.read(start, size), count)
 
 
-def _models(spool: _Spool, accepted: Iterator[tuple[int, int, int]]) -> Iterator[Record]:
-    for offset, size, _ in accepted:
+def _models(accepted: Iterator[_Spooled]) -> Iterator[Record]:
+    for spool, offset, size, _ in accepted:
         yield from spool.models(offset, size)
 
 

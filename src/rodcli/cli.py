@@ -248,6 +248,12 @@ def build(
     ] = None,
     lang: LangOption = LangChoice.nl,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1,
+                     help="Processes for a large CSV export (default: one per core); the "
+                     "files and findings are the same with any number."),
+    ] = None,
 ) -> None:
     """Turn an administration export into a ROD bulk file that passes 'validate'.
 
@@ -264,7 +270,7 @@ def build(
     options = BuildOptions(
         mapping=mapping, sector=sector.value, output_format=bulk_format.value, output=output,
         rejects=rejects, force=force, delimiter=delimiter, encoding=encoding, sheet=sheet,
-        max_findings=max_findings, lang=lang.value, since=tuple(since or ()),
+        max_findings=max_findings, lang=lang.value, since=tuple(since or ()), jobs=jobs,
     )
     with _progress(quiet) as on_progress:
         result = run_build(export, options, on_progress)

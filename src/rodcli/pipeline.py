@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
-import itertools
-import multiprocessing
-import os
-import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from lxml import etree
 
-from rodcli.atomic import interrupts_held
 from rodcli.bulkformat.models import RECORD_MODELS, Sector
 from rodcli.bulkformat.types import DateNotation
 from rodcli.bulkformat.xsd import SchemaError, load_schema
 from rodcli.codes import CATALOGUE
 from rodcli.findings import FileReport, Finding, Location, Result, make_finding
+from rodcli.parallel import SliceUnsure, available_cores, key_ranges, workers
 from rodcli.readers import SNIFF_BYTES, detect_kind, read_bulk
 from rodcli.readers.bulk_csv import CsvSlice, open_slice, plan_slices, read_csv_bulk
 from rodcli.readers.bulk_xml import (
-    SliceUnsure,
     XmlSlice,
     elements_named,
     plan_xml_slices,
@@ -84,11 +76,6 @@ def validate_files(paths: Sequence[Path], options: ValidateOptions) -> Result:
 
 
 CONTEXT = 0  # the file number the records of --with files are stored under
-
-
-def available_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
 
 
 def _unreadable_only(result: Result) -> Callable[[Finding], None]:
@@ -233,7 +220,7 @@ def _check_in_parallel(path: Path, kind: str, report: FileReport, file_id: int,
              for number, part in enumerate(slices)]
     parts = tuple(scratch.folder / _part_name(file_id, task.number) for task in tasks)
     try:
-        with _workers(len(slices) - 1) as pool:
+        with workers(len(slices) - 1) as pool:
             others = [pool.submit(_check_slice, task) for task in tasks[1:]]
             first = _check_slice(tasks[0])
             if first is None:
@@ -250,7 +237,7 @@ def _check_in_parallel(path: Path, kind: str, report: FileReport, file_id: int,
                 report.records += outcome.records
             key_tasks = [_KeysTask(str(path), keys, number, parts, file_id, options,
                                    scratch.folder, scratch.secret)
-                         for number, keys in enumerate(_key_ranges(len(slices)))]
+                         for number, keys in enumerate(key_ranges(len(slices)))]
             later = [pool.submit(_check_key_range, task) for task in key_tasks[1:]]
             whole.absorb(_check_key_range(key_tasks[0]))
             for keys_done in later:
@@ -272,50 +259,8 @@ class _ReadWhole(Exception):
     """A slice met what only a reading of the whole file can judge."""
 
 
-@contextlib.contextmanager
-def _workers(count: int) -> Iterator[ProcessPoolExecutor]:
-    """Worker processes that leave Ctrl-C to this process. On any way out but the normal
-    one (Ctrl-C, a lost worker, a slice that sends the file back) they are stopped at once,
-    not waited for; a worker never prints a traceback of its own."""
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=_processes(),
-                               initializer=_leave_interrupts_to_parent)
-    try:
-        # Workers start on the first submit. Until their initializer has run they would
-        # take Ctrl-C as KeyboardInterrupt: hold it back here and in them till then.
-        with interrupts_held():
-            pool.submit(int).result()
-        yield pool
-    except BaseException:
-        for process in multiprocessing.active_children():
-            process.terminate()
-        # The pool notices its workers are gone; waiting for that (briefly) leaves nothing
-        # for its exit hook to trip over.
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown()
-
-
-def _leave_interrupts_to_parent() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
-def _processes() -> BaseContext:
-    # fork starts a worker in milliseconds with rodcli already imported; elsewhere, spawn.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
 def _part_name(file_id: int, number: int) -> str:
     return f"file{file_id}-slice{number}.sqlite"
-
-
-def _key_ranges(count: int) -> list[KeyRange]:
-    """Ranges of about equal size: keys are keyed hashes, spread evenly over all bytes."""
-    bounds: list[bytes | None] = [None, *(bytes([256 * n // count]) for n in range(1, count)),
-                                  None]
-    return list(itertools.pairwise(bounds))
 
 
 def _check_slice(task: _SliceTask) -> _SliceOutcome | None:

@@ -12,9 +12,12 @@ from __future__ import annotations
 import codecs
 import csv
 import itertools
+import os
 import re
 from collections.abc import Iterator
-from typing import BinaryIO
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from rodcli.exports import (
     Cell,
@@ -25,6 +28,8 @@ from rodcli.exports import (
     header_problem,
 )
 from rodcli.findings import Finding, Location, make_finding
+from rodcli.parallel import SliceUnsure
+from rodcli.readers.bulk_csv import CsvSlice, line_end_cuts, open_slice
 from rodcli.readers.textlines import LineDecoder
 from rodcli.records import csv_field_position
 
@@ -103,11 +108,20 @@ def sniff_delimiter(line: str) -> str:
     return max(DELIMITERS, key=counts.__getitem__)  # max keeps the first of equals
 
 
+class _Lines(Protocol):
+    """What ``_rows`` needs of the decoded lines' source."""
+
+    codec: str
+    findings: list[Finding]
+
+    def finish(self) -> None: ...
+
+
 def _rows(
     table: ExportTable,
     reader: Iterator[list[str]],
     capture: _Capture,
-    source: _Source,
+    source: _Lines,
     handle: BinaryIO,
 ) -> Iterator[ExportRow]:
     file, width, delimiter = table.file, len(table.header), table.delimiter or ";"
@@ -144,7 +158,7 @@ def _rows(
         handle.close()
 
 
-def _collect(table: ExportTable, source: _Source) -> None:
+def _collect(table: ExportTable, source: _Lines) -> None:
     table.findings.extend(source.findings)
     source.findings.clear()
     table.encoding = source.codec
@@ -221,10 +235,7 @@ class _Source:
             yield from _split_lone_cr(line)
 
     def finish(self) -> None:
-        if self.codec == "utf-8-sig":
-            self._announce("UTF-8 (BOM)", Location(self._file, 1, 1))
-        else:
-            self._announce("UTF-8", Location(self._file))
+        self._announce(*_utf8_assumed(self.codec, self._file))
 
     def _auto(self, decoder: LineDecoder) -> Iterator[str]:
         for line in decoder:
@@ -251,6 +262,13 @@ class _Source:
         if not self._announced:
             self._announced = True
             self.findings.append(make_finding("E001", location, encoding=label))
+
+
+def _utf8_assumed(codec: str, file: str) -> tuple[str, Location]:
+    """E001's label and place for an export read to its end as UTF-8."""
+    if codec == "utf-8-sig":
+        return "UTF-8 (BOM)", Location(file, 1, 1)
+    return "UTF-8", Location(file)
 
 
 def _decode_stream(handle: BinaryIO, codec: str) -> Iterator[str]:
@@ -326,3 +344,115 @@ class _Capture:
         start, text = self.record_start, "".join(self.text)
         self.text = []
         return start, text
+
+
+# ---- slices of one large export, read on several cores ------------------------------------
+#
+# ``build`` may read a large CSV export in slices cut at line ends, each in its own process,
+# with what reading the header found (delimiter, encoding, header); each slice's rows then
+# carry the same line numbers and cells as when the file is read whole. A slice raises
+# SliceUnsure where it alone cannot tell what the whole file would: a byte that is no UTF-8
+# in a file assumed to be UTF-8 (the rest of the file would switch to Windows-1252), a lone
+# CR (an old-Mac line end, which the cuts do not count as one), a CSV error (a broken quote,
+# or a cut that a stray quote put inside a quoted field).
+
+# Codecs in which every line ends at a b"\n" byte and each line decodes on its own as it
+# does in the whole stream (UTF-8 resynchronises at any ASCII byte; the others are one byte
+# a character).
+_SLICEABLE_CODECS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252",
+                     "iso8859-1": "iso8859-1", "iso8859-15": "iso8859-15",
+                     "ascii": "ascii"}
+
+
+@dataclass(frozen=True, slots=True)
+class SliceLayout:
+    """What reading an export's header found, for reading its slices alone."""
+
+    file: str
+    header: tuple[str, ...]
+    delimiter: str
+    codec: str  # the table's encoding, as ExportTable.encoding says it
+    decode_as: str  # how each slice decodes its lines
+    utf8_assumed: bool  # UTF-8 by sniffing: an undecodable byte makes a slice unsure
+
+    def closing_findings(self) -> list[Finding]:
+        """What reading the whole file reports once at its end: E001 for a file that was
+        UTF-8 to the last byte (other encodings are reported when reading starts)."""
+        if not self.utf8_assumed:
+            return []
+        label, location = _utf8_assumed(self.codec, self.file)
+        return [make_finding("E001", location, encoding=label)]
+
+
+def plan_export_slices(path: Path, table: ExportTable, forced_encoding: bool,
+                       count: int) -> tuple[SliceLayout, list[CsvSlice]] | None:
+    """Cut a CSV export whose header ``table`` has just read into at most ``count`` slices
+    of rows, or None when it is not plainly laid out for it: a header that is not all of
+    the first line (blank lines or a ``sep=`` line before it, a quoted line break in it), a
+    lone CR in it, or an encoding in which a line end is not simply the byte b"\n"."""
+    if table.delimiter is None or table.header_line != 1 or table.encoding is None:
+        return None
+    codec = codecs.lookup(table.encoding).name
+    if forced_encoding:
+        decode_as = _SLICEABLE_CODECS.get(codec)
+    else:  # what sniffing made of the header line: UTF-8 so far, or Windows-1252 from there
+        decode_as = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252"}.get(codec)
+    if decode_as is None:
+        return None
+    with path.open("rb") as handle:
+        first_line = handle.readline(1 << 20)
+        size = os.fstat(handle.fileno()).st_size
+        if (not first_line.endswith(b"\n") or first_line.count(b'"') % 2
+                or b"\r" in first_line[:-2]):
+            return None
+        cuts = [(cut, line) for cut, line in line_end_cuts(handle, size, count)
+                if cut > len(first_line)]
+    header = tuple(table.header)
+    starts = [(len(first_line), 2), *cuts]
+    ends = [cut for cut, _line in cuts] + [size]
+    layout = SliceLayout(table.file, header, table.delimiter, table.encoding, decode_as,
+                         utf8_assumed=not forced_encoding and decode_as == "utf-8")
+    return layout, [CsvSlice(start, end, line, header)
+                    for (start, line), end in zip(starts, ends, strict=True)]
+
+
+def read_csv_slice(path: Path, layout: SliceLayout, part: CsvSlice) -> ExportTable:
+    """The rows of one slice as ``read_csv_export`` gives them, with the same line numbers;
+    reading them raises SliceUnsure where the slice cannot be read alone (see above)."""
+    handle = open_slice(path, part)
+    source = _SliceLines(handle, layout)
+    capture = _Capture(iter(source), part.first_line - 1)
+    reader = csv.reader(capture, delimiter=layout.delimiter, quotechar='"', strict=True)
+    table = ExportTable(file=layout.file, header=list(layout.header), header_line=1,
+                        rows=iter(()), findings=[], encoding=layout.codec,
+                        delimiter=layout.delimiter, _closer=handle.close)
+    table.rows = _rows(table, reader, capture, source, handle)
+    return table
+
+
+class _SliceLines:
+    """A slice's decoded lines; the encoding is what reading the header settled on."""
+
+    def __init__(self, handle: BinaryIO, layout: SliceLayout) -> None:
+        self._handle = handle
+        self._decode_as = layout.decode_as
+        self._strict = layout.utf8_assumed
+        self.codec = layout.codec
+        self.findings: list[Finding] = []  # never any: what a slice cannot judge, it raises
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self._handle:
+            if self._strict:
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    raise SliceUnsure("a byte that is no UTF-8") from error
+            else:
+                line = raw.decode(self._decode_as, errors="replace")
+            cr = line.find("\r")
+            if cr >= 0 and not (cr == len(line) - 2 and line.endswith("\r\n")):
+                raise SliceUnsure("a lone CR")
+            yield line
+
+    def finish(self) -> None:
+        return None  # the whole file's E001 is the caller's (SliceLayout.closing_findings)

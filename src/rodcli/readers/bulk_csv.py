@@ -77,31 +77,39 @@ def plan_slices(path: Path, count: int) -> list[CsvSlice] | None:
             return None
         if RECORD_TYPE_COLUMN not in header:
             return None
-        targets = [size * number // count for number in range(1, count)]
-        cuts: list[tuple[int, int]] = []  # (byte offset, line number) of each slice's start
-        handle.seek(0)
-        offset, quotes, lines = 0, 0, 0
-        while targets and (chunk := handle.read(_SCAN_BYTES)):
-            position = max(targets[0] - offset, 0)
-            while targets and position < len(chunk):
-                end = chunk.find(b"\n", position)
-                if end < 0:
-                    break
-                if (quotes + chunk.count(b'"', 0, end)) % 2 == 0:
-                    cut = offset + end + 1
-                    if cut < size and (not cuts or cut > cuts[-1][0]):
-                        cuts.append((cut, lines + chunk.count(b"\n", 0, end + 1) + 1))
-                    targets.pop(0)
-                    position = max(targets[0] - offset, end + 1) if targets else len(chunk)
-                else:
-                    position = end + 1
-            quotes += chunk.count(b'"')
-            lines += chunk.count(b"\n")
-            offset += len(chunk)
+        cuts = line_end_cuts(handle, size, count)
     starts = [(0, 1), *cuts]
     ends = [cut for cut, _line in cuts] + [size]
     return [CsvSlice(start, end, line, None if start == 0 else header)
             for (start, line), end in zip(starts, ends, strict=True)]
+
+
+def line_end_cuts(handle: BinaryIO, size: int, count: int) -> list[tuple[int, int]]:
+    """(byte offset, line number) of the line starts where a file of ``size`` bytes is cut
+    into ``count`` parts of about equal size: each just after a line end with an even number
+    of quotes before it (no quoted field open there), in increasing order."""
+    targets = [size * number // count for number in range(1, count)]
+    cuts: list[tuple[int, int]] = []
+    handle.seek(0)
+    offset, quotes, lines = 0, 0, 0
+    while targets and (chunk := handle.read(_SCAN_BYTES)):
+        position = max(targets[0] - offset, 0)
+        while targets and position < len(chunk):
+            end = chunk.find(b"\n", position)
+            if end < 0:
+                break
+            if (quotes + chunk.count(b'"', 0, end)) % 2 == 0:
+                cut = offset + end + 1
+                if cut < size and (not cuts or cut > cuts[-1][0]):
+                    cuts.append((cut, lines + chunk.count(b"\n", 0, end + 1) + 1))
+                targets.pop(0)
+                position = max(targets[0] - offset, end + 1) if targets else len(chunk)
+            else:
+                position = end + 1
+        quotes += chunk.count(b'"')
+        lines += chunk.count(b"\n")
+        offset += len(chunk)
+    return cuts
 
 
 def open_slice(path: Path, part: CsvSlice) -> BinaryIO:

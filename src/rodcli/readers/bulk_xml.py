@@ -22,6 +22,7 @@ from rodcli.bulkformat.models import RECORD_TYPES, Sector
 from rodcli.bulkformat.xsd import builtin_schema, secure_parser
 from rodcli.findings import FileReport, Finding, Location, make_finding
 from rodcli.masking import mask_pgn
+from rodcli.parallel import SliceUnsure
 from rodcli.records import Locator, Position, RawRecord
 
 _SECTOR_BY_NAMESPACE: dict[str, Sector] = {ns: sector for sector, ns in NAMESPACES.items()}
@@ -89,10 +90,6 @@ def _check_prolog(head: bytes, file: str) -> Iterator[Finding]:
     declared = _DECLARED_ENCODING.search(head[:512])
     if declared and declared.group(1).decode("ascii").lower() not in ("utf-8", "utf8"):
         yield make_finding("I018", Location(file, 1, 1), found=declared.group(1).decode("ascii"))
-
-
-class SliceUnsure(Exception):
-    """A slice of a file cannot be judged on its own; the file is to be read whole."""
 
 
 @dataclass(frozen=True, slots=True)

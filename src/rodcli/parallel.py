@@ -1,0 +1,79 @@
+"""What runs a large file on several cores: the worker processes, and the split of the work.
+
+A file is cut into slices at line ends (see ``plan_slices`` for CSV, ``plan_xml_slices`` for
+bulk XML, ``plan_export_slices`` for exports); each process reads one slice into its own
+on-disk store, then each process runs the cross-record rules for one range of keys over all
+the stores. The calling process does the first slice and the first range itself, so a run
+on two cores has one extra process. Whatever a slice cannot judge alone raises SliceUnsure,
+and the run reads the file whole in one process instead: the result is always the same as
+one process's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
+
+from rodcli.atomic import interrupts_held
+from rodcli.rules.index import KeyRange
+
+
+class SliceUnsure(Exception):
+    """A slice of a file cannot be judged on its own; the file is to be read whole."""
+
+
+def available_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+
+
+def key_ranges(count: int) -> list[KeyRange]:
+    """Ranges of about equal size: keys are keyed hashes, spread evenly over all bytes."""
+    bounds: list[bytes | None] = [None, *(bytes([256 * n // count]) for n in range(1, count)),
+                                  None]
+    return list(itertools.pairwise(bounds))
+
+
+def can_fork() -> bool:
+    """Whether workers can be forked (and so inherit open files and rodcli's imports)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextlib.contextmanager
+def workers(count: int) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes that leave Ctrl-C to this process. On any way out but the normal
+    one (Ctrl-C, a lost worker, a slice that sends the file back) they are stopped at once,
+    not waited for; a worker never prints a traceback of its own."""
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=_start_method(),
+                               initializer=_leave_interrupts_to_parent)
+    try:
+        # Workers start on the first submit. Until their initializer has run they would
+        # take Ctrl-C as KeyboardInterrupt: hold it back here and in them till then.
+        with interrupts_held():
+            pool.submit(int).result()
+        yield pool
+    except BaseException:
+        for process in multiprocessing.active_children():
+            process.terminate()
+        # The pool notices its workers are gone; waiting for that (briefly) leaves nothing
+        # for its exit hook to trip over.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _leave_interrupts_to_parent() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _start_method() -> BaseContext:
+    # fork starts a worker in milliseconds with rodcli already imported; elsewhere, spawn.
+    return multiprocessing.get_context("fork" if can_fork() else "spawn")

@@ -6,7 +6,7 @@ Needs: this project installed in .venv; xmllint (Debian: libxml2-utils); frictio
 its own virtualenv (``python3 -m venv /tmp/flvenv && /tmp/flvenv/bin/pip install
 frictionless``; pass --frictionless PATH). Missing baselines are skipped, and say so.
 Prints a Markdown table of medians: seconds, rows/s, peak memory of the command and its
-worker processes together, and ratios against the baselines measured in the same run.
+worker processes together (PSS and RSS), and ratios against the baselines of the same run.
 Nothing here is a test: the suite has no timed asserts.
 """
 
@@ -27,11 +27,12 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 RODCLI = ROOT / ".venv" / "bin" / "rodcli"
 XSD = ROOT / "src" / "rodcli" / "bulkformat" / "schemas" / "rod_bulk_ho_v1.xsd"
 
-# Runs a command and reports its wall time and peak memory: the largest sum of the resident
-# sets of the command and all its descendants (rodcli's worker processes), sampled every
-# 20 ms, and never less than the kernel's own peak for the largest single process. Summing
-# resident sets counts pages that forked workers share with their parent more than once, so
-# the figure errs on the high side.
+# Runs a command and reports its wall time and peak memory of the command with all its
+# descendants (rodcli's worker processes), sampled every 20 ms: the largest sum of their
+# proportional set sizes (PSS: a page shared by a forked worker and its parent counted once,
+# half to each) and, for comparison, of their resident sets (RSS: shared pages counted in
+# every process that maps them, so it errs on the high side). Neither is ever less than the
+# kernel's own peak RSS for the largest single process, which catches a peak between samples.
 _LAUNCHER = """
 import json, os, resource, subprocess, sys, time
 
@@ -43,29 +44,30 @@ def tree(pid):
                 found.extend(tree(int(child)))
     return found
 
-def resident_kib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
+def kib(path, field):
+    with open(path) as lines:
+        for line in lines:
+            if line.startswith(field):
                 return int(line.split()[1])
     return 0
 
 start = time.perf_counter()
 process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-peak_sum = 0
+peak_pss = peak_rss = 0
 while process.poll() is None:
-    total = 0
+    pss = rss = 0
     try:
         for pid in tree(process.pid):
-            total += resident_kib(pid)
+            pss += kib(f"/proc/{pid}/smaps_rollup", "Pss:")
+            rss += kib(f"/proc/{pid}/status", "VmRSS:")
     except (FileNotFoundError, ProcessLookupError):
         pass  # a process ended while being looked at
-    peak_sum = max(peak_sum, total)
+    peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
     time.sleep(0.02)
 seconds = time.perf_counter() - start
 largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": seconds, "rss_kib": max(peak_sum, largest),
-                  "exit": process.returncode}))
+print(json.dumps({"seconds": seconds, "pss_kib": max(peak_pss, largest),
+                  "rss_kib": max(peak_rss, largest), "exit": process.returncode}))
 """
 
 
@@ -77,6 +79,7 @@ def measure(command: list[str], repeat: int) -> dict[str, float]:
         runs.append(json.loads(output))
     return {
         "seconds": statistics.median(run["seconds"] for run in runs),
+        "pss_mib": max(run["pss_kib"] for run in runs) / 1024,
         "rss_mib": max(run["rss_kib"] for run in runs) / 1024,
         "exit": runs[-1]["exit"],
     }
@@ -113,7 +116,8 @@ def main() -> None:
         result.update(label=label, rows=rows, rows_per_s=rows / result["seconds"])
         figures.append(result)
         print(f"{label:<44} {rows:>9,} rows {result['seconds']:8.2f} s "
-              f"{result['rows_per_s']:>10,.0f} rows/s {result['rss_mib']:7.1f} MiB "
+              f"{result['rows_per_s']:>10,.0f} rows/s {result['pss_mib']:7.1f} MiB PSS "
+              f"{result['rss_mib']:7.1f} MiB RSS "
               f"exit {result['exit']}", file=sys.stderr)
 
     for rows in args.rows:
@@ -131,12 +135,17 @@ def main() -> None:
                  '{"csv": {"delimiter": ";"}}'])
         run("rodcli validate XML (XSD + all rules)", rows,
             [str(RODCLI), "validate", str(xml_file), "-q"])
+        run("rodcli validate XML (XSD + all rules, one process)", rows,
+            [str(RODCLI), "validate", str(xml_file), "-q", "--jobs", "1"])
         if xmllint:
             run("xmllint --stream (XSD only)", rows,
                 [xmllint, "--stream", "--noout", "--schema", str(XSD), str(xml_file)])
         run("rodcli build CSV export -> XML", rows,
             [str(RODCLI), "build", str(csv_file), "-m", str(HERE / "identity_mapping.toml"),
              "--sector", "ho", "-o", str(out), "--force", "-q"])
+        run("rodcli build CSV export -> XML (one process)", rows,
+            [str(RODCLI), "build", str(csv_file), "-m", str(HERE / "identity_mapping.toml"),
+             "--sector", "ho", "-o", str(out), "--force", "-q", "--jobs", "1"])
         run("rodcli validate CSV, every row wrong", rows,
             [str(RODCLI), "validate", str(errors_file), "-q", "--format", "json"])
         out.unlink(missing_ok=True)
@@ -147,8 +156,8 @@ def main() -> None:
 
 
 def table(figures: list[dict[str, object]]) -> str:
-    lines = ["| measurement | rows | median s | rows/s | peak RSS MiB (all processes) | ratio |",
-             "|---|---:|---:|---:|---:|---|"]
+    lines = ["| measurement | rows | median s | rows/s | peak PSS MiB | peak RSS MiB | ratio |",
+             "|---|---:|---:|---:|---:|---:|---|"]
     by = {(f["label"], f["rows"]): f for f in figures}
     for figure in figures:
         ratio = ""
@@ -161,7 +170,8 @@ def table(figures: list[dict[str, object]]) -> str:
             speed = float(figure["rows_per_s"]) / float(by[(base, rows)]["rows_per_s"])  # type: ignore[arg-type]
             ratio = f"{speed:.2f}x {base.split()[0]}"
         lines.append(f"| {label} | {rows:,} | {figure['seconds']:.2f} | "
-                     f"{figure['rows_per_s']:,.0f} | {figure['rss_mib']:.0f} | {ratio} |")
+                     f"{figure['rows_per_s']:,.0f} | {figure['pss_mib']:.0f} | "
+                     f"{figure['rss_mib']:.0f} | {ratio} |")
     return "\n".join(lines)
 
 

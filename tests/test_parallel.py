@@ -301,7 +301,7 @@ def test_xml_files_not_plainly_laid_out_are_not_cut(tmp_path: Path, head: bytes)
 
 
 def _large_csv(path: Path) -> Path:
-    """A clean file past the size from which validate starts workers (8 MiB)."""
+    """A clean file well past the size from which validate starts workers, so the run lasts."""
     numbers = _personal_numbers(1000)
     template = ";".join(ENROLMENT.get(name, "") for name in csv_columns())
     lines = [";".join(csv_columns()), *(

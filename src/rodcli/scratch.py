@@ -16,8 +16,12 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
-# The page cache is bounded, whatever the number of records; the rest lives on disk.
+# The page cache is bounded, whatever the number of records; the rest lives on disk. SQLite
+# also sorts in memory up to this size before it spills to disk.
 CACHE_KIB = 16 * 1024
+# A worker's database is written in order and read once by another process: a small cache
+# does, and keeps a run on several cores within the memory of one.
+PART_CACHE_KIB = 4 * 1024
 
 
 class Scratch:
@@ -29,7 +33,7 @@ class Scratch:
             prefix=prefix)
         self.folder = Path(self._folder.name)
         self.secret = os.urandom(32)
-        self.db = _connect(self.folder / "scratch.sqlite")
+        self.db = _connect(self.folder / "scratch.sqlite", CACHE_KIB)
 
     @classmethod
     def part(cls, folder: Path, secret: bytes, name: str) -> Scratch:
@@ -37,7 +41,7 @@ class Scratch:
         (the folder goes when the run's own Scratch closes)."""
         scratch = cls.__new__(cls)
         scratch._folder, scratch.folder, scratch.secret = None, folder, secret
-        scratch.db = _connect(folder / name)
+        scratch.db = _connect(folder / name, PART_CACHE_KIB)
         return scratch
 
     def digest(self, text: str) -> bytes:
@@ -57,9 +61,9 @@ class Scratch:
         self.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, cache_kib: int) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None)
     for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE",
-                   f"cache_size = -{CACHE_KIB}", "locking_mode = EXCLUSIVE"):
+                   f"cache_size = -{cache_kib}", "locking_mode = EXCLUSIVE"):
         db.execute(f"PRAGMA {pragma}")
     return db

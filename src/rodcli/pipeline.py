@@ -274,16 +274,21 @@ def _check_slice(task: _SliceTask) -> _SliceOutcome | None:
         part = Result(max_findings=options.max_findings)
         report = FileReport(str(task.path))
         try:
-            for item in _slice_items(task, report):
-                if isinstance(item, Finding) and (
-                        item.code in _WHOLE_CSV_ONLY if report.kind == "csv"
-                        else item.code.startswith("I")):
-                    return None
-                checker.check_records((item,), report, task.file_id, part.add)
+            checker.check_records(_judged_alone(_slice_items(task, report), report), report,
+                                  task.file_id, part.add)
         except SliceUnsure:
             return None
         store.flush()
     return _SliceOutcome(part, report.records, report.sector)
+
+
+def _judged_alone(items: Iterable[RawRecord | Finding], report: FileReport
+                  ) -> Iterator[RawRecord | Finding]:
+    for item in items:
+        if isinstance(item, Finding) and (item.code in _WHOLE_CSV_ONLY if report.kind == "csv"
+                                          else item.code.startswith("I")):
+            raise SliceUnsure(item.code)
+        yield item
 
 
 def _slice_items(task: _SliceTask, report: FileReport) -> Iterator[RawRecord | Finding]:

@@ -106,6 +106,7 @@ class RecordStore:
             "day INTEGER, flag INTEGER, reason TEXT, shown TEXT)")
         self._pending: list[tuple[int, bytes, int, Line, int, int, str | None, str]] = []
         self._source = "record"
+        self._last_key, self._last_digest, self._last_shown = "", b"", ""
 
     @property
     def scratch(self) -> Scratch:
@@ -156,9 +157,13 @@ class RecordStore:
         key = _key_text(raw.values)
         if key is None:
             return
-        digest = self._scratch.digest(key)
-        self._pending.append((file_id, digest, kind, line, day.toordinal() if day else 0, flag,
-                              reason, masked_key(raw.values)))
+        # A student's records usually follow each other: their key is hashed and masked once.
+        if key != self._last_key:
+            self._last_key = key
+            self._last_digest = self._scratch.digest(key)
+            self._last_shown = masked_key(raw.values)
+        self._pending.append((file_id, self._last_digest, kind, line,
+                              day.toordinal() if day else 0, flag, reason, self._last_shown))
         if len(self._pending) >= _BATCH:
             self._flush()
 

@@ -97,7 +97,7 @@ class XmlSlice:
     """A part of a bulk XML file read on its own (by one worker of a parallel run): bytes
     ``start`` to ``end``, cut where a record starts a line. Every slice but the first is read
     behind a copy of the root's start tag, padded with line ends so that its lines keep their
-    numbers; every slice but the last is closed with the root's end tag."""
+    numbers (in comments); every slice but the last is closed with the root's end tag."""
 
     start: int
     end: int
@@ -183,8 +183,10 @@ def _slice_chunks(path: Path, part: XmlSlice) -> Iterator[bytes]:
     if part.root_start is not None:
         yield part.root_start
         padding = part.first_line - 1 - part.root_start.count(b"\n")
+        # The line ends go in comments, which the parser drops: as text they would grow the
+        # root's text node with the file (a line end a line of the slices before).
         while padding > 0:
-            yield b"\n" * min(padding, 1 << 16)
+            yield b"<!--" + b"\n" * min(padding, 1 << 16) + b"-->"
             padding -= 1 << 16
     with path.open("rb") as handle:
         handle.seek(part.start)

@@ -129,9 +129,10 @@ def test_several_processes_find_what_one_finds(tmp_path: Path, error_rate: float
     assert one.files[0].records >= 1200
     if error_rate:
         assert {"F007", "R002", "R006"} <= set(one.code_counts)  # the spoilt rows tell
-    for jobs in (2, 3, 5):
+    # 12: more processes than SQLite attaches stores to one connection (10): capped there.
+    for jobs in (2, 3, 5, 12):
         _same(_run(path, jobs), one)
-    assert split_runs == [True, True, True]
+    assert split_runs == [True, True, True, True]
 
 
 def test_kept_findings_are_the_first_ones_whatever_the_cut(tmp_path: Path,

@@ -47,7 +47,7 @@ from rodcli.findings import (
 )
 from rodcli.mapping import CompiledMapping, MappingError, MappingFile, compile_mapping, load_mapping
 from rodcli.masking import scrub
-from rodcli.parallel import SliceUnsure, available_cores, can_fork, key_ranges, workers
+from rodcli.parallel import SliceUnsure, can_fork, key_ranges, process_count, workers
 from rodcli.pipeline import ValidateOptions, validate_files
 from rodcli.readers.bulk_csv import CsvSlice
 from rodcli.records import to_record
@@ -353,7 +353,7 @@ def _first_pass_in_parallel(
     """The first pass over ``table``'s rows on several cores (their spools then belong to
     ``spools``), or None when it is to run in one process: a small or unsuitable export, or
     a slice that could not be judged alone (then nothing was added to ``result``)."""
-    jobs = options.jobs if options.jobs is not None else available_cores()
+    jobs = process_count(options.jobs)
     # Spool files reach the workers only by fork.
     if jobs < 2 or form == "models" or not can_fork():
         return None

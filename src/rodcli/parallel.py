@@ -12,10 +12,12 @@ one process's.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import multiprocessing
 import os
 import signal
+import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
@@ -28,9 +30,22 @@ class SliceUnsure(Exception):
     """A slice of a file cannot be judged on its own; the file is to be read whole."""
 
 
-def available_cores() -> int:
+def process_count(jobs: int | None) -> int:
+    """The processes for a run: ``jobs``, or one per core, at most as many as one SQLite
+    connection can attach stores (each range of keys reads every slice's store)."""
+    wanted = jobs if jobs is not None else _available_cores()
+    return max(1, min(wanted, _attach_limit()))
+
+
+def _available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
+
+
+@functools.cache
+def _attach_limit() -> int:
+    with contextlib.closing(sqlite3.connect(":memory:")) as db:
+        return db.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
 
 
 def key_ranges(count: int) -> list[KeyRange]:
@@ -52,14 +67,17 @@ def workers(count: int) -> Iterator[ProcessPoolExecutor]:
     not waited for; a worker never prints a traceback of its own."""
     pool = ProcessPoolExecutor(max_workers=count, mp_context=_start_method(),
                                initializer=_leave_interrupts_to_parent)
+    # Only the pool's own processes are stopped on the way out, not a library caller's.
+    others = set(multiprocessing.active_children())
     try:
-        # Workers start on the first submit. Until their initializer has run they would
-        # take Ctrl-C as KeyboardInterrupt: hold it back here and in them till then.
+        # Workers start on the first submit (forked, all at once). Until their initializer
+        # has run they would take Ctrl-C as KeyboardInterrupt: hold it back here and in
+        # them till then. (Spawned workers start one by one, the later ones unguarded.)
         with interrupts_held():
             pool.submit(int).result()
         yield pool
     except BaseException:
-        for process in multiprocessing.active_children():
+        for process in set(multiprocessing.active_children()) - others:
             process.terminate()
         # The pool notices its workers are gone; waiting for that (briefly) leaves nothing
         # for its exit hook to trip over.

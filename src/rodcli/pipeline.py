@@ -13,7 +13,7 @@ from rodcli.bulkformat.types import DateNotation
 from rodcli.bulkformat.xsd import SchemaError, load_schema
 from rodcli.codes import CATALOGUE
 from rodcli.findings import FileReport, Finding, Location, Result, make_finding
-from rodcli.parallel import SliceUnsure, available_cores, key_ranges, workers
+from rodcli.parallel import SliceUnsure, key_ranges, process_count, workers
 from rodcli.readers import SNIFF_BYTES, detect_kind, read_bulk
 from rodcli.readers.bulk_csv import CsvSlice, open_slice, plan_slices, read_csv_bulk
 from rodcli.readers.bulk_xml import (
@@ -51,7 +51,7 @@ def validate_files(paths: Sequence[Path], options: ValidateOptions) -> Result:
                                     schema=options.schema, reason=error))
             return result
 
-    jobs = options.jobs if options.jobs is not None else available_cores()
+    jobs = process_count(options.jobs)
     with RecordStore() as store:
         checker = _Checker(record_rules(), cross_record_rules(), options.sector, own_schema,
                            store)
@@ -251,7 +251,7 @@ def _check_in_parallel(path: Path, kind: str, report: FileReport, file_id: int,
             part_path.unlink(missing_ok=True)
     sector = outcomes[0].sector  # an XML file's from its root, in the first slice
     report.kind, report.sector, report.encoding = kind, sector, "utf-8"
-    if report.records == 0:  # a CSV file of blank lines; an XML file is cut at records
+    if kind == "csv" and report.records == 0:  # blank lines; an XML file is cut at records
         whole.add(make_finding("I015", Location(str(path), 1)))
     return whole
 

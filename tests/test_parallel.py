@@ -135,6 +135,30 @@ def test_several_processes_find_what_one_finds(tmp_path: Path, error_rate: float
     assert split_runs == [True, True, True, True]
 
 
+def test_earlier_deliveries_count_in_every_process(tmp_path: Path,
+                                                  split_runs: list[bool]) -> None:
+    """--with: the enrolments of an earlier delivery (XML) are known to every range of keys;
+    deregistrations and results here that have none anywhere are R006/R007, one dated
+    before its earlier enrolment R002."""
+    rows = _rows(300, seed=19, error_rate=0.0)
+    earlier = [row for row in rows if row["recordtype"] in ("inschrijving",
+                                                            "moduleInschrijving")]
+    now = [row for row in rows if row["recordtype"] in ("uitschrijving", "resultaat")]
+    context = _write_xml(tmp_path / "earlier.xml", earlier[:200])
+    next(row for row in now if row["recordtype"] == "uitschrijving")["datumUitschrijving"] = (
+        date(2020, 1, 1))
+    path = _write(tmp_path / "bulk.csv", now)
+    one = validate_files([path], ValidateOptions(jobs=1, max_findings=0,
+                                                 with_files=(context,)))
+    assert {"R002", "R006", "R007"} <= set(one.code_counts)
+    assert one.code_counts["R006"] < len(now) // 2  # most enrolments were found
+    for jobs in (2, 3):
+        _same(validate_files([path], ValidateOptions(jobs=jobs, max_findings=0,
+                                                     with_files=(context,),
+                                                     parallel_from_bytes=0)), one)
+    assert split_runs == [True, True]
+
+
 def test_kept_findings_are_the_first_ones_whatever_the_cut(tmp_path: Path,
                                                            split_runs: list[bool]) -> None:
     path = _write(tmp_path / "bulk.csv", _rows(300, seed=3, error_rate=0.5))

@@ -32,9 +32,10 @@ class SliceUnsure(Exception):
 
 def process_count(jobs: int | None) -> int:
     """The processes for a run: ``jobs``, or one per core, at most as many as one SQLite
-    connection can attach stores (each range of keys reads every slice's store)."""
+    connection can attach stores: each range of keys reads every slice's store, and the
+    store of validate's --with files."""
     wanted = jobs if jobs is not None else _available_cores()
-    return max(1, min(wanted, _attach_limit()))
+    return max(1, min(wanted, _attach_limit() - 1))
 
 
 def _available_cores() -> int:

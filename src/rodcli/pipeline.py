@@ -53,22 +53,19 @@ def validate_files(paths: Sequence[Path], options: ValidateOptions) -> Result:
 
     jobs = process_count(options.jobs)
     with RecordStore() as store:
+        context: tuple[Path, ...] = ()
+        if options.with_files:
+            context = (_load_context(store.scratch, options, own_schema, result),)
+            store.attach(list(context))
         checker = _Checker(record_rules(), cross_record_rules(), options.sector, own_schema,
                            store)
-        for path in options.with_files:
-            # Earlier deliveries are context, not under review: only an unreadable one is
-            # reported.
-            checker.check_file(path, FileReport(str(path)), CONTEXT, None,
-                               _unreadable_only(result))
         for number, path in enumerate(paths, start=1):
             report = FileReport(str(path))
             result.files.append(report)
-            # Context from --with files lives in this process's store: such runs stay here.
-            kind = _splittable_kind(path, options) if jobs > 1 and not options.with_files \
-                else None
+            kind = _splittable_kind(path, options) if jobs > 1 else None
             if kind is not None:
                 part = _check_in_parallel(path, kind, report, number, options, store.scratch,
-                                          jobs)
+                                          jobs, context)
                 if part is not None:
                     result.absorb(part)
                     continue
@@ -77,6 +74,21 @@ def validate_files(paths: Sequence[Path], options: ValidateOptions) -> Result:
 
 
 CONTEXT = 0  # the file number the records of --with files are stored under
+
+
+def _load_context(scratch: Scratch, options: ValidateOptions,
+                  own_schema: etree.XMLSchema | None, result: Result) -> Path:
+    """The records of the --with files, in a database of their own in the run's folder, which
+    this process and the workers of a parallel run attach. Earlier deliveries are context,
+    not under review: only an unreadable one is reported."""
+    name = "context.sqlite"
+    with RecordStore(Scratch.part(scratch.folder, scratch.secret, name)) as context:
+        checker = _Checker(record_rules(), [], options.sector, own_schema, context)
+        for path in options.with_files:
+            checker.check_file(path, FileReport(str(path)), CONTEXT, None,
+                               _unreadable_only(result))
+        context.flush()
+    return scratch.folder / name
 
 
 def _unreadable_only(result: Result) -> Callable[[Finding], None]:
@@ -211,8 +223,10 @@ def _splittable_kind(path: Path, options: ValidateOptions) -> str | None:
 
 
 def _check_in_parallel(path: Path, kind: str, report: FileReport, file_id: int,
-                       options: ValidateOptions, scratch: Scratch, jobs: int) -> Result | None:
-    """The file's findings, or None when it must be read whole in one process."""
+                       options: ValidateOptions, scratch: Scratch, jobs: int,
+                       context: tuple[Path, ...]) -> Result | None:
+    """The file's findings, or None when it must be read whole in one process; ``context``
+    is the store of the --with files' records, if any."""
     slices: Sequence[Slice] | None = (
         plan_slices(path, jobs) if kind == "csv" else plan_xml_slices(path, jobs))
     if slices is None or len(slices) < 2:
@@ -236,7 +250,7 @@ def _check_in_parallel(path: Path, kind: str, report: FileReport, file_id: int,
             for outcome in outcomes:
                 whole.absorb(outcome.findings)
                 report.records += outcome.records
-            key_tasks = [_KeysTask(str(path), keys, number, parts, file_id, options,
+            key_tasks = [_KeysTask(str(path), keys, number, parts + context, file_id, options,
                                    scratch.folder, scratch.secret)
                          for number, keys in enumerate(key_ranges(len(slices)))]
             later = [pool.submit(_check_key_range, task) for task in key_tasks[1:]]

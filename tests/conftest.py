@@ -40,6 +40,19 @@ def make_bsn(prefix: str) -> str:
     raise ValueError(f"no check digit for {prefix}")
 
 
+def make_bsns(count: int, start: int = 20_000_000) -> list[str]:
+    """``count`` distinct synthetic BSNs (prefixes without a check digit are skipped)."""
+    found: list[str] = []
+    prefix = start
+    while len(found) < count:
+        prefix += 1
+        try:
+            found.append(make_bsn(f"{prefix:08d}"))
+        except ValueError:
+            continue
+    return found
+
+
 def make_onderwijsnummer(prefix: str) -> str:
     """A synthetic valid onderwijsnummer: ``10`` + 6 digits + the digit giving remainder 5."""
     assert len(prefix) == 8 and prefix.startswith("10")

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import make_bsn
+from conftest import make_bsns
 from rodcli import cli
 from test_hostile_xml import RODCLI, Child, run_all, time_limit
 
@@ -53,23 +53,12 @@ inschrijvingsvorm = { value = "S" }
 TEMPORARY = re.compile(r"^\..*\.tmp$")
 
 
-def bsns(count: int, start: int = 20_000_000) -> list[str]:
-    """``count`` distinct synthetic BSNs (prefixes without a check digit are skipped)."""
-    found: list[str] = []
-    prefix = start
-    while len(found) < count:
-        prefix += 1
-        try:
-            found.append(make_bsn(f"{prefix:08d}"))
-        except ValueError:
-            continue
-    return found
 
 
 def write_export(path: Path, rows: int, opleiding: str = "34607", bad: int = 0) -> Path:
     """An export of ``rows`` valid rows (the first ``bad`` with an invalid CROHO code)."""
     lines = ["BSN;Nummer;Start;CROHO"]
-    for number, bsn in enumerate(bsns(rows), start=1):
+    for number, bsn in enumerate(make_bsns(rows), start=1):
         lines.append(f"{bsn};{number};2024-09-01;{'1234' if number <= bad else opleiding}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -23,7 +23,7 @@ from conftest import (
     Row,
     csv_text,
     inschrijving,
-    make_bsn,
+    make_bsns,
     make_invalid,
     mbo_inschrijving,
     module_inschrijving,
@@ -45,7 +45,7 @@ def _rows(count: int, seed: int, error_rate: float) -> list[Row]:
     duplicate keys, results for a module, and quoted cells holding ``;`` and line breaks."""
     rng = random.Random(seed)
     rows: list[Row] = []
-    for student, pgn in enumerate(_personal_numbers(count)):
+    for student, pgn in enumerate(make_bsns(count)):
         start = date(2024, 9, 1) + timedelta(days=rng.randrange(30))
         enrolment = (module_inschrijving if rng.random() < 0.2 else inschrijving)(
             burgerservicenummer=pgn, inschrijvingvolgnummer=str(student % 3),
@@ -74,16 +74,6 @@ def _rows(count: int, seed: int, error_rate: float) -> list[Row]:
     return rows
 
 
-def _personal_numbers(count: int) -> list[str]:
-    numbers: list[str] = []
-    prefix = 20_000_000
-    while len(numbers) < count:
-        prefix += 7
-        try:
-            numbers.append(make_bsn(f"{prefix:08d}"))
-        except ValueError:
-            continue  # no check digit makes this one pass the eleven-test
-    return numbers
 
 
 def _write(path: Path, rows: list[Row]) -> Path:
@@ -258,7 +248,7 @@ def test_an_mbo_file_with_a_prefixed_namespace_is_cut_too(tmp_path: Path,
                                                           split_runs: list[bool]) -> None:
     rows = [mbo_inschrijving(burgerservicenummer=number, inschrijvingvolgnummer=str(at),
                              onderwijslocatie=None if at % 7 == 0 else "123X456")
-            for at, number in enumerate(_personal_numbers(300))]
+            for at, number in enumerate(make_bsns(300))]
     text = xml_text(rows, "mbo").replace(f'xmlns="{NAMESPACES["mbo"]}"',
                                          f'xmlns:rod="{NAMESPACES["mbo"]}"')
     text = re.sub(r"<(/?)(?=[A-Za-z])", r"<\1rod:", text)
@@ -327,7 +317,7 @@ def test_xml_files_not_plainly_laid_out_are_not_cut(tmp_path: Path, head: bytes)
 
 def _large_csv(path: Path) -> Path:
     """A clean file well past the size from which validate starts workers, so the run lasts."""
-    numbers = _personal_numbers(1000)
+    numbers = make_bsns(1000)
     template = ";".join(ENROLMENT.get(name, "") for name in csv_columns())
     lines = [";".join(csv_columns()), *(
         template.replace("111222333", numbers[at % 1000], 1)

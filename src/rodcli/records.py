@@ -45,6 +45,14 @@ _CONTEXTS: dict[DateNotation, dict[str, DateNotation]] = {
 Locator = Callable[[str], Position | None]
 
 
+class RecordsEnd:
+    """Said by a reader before the records it handed out so far lose their source (a
+    reader may free an XML record's elements after this): check them now."""
+
+
+RECORDS_END = RecordsEnd()
+
+
 @dataclass(slots=True)
 class RawRecord:
     """One record as read: its type, its non-empty values and where it came from.

@@ -87,10 +87,15 @@ class _Record(BaseModel):
     def key(self) -> tuple[str, str, str]:
         return (self.brin, self.pgn, self.inschrijvingvolgnummer)
 
+    # The field holding the date on which this record's codes must be valid.
+    reference_field: ClassVar[str]
+
     @property
     def reference_date(self) -> date:
         """The date on which this record's codes must be valid."""
-        raise NotImplementedError
+        day = getattr(self, self.reference_field)
+        assert isinstance(day, date)
+        return day
 
 
 class _Enrolment(_Record):
@@ -99,17 +104,13 @@ class _Enrolment(_Record):
     postcode: Postcode | None = None
     datumInschrijving: DatumInschrijving
 
-    @property
-    def reference_date(self) -> date:
-        return self.datumInschrijving
+    reference_field: ClassVar[str] = "datumInschrijving"
 
 
 class _Deregistration(_Record):
     datumUitschrijving: DatumUitschrijving
 
-    @property
-    def reference_date(self) -> date:
-        return self.datumUitschrijving
+    reference_field: ClassVar[str] = "datumUitschrijving"
 
 
 # ---- ho -------------------------------------------------------------------------------------
@@ -190,9 +191,7 @@ class HoResultaat(_Record):
     opleidingsfase: OpleidingsfaseHO
     datumAfsluitendExamen: DatumAfsluitendExamen
 
-    @property
-    def reference_date(self) -> date:
-        return self.datumAfsluitendExamen
+    reference_field: ClassVar[str] = "datumAfsluitendExamen"
 
 
 # ---- mbo ------------------------------------------------------------------------------------
@@ -260,9 +259,7 @@ class MboResultaat(_Record):
     datumDiploma: DatumDiploma
     niveau: Niveau | None = None
 
-    @property
-    def reference_date(self) -> date:
-        return self.datumDiploma
+    reference_field: ClassVar[str] = "datumDiploma"
 
 
 Record = (

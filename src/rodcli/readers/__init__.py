@@ -14,7 +14,7 @@ from lxml import etree
 from rodcli.findings import FileReport, Finding, Location, make_finding
 from rodcli.readers.bulk_csv import RECORD_TYPE_COLUMN, read_csv_bulk
 from rodcli.readers.bulk_xml import read_xml_bulk
-from rodcli.records import RawRecord
+from rodcli.records import RawRecord, RecordsEnd
 
 SNIFF_BYTES = 4096
 
@@ -53,7 +53,9 @@ def read_bulk(
         return
     kind = detect_kind(head)
     if kind == "xml":
-        yield from read_xml_bulk(path, file, report, sector, own_schema)
+        for item in read_xml_bulk(path, file, report, sector, own_schema):
+            if not isinstance(item, RecordsEnd):
+                yield item
     elif kind == "csv":
         with path.open("rb") as handle:
             yield from read_csv_bulk(handle, file, report, sector)

@@ -149,15 +149,13 @@ def read_csv_bulk(
     """Raw records and findings of a bulk CSV file, or of one slice of it (``handle`` then
     reads that slice only)."""
     report.kind, report.sector = "csv", "ho"
-    decoder = LineDecoder(handle, file)
+    decoder = LineDecoder(handle, file, part.first_line if part is not None else 1)
     line_offset = part.first_line - 1 if part is not None else 0
     record_text: list[str] = []
     csv.field_size_limit(FIELD_SIZE_LIMIT)
     reader = csv.reader(_captured(iter(decoder), record_text), delimiter=DELIMITER,
                         quotechar='"', strict=True)
-    expected = csv_columns()
-    known = set(expected)
-    mbo_only = set(field_names("mbo")) - known
+    known = set(csv_columns())
     if sector == "mbo" and (part is None or part.first):
         yield make_finding("I013", Location(file), reason="--sector mbo")
 
@@ -181,7 +179,7 @@ def read_csv_bulk(
                 continue
             if header is None:
                 header = [cell.strip() for cell in row]
-                yield from _check_header(header, expected, known, mbo_only, file, start_line)
+                yield from check_header(header, file, start_line)
                 if RECORD_TYPE_COLUMN not in header:
                     return
                 columns = tuple(header)
@@ -223,14 +221,11 @@ def _drain(decoder: LineDecoder) -> Iterator[Finding]:
     decoder.findings.clear()
 
 
-def _check_header(
-    header: list[str],
-    expected: list[str],
-    known: set[str],
-    mbo_only: set[str],
-    file: str,
-    line: int,
-) -> Iterator[Finding]:
+def check_header(header: list[str], file: str, line: int) -> Iterator[Finding]:
+    """What a bulk CSV header lacks or has too much, and in what order."""
+    expected = csv_columns()
+    known = set(expected)
+    mbo_only = set(field_names("mbo")) - known
     if RECORD_TYPE_COLUMN not in header:
         yield make_finding("I009", Location(file, line, 1), column=RECORD_TYPE_COLUMN)
         return

@@ -7,6 +7,8 @@ exact lines; the header is validated at the end against the root with its record
 
 from __future__ import annotations
 
+from collections import deque
+
 import io
 import os
 import re
@@ -23,7 +25,7 @@ from rodcli.bulkformat.xsd import builtin_schema, secure_parser
 from rodcli.findings import FileReport, Finding, Location, make_finding
 from rodcli.masking import mask_pgn
 from rodcli.parallel import SliceUnsure
-from rodcli.records import Locator, Position, RawRecord
+from rodcli.records import RECORDS_END, Locator, Position, RawRecord, RecordsEnd
 
 _SECTOR_BY_NAMESPACE: dict[str, Sector] = {ns: sector for sector, ns in NAMESPACES.items()}
 # Only namespace URIs in Clark notation ({urn:...}Name); "{4}" or "{'DUO'}" in a message stay.
@@ -171,7 +173,7 @@ def _without_comments(head: bytes) -> bytes:
 
 
 def read_xml_slice(path: Path, file: str, report: FileReport, sector: str | None,
-                   part: XmlSlice) -> Iterator[RawRecord | Finding]:
+                   part: XmlSlice) -> Iterator[RawRecord | Finding | RecordsEnd]:
     """Raw records and findings of one slice; raises SliceUnsure where the slice alone
     cannot tell what the whole file would."""
     report.kind, report.encoding = "xml", "utf-8"
@@ -226,7 +228,7 @@ def read_xml_bulk(
     report: FileReport,
     sector: str | None,
     own_schema: etree.XMLSchema | None = None,
-) -> Iterator[RawRecord | Finding]:
+) -> Iterator[RawRecord | Finding | RecordsEnd]:
     """Yield raw records (each carrying its XSD findings) and file-level findings.
 
     ``own_schema`` is a user's XSD (``--schema``): then the whole document is validated
@@ -268,12 +270,13 @@ def _stream(
     sector: str | None,
     own_schema: etree.XMLSchema | None,
     part: XmlSlice | None = None,
-) -> Iterator[RawRecord | Finding]:
+) -> Iterator[RawRecord | Finding | RecordsEnd]:
     schema: etree.XMLSchema | None = None
     root: etree._Element | None = None
     first_record_line: int | None = None
     first_record_type = ""
     prefix = ""
+    retained: deque[etree._Element] = deque()
     try:
         # Only record elements raise events: the Python loop runs once per record, not once
         # per element, while libxml2 still builds (and we prune) the tree underneath.
@@ -302,8 +305,13 @@ def _stream(
             if first_record_line is None:
                 first_record_line, first_record_type = _line(element), record_type
             yield record
-            element.clear()
-            root.remove(element)
+            # A record's element stays alive while the engine may still ask its field lines
+            # (it checks records in batches); then it is cleared and dropped from the tree.
+            retained.append(element)
+            if len(retained) > RETAINED_RECORDS:
+                done = retained.popleft()
+                done.clear()
+                root.remove(done)
         if root is None and getattr(events, "root", None) is not None:
             root = events.root  # a document without records: check its root all the same
             opening = list(_check_root(root, path, file, report, sector, own_schema))
@@ -324,6 +332,13 @@ def _stream(
     if root is None:
         yield make_finding("I007", Location(file))
         return
+    if retained:
+        # The records still alive are checked before their elements go.
+        yield RECORDS_END
+        for done in retained:
+            done.clear()
+            root.remove(done)
+        retained.clear()
     if part is not None and not part.first:
         if len(root):
             raise SliceUnsure("something other than a record at the root's level")
@@ -345,6 +360,8 @@ def _stream(
         yield from schema_findings(schema.error_log, file)
 
 
+# As many as the engine checks in one batch (engine.run.BATCH_RECORDS).
+RETAINED_RECORDS = 4096
 _RECORD_TAGS = [f"{{{namespace}}}{record_type}" for namespace in NAMESPACES.values()
                 for record_type in RECORD_TYPES]
 _STOPPING = frozenset({"I016", "I019", "I006"})

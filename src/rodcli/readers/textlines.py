@@ -23,9 +23,10 @@ class LineDecoder:
     Findings about the encoding collect in ``findings``; ``encoding`` says what was assumed.
     """
 
-    def __init__(self, handle: BinaryIO, file: str) -> None:
+    def __init__(self, handle: BinaryIO, file: str, first_line: int = 1) -> None:
         self._handle = handle
         self._file = file
+        self._first_line = first_line  # of a part of a file read on its own
         self.findings: list[Finding] = []
         self.encoding = "utf-8"
 
@@ -45,7 +46,7 @@ class LineDecoder:
         yield from self._lines(_Prepend(first, self._handle))
 
     def _lines(self, stream: _Prepend) -> Iterator[str]:
-        for number, raw in enumerate(stream, start=1):
+        for number, raw in enumerate(stream, start=self._first_line):
             if self.encoding == "utf-8":
                 try:
                     yield raw.decode("utf-8")

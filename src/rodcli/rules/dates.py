@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rodcli.findings import Finding, make_finding
 from rodcli.rules.index import KeyGroup
 
+if TYPE_CHECKING:
+    import polars as pl
+
 
 class DatesInOrder:
     codes: ClassVar[tuple[str, ...]] = ("R002", "R012")
+
+    @staticmethod
+    def suspects() -> pl.Expr:
+        """Keys where a deregistration or result is dated before an enrolment's start."""
+        import polars as pl
+
+        latest = pl.col("latest_start")
+        return (((pl.col("earliest_deregistration") < latest)
+                 | (pl.col("earliest_result") < latest)).fill_null(False))
 
     def check_key(self, group: KeyGroup) -> Iterator[Finding]:
         enrolment = group.enrolment()

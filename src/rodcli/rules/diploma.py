@@ -7,16 +7,28 @@ a ``--with`` file).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from rodcli.bulkformat.models import HoResultaat
+from rodcli.bulkformat.models import HoResultaat, Record
+from rodcli.bulkformat.types import DateNotation
 from rodcli.findings import Finding, make_finding
 from rodcli.records import CheckedRecord
 from rodcli.rules.index import FULL_DIPLOMA_PHASES, KeyGroup
 
+if TYPE_CHECKING:
+    import polars as pl
+
 
 class FullDiplomaResult:
     codes: ClassVar[tuple[str, ...]] = ("R010",)
+
+    def passes(self, model: type[Record], notation: DateNotation,
+               columns: frozenset[str]) -> pl.Expr | None:
+        import polars as pl
+
+        if model is not HoResultaat:
+            return None
+        return pl.col("opleidingsfase").is_in(sorted(FULL_DIPLOMA_PHASES))
 
     def check(self, record: CheckedRecord) -> Iterator[Finding]:
         model = record.model
@@ -27,6 +39,17 @@ class FullDiplomaResult:
 
 class DiplomaConsistency:
     codes: ClassVar[tuple[str, ...]] = ("R003", "R004")
+
+    @staticmethod
+    def suspects() -> pl.Expr:
+        """Keys (see rodcli.engine.keys.KEY_FACTS) where R003 or R004 might fire."""
+        import polars as pl
+
+        diploma_missing = ((pl.col("diploma_deregistrations") > 0)
+                           & (pl.col("full_results") == 0) & ~pl.col("context_full_result"))
+        module_result = (((pl.col("modules") > 0) | (pl.col("context_modules") > 0))
+                         & (pl.col("results") > 0))
+        return diploma_missing | module_result
 
     def check_key(self, group: KeyGroup) -> Iterator[Finding]:
         for deregistration in group.deregistrations:

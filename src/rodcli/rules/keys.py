@@ -4,11 +4,14 @@ enrolment is neither in the file nor in a ``--with`` file."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rodcli.bulkformat.models import ENROLMENT_TYPES
 from rodcli.findings import Finding, make_finding
 from rodcli.rules.index import KeyGroup, Line
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class _Placed(Protocol):
@@ -17,6 +20,14 @@ class _Placed(Protocol):
 
 class DuplicateKeys:
     codes: ClassVar[tuple[str, ...]] = ("R005",)
+
+    @staticmethod
+    def suspects() -> pl.Expr:
+        """Keys (see rodcli.engine.keys.KEY_FACTS) where R005 might fire."""
+        import polars as pl
+
+        return ((pl.col("enrolments") > 1) | (pl.col("deregistrations") > 1)
+                | (pl.col("results") > 1))
 
     def check_key(self, group: KeyGroup) -> Iterator[Finding]:
         yield from _duplicates(group, "inschrijving", group.enrolments)
@@ -32,6 +43,13 @@ def _duplicates(group: KeyGroup, kind: str, placed: Sequence[_Placed]) -> Iterat
 
 class UnknownEnrolment:
     codes: ClassVar[tuple[str, ...]] = ("R006", "R007")
+
+    @staticmethod
+    def suspects() -> pl.Expr:
+        import polars as pl
+
+        return (((pl.col("deregistrations") > 0) | (pl.col("results") > 0))
+                & (pl.col("enrolments") == 0) & (pl.col("context_enrolments") == 0))
 
     def check_key(self, group: KeyGroup) -> Iterator[Finding]:
         if group.enrolment() is not None or not group.failed.isdisjoint(ENROLMENT_TYPES):

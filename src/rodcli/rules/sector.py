@@ -8,17 +8,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from rodcli.bulkformat.models import MboInschrijving
+from rodcli.bulkformat.models import MboInschrijving, Record
+from rodcli.bulkformat.types import DateNotation
 from rodcli.findings import Finding, make_finding
 from rodcli.records import CheckedRecord
+
+if TYPE_CHECKING:
+    import polars as pl
 
 ONDERWIJSLOCATIE_REQUIRED_FROM = date(2019, 8, 1)
 
 
 class MboOnderwijslocatie:
     codes: ClassVar[tuple[str, ...]] = ("R011",)
+
+    def passes(self, model: type[Record], notation: DateNotation,
+               columns: frozenset[str]) -> pl.Expr | None:
+        import polars as pl
+
+        from rodcli.engine.fields import parsed_date
+
+        if model is not MboInschrijving:
+            return None
+        located = (pl.col("onderwijslocatie").is_not_null() if "onderwijslocatie" in columns
+                   else pl.lit(False))
+        early = parsed_date(pl.col("datumInschrijving"), notation) < ONDERWIJSLOCATIE_REQUIRED_FROM
+        return located | early
 
     def check(self, record: CheckedRecord) -> Iterator[Finding]:
         model = record.model

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rodcli.bulkformat.models import Record, field_meta
 from rodcli.bulkformat.valuelists import ValueList, value_lists
 from rodcli.findings import Finding, make_finding
+from rodcli.bulkformat.types import DateNotation
 from rodcli.records import CheckedRecord, RawRecord, display_name
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @cache
@@ -29,6 +33,36 @@ class ValueListCodes:
 
     def check(self, record: CheckedRecord) -> Iterable[Finding]:
         return self._check(record)
+
+    def passes(self, model: type[Record], notation: DateNotation,
+               columns: frozenset[str]) -> pl.Expr | None:
+        """Column-wise: every coded field empty or holding a code valid on the record's
+        date (see rodcli.engine.fields)."""
+        import polars as pl
+
+        from rodcli.engine.fields import parsed_date
+
+        coded = [entry for entry in coded_fields(model) if entry[0] in columns]
+        if not coded:
+            return None
+        day = parsed_date(pl.col(model.reference_field), notation)
+        passes = pl.lit(True)
+        for name, _label, value_list in coded:
+            column = pl.col(name)
+            always = [code for code, entry in value_list.codes.items()
+                      if entry.begin is None and entry.end is None]
+            valid = column.is_in(always)
+            for code, entry in value_list.codes.items():
+                if entry.begin is None and entry.end is None:
+                    continue
+                dated = column == code
+                if entry.begin is not None:
+                    dated = dated & (day >= entry.begin)
+                if entry.end is not None:
+                    dated = dated & (day <= entry.end)
+                valid = valid | dated
+            passes = passes & (column.is_null() | valid.fill_null(False))
+        return passes
 
     def check_raw(self, raw: RawRecord, model: type[Record], done: set[str]) -> Iterator[Finding]:
         """Unknown codes in a record that failed typing, so a user sees every problem of a

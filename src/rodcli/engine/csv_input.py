@@ -1,0 +1,230 @@
+"""Bulk CSV into batches of columns.
+
+A bulk CSV file is plain in the common case: UTF-8 (in fact ASCII: codes, dates and
+numbers), one record per line, no quotes. Such a part of the file is cut into lines and
+cells by polars, whole chunks at a time. Whatever is not plain goes through the precise
+reader (``readers.bulk_csv``), which knows every way a CSV file can go wrong: a chunk with
+other characters on its own, and from the first quote or byte that is not UTF-8 on, the rest
+of the file (a quoted field may span lines, an encoding switch holds for the rest).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from rodcli.bulkformat.models import field_names
+from rodcli.engine.batch import Batch
+from rodcli.engine.fields import LINE_COLUMN, TYPE_COLUMN
+from rodcli.findings import FileReport, Finding, Location, make_finding
+from rodcli.readers.bulk_csv import (
+    DELIMITER,
+    RECORD_TYPE_COLUMN,
+    CsvSlice,
+    check_header,
+    open_slice,
+    read_csv_bulk,
+)
+from rodcli.records import RawRecord, csv_locator
+
+if TYPE_CHECKING:
+    import polars as pl
+
+CHUNK_BYTES = 1 << 22
+_HEADER_BYTES = 1 << 20
+# Anything but printable ASCII, tab and line ends, or a quote: not for the fast path.
+_NOT_PLAIN = re.compile(rb'["\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xff]')
+_CONTROLS_TO_QUOTE = bytes(ord('"') if byte < 0x20 and byte not in (0x09, 0x0A, 0x0D)
+                           or byte == 0x7F else byte for byte in range(256))
+_QUOTE_OR_NOT_TEXT = re.compile(rb'["\x00]')
+
+
+def csv_items(handle: BinaryIO, path: Path, file: str, report: FileReport,
+              sector: str | None) -> Iterator[Batch | RawRecord | Finding]:
+    """The records and findings of a bulk CSV file (``handle`` open at its start)."""
+    first = handle.readline(_HEADER_BYTES)
+    header_text = _plain_header(first)
+    if header_text is None:
+        handle.seek(0)
+        yield from read_csv_bulk(handle, file, report, sector)
+        return
+    report.kind, report.sector, report.encoding = "csv", "ho", "utf-8"
+    if sector == "mbo":
+        yield make_finding("I013", Location(file), reason="--sector mbo")
+    header = [cell.strip() for cell in header_text.split(DELIMITER)]
+    yield from check_header(header, file, 1)
+    known = set(field_names("ho")) | {RECORD_TYPE_COLUMN}
+    start, line = len(first), 2
+    while True:
+        chunk = handle.read(CHUNK_BYTES)
+        if not chunk:
+            break
+        if not chunk.endswith(b"\n"):
+            chunk += handle.readline()
+        if _is_plain(chunk):
+            yield from _plain_chunk(chunk, line, header, known, file, report)
+        elif _QUOTE_OR_NOT_TEXT.search(chunk) is None and _is_utf8(chunk):
+            # Other characters, but whole lines: this chunk alone takes the precise reader.
+            part = CsvSlice(start, start + len(chunk), line, tuple(header))
+            with open_slice(path, part) as piece:
+                yield from read_csv_bulk(piece, file, report, sector, part)
+        else:
+            part = CsvSlice(start, path.stat().st_size, line, tuple(header))
+            with open_slice(path, part) as rest:
+                yield from read_csv_bulk(rest, file, report, sector, part)
+            break
+        start += len(chunk)
+        line += chunk.count(b"\n")
+    if report.records == 0:
+        yield make_finding("I015", Location(file, 1))
+
+
+def _plain_header(first: bytes) -> str | None:
+    """The header line, when the file can start on the fast path: ASCII, no quotes, known
+    columns each once (a repeated column is for the precise reader to untangle)."""
+    if not first.endswith(b"\n") or _NOT_PLAIN.search(first) is not None:
+        return None
+    text = first.decode("ascii").rstrip("\n")
+    if text.endswith("\r"):
+        text = text[:-1]
+    if "\r" in text:
+        return None
+    names = [cell.strip() for cell in text.split(DELIMITER)]
+    if RECORD_TYPE_COLUMN not in names or len(set(names)) != len(names):
+        return None
+    return text
+
+
+def _is_plain(chunk: bytes) -> bool:
+    # A translation and a search for one byte: a few times faster than a regex over 4 MiB.
+    if not chunk.isascii() or chunk.translate(_CONTROLS_TO_QUOTE).find(b'"') >= 0:
+        return False
+    return b"\r" not in chunk or chunk.count(b"\r") == chunk.count(b"\r\n")
+
+
+def _is_utf8(chunk: bytes) -> bool:
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _plain_chunk(chunk: bytes, first_line: int, header: list[str], known: set[str],
+                 file: str, report: FileReport) -> Iterator[Batch | Finding]:
+    import polars as pl
+
+    width = len(header)
+    lines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
+    frame = None
+    if chunk.count(DELIMITER.encode()) == lines * (width - 1):
+        # Every line has its cells (no line has more, as the reader would refuse, so none has
+        # fewer), and none is empty (an empty line has none): polars' reader keeps the lines
+        # in step with the rows.
+        try:
+            frame = pl.read_csv(chunk, has_header=False, separator=DELIMITER, quote_char=None,
+                                infer_schema=False, new_columns=header)
+        except pl.exceptions.PolarsError:
+            frame = None
+        if frame is not None and frame.height != lines:
+            frame = None
+    if frame is None:
+        yield from _ragged_chunk(chunk, first_line, header, known, file, report)
+        return
+    # Cells need stripping only where the chunk has blanks; the reader made empty ones null.
+    frame = _cells_to_fields(frame.with_row_index(LINE_COLUMN, offset=first_line), header,
+                             known, strip=b" " in chunk or b"\t" in chunk or b"\r" in chunk)
+    frame = frame.filter(~_blank(frame))
+    if frame.is_empty():
+        return
+    report.records += frame.height
+    yield Batch(frame, _RawMaker(frame, chunk, first_line, tuple(header), file))
+
+
+def _cells_to_fields(frame: pl.DataFrame, header: list[str], known: set[str],
+                     strip: bool = True) -> pl.DataFrame:
+    """Cells stripped, empty ones null, under their field names; the record type as
+    ``_type`` ("" where empty, as the reader has it)."""
+    import polars as pl
+
+    columns = [pl.col(LINE_COLUMN).cast(pl.UInt32)]
+    for name in header:
+        if name not in known:
+            continue
+        cell = pl.col(name).str.strip_chars() if strip else pl.col(name)
+        if name == RECORD_TYPE_COLUMN:
+            columns.append(cell.fill_null("").alias(TYPE_COLUMN))
+        else:
+            columns.append(pl.when(cell != "").then(cell).alias(name) if strip else cell)
+    return frame.select(columns)
+
+
+def _blank(frame: pl.DataFrame) -> pl.Expr:
+    import polars as pl
+
+    fields = [name for name in frame.columns if name not in (LINE_COLUMN, TYPE_COLUMN)]
+    return (pl.col(TYPE_COLUMN) == "") & pl.all_horizontal(
+        [pl.col(name).is_null() for name in fields] or [pl.lit(True)])
+
+
+def _ragged_chunk(chunk: bytes, first_line: int, header: list[str], known: set[str],
+                  file: str, report: FileReport) -> Iterator[Batch | Finding]:
+    """A plain chunk with blank lines or lines of the wrong width: cut line by line."""
+    import polars as pl
+
+    lines = chunk.decode("ascii").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    width = len(header)
+    frame = (
+        pl.DataFrame({"_text": lines}, schema={"_text": pl.String})
+        .with_row_index(LINE_COLUMN, offset=first_line)
+        .with_columns(pl.col("_text").str.strip_suffix("\r").str.split(DELIMITER)
+                      .alias("_cells"))
+        # A row of nothing but separators and spaces is blank, as in the csv module's reading.
+        .filter(~pl.col("_text").str.contains(r"^[\s;]*$"))
+    )
+    counts = frame.get_column("_cells").list.len()
+    ragged = frame.filter(counts != width)
+    for line, found in zip(ragged.get_column(LINE_COLUMN),
+                           ragged.get_column("_cells").list.len(), strict=True):
+        yield make_finding("I010", Location(file, line, 1), found=found, expected=width)
+    if not ragged.is_empty():
+        frame = frame.filter(counts == width)
+    if frame.is_empty():
+        return
+    frame = frame.select(LINE_COLUMN, *(pl.col("_cells").list.get(index).alias(name)
+                                        for index, name in enumerate(header)))
+    frame = _cells_to_fields(frame, header, known)
+    report.records += frame.height
+    yield Batch(frame, _RawMaker(frame, chunk, first_line, tuple(header), file))
+
+
+class _RawMaker:
+    """Rows of a plain chunk as the precise path's RawRecords."""
+
+    def __init__(self, frame: pl.DataFrame, chunk: bytes, first_line: int,
+                 header: tuple[str, ...], file: str) -> None:
+        self._frame = frame
+        self._chunk = chunk
+        self._lines: list[str] | None = None
+        self._first_line = first_line
+        self._header = header
+        self._file = file
+        self._fields = [name for name in frame.columns if name not in (LINE_COLUMN, TYPE_COLUMN)]
+
+    def __call__(self, indices: Sequence[int]) -> list[RawRecord]:
+        if self._lines is None:
+            self._lines = self._chunk.decode("ascii").split("\n")
+        records = []
+        fields = self._fields
+        for row in self._frame[list(indices)].iter_rows(named=True):
+            line = row[LINE_COLUMN]
+            values = {name: row[name] for name in fields if row[name] is not None}
+            text = self._lines[line - self._first_line]
+            records.append(RawRecord(
+                record_type=row[TYPE_COLUMN], values=values, file=self._file, line=line,
+                locate=csv_locator(text, self._header, DELIMITER, line)))
+        return records

@@ -1,0 +1,205 @@
+"""The engine: every record of every command is checked here, and only here.
+
+An input adapter turns a file into batches of columns (and, where the file is not plain,
+into records read one by one, which the engine gathers into batches). For each batch the
+column checks (``fields``) pass the records that have nothing to report; the others take the
+precise path (``precise.RecordChecker``: the model and the per-record rules) for their
+findings. Every record leaves a row in the key table, and at the end the cross-record rules
+look at the keys some rule might find fault with (``keys``). Findings stream to a sink; the
+engine never prints and never exits.
+
+A small input (under ``SMALL_INPUT_BYTES``) takes the precise path alone, in plain Python:
+starting the column engine would cost more than it saves (a pre-commit hook checks a few
+records at a time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from rodcli.bulkformat import Sector
+from rodcli.bulkformat.models import field_names
+from rodcli.bulkformat.types import DateNotation
+from rodcli.engine.batch import Batch, batch_of_records
+from rodcli.engine.keys import KeyTable, PreciseKeys, check_groups
+from rodcli.engine.precise import RecordChecker
+from rodcli.findings import FileReport, Finding, Location, make_finding
+from rodcli.readers.bulk_xml import RETAINED_RECORDS, read_xml_bulk
+from rodcli.records import RawRecord, RecordsEnd
+from rodcli.rules import CrossRecordRule, RecordRule, cross_record_rules, record_rules
+
+if TYPE_CHECKING:
+    from rodcli.engine.fields import CompiledChecks
+
+Sink = Callable[[Finding], None]
+Item = Batch | RawRecord | Finding | RecordsEnd
+
+SMALL_INPUT_BYTES = 1 << 18
+# Records read one by one are checked in batches of this many: the XML reader keeps as many
+# records' elements alive, so the precise path can still ask a record's field lines.
+BATCH_RECORDS = RETAINED_RECORDS
+
+
+@dataclass(slots=True)
+class Keys:
+    """The key table of one input (or of the --with files), in either form."""
+
+    columnar: bool
+    table: KeyTable | None = None
+    rows: PreciseKeys = field(default_factory=PreciseKeys)
+
+    def __post_init__(self) -> None:
+        if self.columnar and self.table is None:
+            self.table = KeyTable()
+
+
+class Engine:
+    """Checks records of one sector's bulk format (or of any, as a file says)."""
+
+    def __init__(self, columnar: bool, rules: list[RecordRule] | None = None,
+                 cross_rules: list[CrossRecordRule] | None = None) -> None:
+        self.columnar = columnar
+        self.rules = record_rules() if rules is None else rules
+        self.cross_rules = cross_record_rules() if cross_rules is None else cross_rules
+        self.precise = RecordChecker(self.rules)
+        self._compiled: dict[tuple[Sector, DateNotation, frozenset[str]],
+                             CompiledChecks] = {}
+
+    def new_keys(self) -> Keys:
+        return Keys(self.columnar)
+
+    def check(self, items: Iterable[Item], report: FileReport, sink: Sink,
+              keys: Keys) -> None:
+        """Each record on its own, leaving its row in ``keys`` for the cross-record rules."""
+        pending: list[RawRecord] = []
+        for item in items:
+            if isinstance(item, Finding):
+                sink(item)
+            elif isinstance(item, Batch):
+                self._flush(pending, report, sink, keys)
+                self._check_batch(item, report, sink, keys)
+            elif isinstance(item, RecordsEnd):
+                self._flush(pending, report, sink, keys)
+            elif report.sector is None:
+                continue  # a file whose sector is unknown: its finding says why
+            elif self.columnar:
+                pending.append(item)
+                if len(pending) >= BATCH_RECORDS:
+                    self._flush(pending, report, sink, keys)
+            else:
+                self._check_one(item, report, sink, keys)
+        self._flush(pending, report, sink, keys)
+
+    def check_keys(self, file: str, keys: Keys, context: Keys | None, sink: Sink,
+                   excluded_lines: frozenset[int] | set[int] = frozenset()) -> None:
+        """The cross-record rules over one input's keys (with the --with files' beside)."""
+        if keys.table is not None:
+            groups = keys.table.groups(file, self.cross_rules,
+                                       context.table if context is not None else None,
+                                       excluded_lines)
+        else:
+            groups = keys.rows.groups(file, context.rows if context is not None else None,
+                                      excluded_lines)
+        for finding in check_groups(groups, self.cross_rules):
+            sink(finding)
+
+    def _checks(self, sector: Sector, notation: DateNotation,
+                columns: frozenset[str]) -> CompiledChecks:
+        from rodcli.engine.fields import compile_checks
+
+        key = (sector, notation, columns)
+        checks = self._compiled.get(key)
+        if checks is None:
+            checks = self._compiled[key] = compile_checks(sector, notation, columns,
+                                                          self.rules)
+        return checks
+
+    def _check_one(self, raw: RawRecord, report: FileReport, sink: Sink, keys: Keys) -> None:
+        assert report.sector is not None
+        checked, findings = self.precise.check(raw, report.sector, _notation(report))
+        for finding in findings:
+            sink(finding)
+        if checked is not None:
+            keys.rows.add_checked(checked)
+        else:
+            keys.rows.add_failed(raw)
+
+    def _flush(self, pending: list[RawRecord], report: FileReport, sink: Sink,
+               keys: Keys) -> None:
+        if pending and report.sector is not None:
+            self._check_batch(batch_of_records(list(pending), field_names(report.sector)),
+                              report, sink, keys)
+        pending.clear()
+
+    def _check_batch(self, batch: Batch, report: FileReport, sink: Sink, keys: Keys) -> None:
+        import polars as pl
+
+        from rodcli.engine.keys import batch_rows
+
+        sector = report.sector
+        if sector is None:
+            return
+        notation = _notation(report)
+        frame = batch.frame
+        passes = self._checks(sector, notation, frozenset(frame.columns)).run(frame)
+        suspects = (~passes).arg_true()
+        typed = passes
+        if len(suspects):
+            outcomes = []
+            for raw in batch.records(suspects.to_list()):
+                checked, findings = self.precise.check(raw, sector, notation)
+                for finding in findings:
+                    sink(finding)
+                outcomes.append(checked is not None)
+            typed = passes.scatter(suspects, pl.Series(outcomes, dtype=pl.Boolean))
+        assert keys.table is not None
+        keys.table.add_frame(batch_rows(frame, typed, sector, notation))
+
+
+
+def _notation(report: FileReport) -> DateNotation:
+    return "compact" if report.kind == "csv" else "iso"
+
+
+def bulk_items(path: Path, report: FileReport, sector: Sector | None,
+               own_schema: etree.XMLSchema | None, columnar: bool) -> Iterator[Item]:
+    """The records and findings of a bulk file, as its adapter reads them."""
+    from rodcli.readers import SNIFF_BYTES, detect_kind
+
+    file = str(path)
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        report.readable = False
+        yield make_finding("I001", Location(file), reason=error.strerror or str(error))
+        return
+    with handle:
+        try:
+            head = handle.read(SNIFF_BYTES)
+        except OSError as error:
+            report.readable = False
+            yield make_finding("I001", Location(file), reason=error.strerror or str(error))
+            return
+        if not head.strip():
+            yield make_finding("I007", Location(file))
+            return
+        kind = detect_kind(head)
+        if kind == "xml":
+            yield from read_xml_bulk(path, file, report, sector, own_schema)
+        elif kind == "csv":
+            handle.seek(0)
+            if columnar:
+                from rodcli.engine.csv_input import csv_items
+
+                yield from csv_items(handle, path, file, report, sector)
+            else:
+                from rodcli.readers.bulk_csv import read_csv_bulk
+
+                yield from read_csv_bulk(handle, file, report, sector)
+        else:
+            yield make_finding("I005", Location(file, 1, 1))

@@ -21,6 +21,7 @@ from rodcli.engine.fields import LINE_COLUMN, TYPE_COLUMN
 from rodcli.findings import FileReport, Finding, Location, make_finding
 from rodcli.readers.bulk_csv import (
     DELIMITER,
+    FIELD_SIZE_LIMIT,
     RECORD_TYPE_COLUMN,
     CsvSlice,
     check_header,
@@ -63,7 +64,7 @@ def csv_items(handle: BinaryIO, path: Path, file: str, report: FileReport,
             break
         if not chunk.endswith(b"\n"):
             chunk += handle.readline()
-        if _is_plain(chunk):
+        if _is_plain(chunk) and not _has_long_line(chunk):
             yield from _plain_chunk(chunk, line, header, known, file, report)
         elif _QUOTE_OR_NOT_TEXT.search(chunk) is None and _is_utf8(chunk):
             # Other characters, but whole lines: this chunk alone takes the precise reader.
@@ -102,6 +103,11 @@ def _is_plain(chunk: bytes) -> bool:
     if not chunk.isascii() or chunk.translate(_CONTROLS_TO_QUOTE).find(b'"') >= 0:
         return False
     return b"\r" not in chunk or chunk.count(b"\r") == chunk.count(b"\r\n")
+
+
+def _has_long_line(chunk: bytes) -> bool:
+    """A line longer than the reader's field limit: for the precise reader to refuse."""
+    return len(chunk) > FIELD_SIZE_LIMIT and max(map(len, chunk.split(b"\n"))) > FIELD_SIZE_LIMIT
 
 
 def _is_utf8(chunk: bytes) -> bool:

@@ -50,8 +50,8 @@ from rodcli.masking import scrub
 from rodcli.parallel import SliceUnsure, can_fork, key_ranges, process_count, workers
 from rodcli.pipeline import ValidateOptions, validate_files
 from rodcli.readers.bulk_csv import CsvSlice
-from rodcli.records import to_record
-from rodcli.rules import cross_record_rules, record_rules
+from rodcli.engine.precise import RecordChecker
+from rodcli.rules import cross_record_rules
 from rodcli.rules.index import KeyRange, RecordStore
 from rodcli.scratch import Scratch
 from rodcli.writers import DocumentHeader, Prewritten
@@ -465,7 +465,7 @@ def _check_rows(table: ExportTable, mapping: CompiledMapping, result: Result,
                 store: RecordStore) -> None:
     assert result.build is not None
     summary = result.build
-    per_record = record_rules()
+    checker = RecordChecker()  # the engine's precise path: validate's findings, exactly
     (spool,) = first.spools  # the table's rows (a slice's, or the whole export's) go to one
 
     for row in table.rows:
@@ -477,7 +477,7 @@ def _check_rows(table: ExportTable, mapping: CompiledMapping, result: Result,
         unusable = {finding.location.field for finding in mapped.findings}
         models: list[Record] | None = []
         for raw in mapped.records:
-            checked, findings = to_record(raw, mapping.sector, "iso")
+            checked, findings = checker.check(raw, mapping.sector, "iso")
             if findings:
                 row_findings.extend(
                     finding for finding in findings
@@ -487,8 +487,6 @@ def _check_rows(table: ExportTable, mapping: CompiledMapping, result: Result,
                 models = None
             else:
                 store.add(checked, 1)
-                for record_rule in per_record:
-                    row_findings.extend(record_rule.check(checked))
                 first.sender = first.sender or checked.model.brin
                 if models is not None:
                     models.append(checked.model)

@@ -35,6 +35,7 @@ from rodcli.bulkformat.models import Record
 from rodcli.bulkformat.xsd import builtin_schema, secure_parser
 from rodcli.codes import Lang, message
 from rodcli.compare import Delta
+from rodcli.engine.precise import RecordChecker
 from rodcli.exports import ExportError, ExportRow, ExportTable, open_export
 from rodcli.exports.csv_export import SliceLayout, plan_export_slices, read_csv_slice
 from rodcli.findings import (
@@ -50,7 +51,6 @@ from rodcli.masking import scrub
 from rodcli.parallel import SliceUnsure, can_fork, key_ranges, process_count, workers
 from rodcli.pipeline import ValidateOptions, validate_files
 from rodcli.readers.bulk_csv import CsvSlice
-from rodcli.engine.precise import RecordChecker
 from rodcli.rules import cross_record_rules
 from rodcli.rules.index import KeyRange, RecordStore
 from rodcli.scratch import Scratch

@@ -33,10 +33,10 @@ from pathlib import Path
 from rodcli.bulkformat.models import RECORD_MODELS, Record, Sector, field_meta
 from rodcli.bulkformat.types import DateNotation
 from rodcli.codes import CATALOGUE
+from rodcli.engine.precise import RecordChecker
 from rodcli.exports import ExportError, open_export
 from rodcli.findings import FileReport, Finding, Location, Result, make_finding
 from rodcli.mapping import MappingError, compile_mapping, load_mapping
-from rodcli.engine.precise import RecordChecker
 from rodcli.readers import read_bulk
 from rodcli.records import CheckedRecord, RawRecord, display_name
 from rodcli.store import KEY_FIELDS, OURS, THEIRS, Duplicate, RecordStore, Stored, canonical

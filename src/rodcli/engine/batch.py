@@ -40,7 +40,8 @@ def batch_of_records(records: Sequence[RawRecord], fields: Sequence[str]) -> Bat
     }
     for name in fields:
         data[name] = [record.values.get(name) for record in records]
-    schema = {name: pl.String for name in fields}
-    schema.update({TYPE_COLUMN: pl.String, LINE_COLUMN: pl.UInt32, FORCED_COLUMN: pl.Boolean})
+    schema: dict[str, pl.DataType] = {name: pl.String() for name in fields}
+    schema.update({TYPE_COLUMN: pl.String(), LINE_COLUMN: pl.UInt32(),
+                   FORCED_COLUMN: pl.Boolean()})
     frame = pl.DataFrame(data, schema=schema)
     return Batch(frame, lambda indices: [records[index] for index in indices])

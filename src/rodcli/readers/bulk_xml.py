@@ -7,11 +7,10 @@ exact lines; the header is validated at the end against the root with its record
 
 from __future__ import annotations
 
-from collections import deque
-
 import io
 import os
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path

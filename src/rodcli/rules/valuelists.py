@@ -7,9 +7,9 @@ from functools import cache
 from typing import TYPE_CHECKING, ClassVar
 
 from rodcli.bulkformat.models import Record, field_meta
+from rodcli.bulkformat.types import DateNotation
 from rodcli.bulkformat.valuelists import ValueList, value_lists
 from rodcli.findings import Finding, make_finding
-from rodcli.bulkformat.types import DateNotation
 from rodcli.records import CheckedRecord, RawRecord, display_name
 
 if TYPE_CHECKING:

@@ -300,17 +300,17 @@ class KeyTable:
             both = pl.concat([both, theirs])
         both = both.with_columns(_packed_key(both))
         if context is not None and len(context):
-            both = both.filter(pl.col("_key").is_in(both.filter("own").get_column("_key")
-                                                    .unique()))
+            both = both.join(both.filter("own").select("_key").unique(), on="_key",
+                             how="semi")
         facts = _facts(both)
         suspect = pl.lit(False)
         for rule in rules:
             suspects = getattr(rule, "suspects", None)
             suspect = suspect | (suspects() if suspects is not None else pl.lit(True))
-        keys = facts.filter(suspect).get_column("_key")
+        keys = facts.filter(suspect).select("_key")
         if keys.is_empty():
             return
-        rows = (both.filter(pl.col("_key").is_in(keys))
+        rows = (both.join(keys, on="_key", how="semi")
                 .sort(["_key", "own", "line"], nulls_last=False)
                 .select(*KEY_COLUMNS, "kind", "line", "day", "flag", "reason", "own"))
         group: KeyGroup | None = None

@@ -60,6 +60,18 @@ class Finding:
     location: Location
     params: Mapping[str, str] = field(default_factory=dict)
 
+    def message(self, lang: Literal["nl", "en"] = "nl") -> str:
+        """What is wrong, in Dutch or English (personal numbers masked)."""
+        from rodcli.codes import message
+
+        return message(self, lang)
+
+    def hint(self, lang: Literal["nl", "en"] = "nl") -> str:
+        """How to fix it in the source system."""
+        from rodcli.codes import hint
+
+        return hint(self, lang)
+
     def sort_key(self) -> tuple[str, int, int, str]:
         return (
             self.location.file,
@@ -195,6 +207,11 @@ class Result:
             first = sorted(range(len(kept)), key=lambda at: _input_order(kept[at]))
             self._last_kept = _input_order(kept[first[cap - 1]])
             self._kept = [kept[at] for at in sorted(first[:cap])]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many findings of each code, all of them (not only those kept)."""
+        return dict(self.code_counts)
 
     @property
     def total(self) -> int:

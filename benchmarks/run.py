@@ -100,6 +100,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--frictionless", default="/tmp/flvenv/bin/frictionless")
+    parser.add_argument("--before", default=None,
+                        help="another rodcli to time beside this one (e.g. the last release "
+                             "installed in its own virtualenv)")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument("--only", nargs="*", default=None,
                         help="measure only labels containing one of these words (e.g. "
@@ -120,35 +123,53 @@ def main() -> None:
               f"{result['rss_mib']:7.1f} MiB RSS "
               f"exit {result['exit']}", file=sys.stderr)
 
+    before = args.before if args.before and Path(args.before).exists() else None
     for rows in args.rows:
         csv_file, xml_file = ensure(rows, "csv"), ensure(rows, "xml")
         errors_file = ensure(rows, "csv", error_rate=1.0)
         out = DATA / f"built_{rows}.xml"
         run("rodcli validate CSV (all rules)", rows,
             [str(RODCLI), "validate", str(csv_file), "-q"])
-        run("rodcli validate CSV (all rules, one process)", rows,
-            [str(RODCLI), "validate", str(csv_file), "-q", "--jobs", "1"])
         if frictionless:
             run("frictionless validate CSV (Table Schema only)", rows,
                 [frictionless, "validate", str(csv_file.relative_to(ROOT)), "--schema",
                  str((HERE / "frictionless_schema.json").relative_to(ROOT)), "--dialect",
                  '{"csv": {"delimiter": ";"}}'])
+        if before:
+            run("rodcli before: validate CSV", rows, [before, "validate", str(csv_file), "-q"])
         run("rodcli validate XML (XSD + all rules)", rows,
             [str(RODCLI), "validate", str(xml_file), "-q"])
-        run("rodcli validate XML (XSD + all rules, one process)", rows,
-            [str(RODCLI), "validate", str(xml_file), "-q", "--jobs", "1"])
         if xmllint:
             run("xmllint --stream (XSD only)", rows,
                 [xmllint, "--stream", "--noout", "--schema", str(XSD), str(xml_file)])
+        if before:
+            run("rodcli before: validate XML", rows, [before, "validate", str(xml_file), "-q"])
         run("rodcli build CSV export -> XML", rows,
             [str(RODCLI), "build", str(csv_file), "-m", str(HERE / "identity_mapping.toml"),
              "--sector", "ho", "-o", str(out), "--force", "-q"])
-        run("rodcli build CSV export -> XML (one process)", rows,
+        run("rodcli build CSV export -> CSV", rows,
             [str(RODCLI), "build", str(csv_file), "-m", str(HERE / "identity_mapping.toml"),
-             "--sector", "ho", "-o", str(out), "--force", "-q", "--jobs", "1"])
+             "--sector", "ho", "--format", "csv", "-o", str(out), "--force", "-q"])
+        run("rodcli compare CSV with XML (same records)", rows,
+            [str(RODCLI), "compare", str(csv_file), str(xml_file), "-q"])
         run("rodcli validate CSV, every row wrong", rows,
             [str(RODCLI), "validate", str(errors_file), "-q", "--format", "json"])
+        run("rodcli validate CSV, every row wrong, --max-findings 0", rows,
+            [str(RODCLI), "validate", str(errors_file), "-q", "--format", "json",
+             "--max-findings", "0"])
+        if before:
+            run("rodcli before: every row wrong", rows,
+                [before, "validate", str(errors_file), "-q", "--format", "json"])
         out.unlink(missing_ok=True)
+    small = DATA / "ho_10.csv"
+    if not small.exists():
+        subprocess.run([str(PYTHON), str(HERE / "generate.py"), "--rows", "10", "--format",
+                        "csv", "-o", str(small)], check=True)
+    run("start-up: rodcli --version", 1, [str(RODCLI), "--version"])
+    run("start-up: rodcli validate, 10 records", 10, [str(RODCLI), "validate", str(small), "-q"])
+    if before:
+        run("rodcli before: --version", 1, [before, "--version"])
+        run("rodcli before: validate, 10 records", 10, [before, "validate", str(small), "-q"])
 
     print(table(figures))
     if args.json:
@@ -166,6 +187,8 @@ def table(figures: list[dict[str, object]]) -> str:
                 "frictionless validate CSV (Table Schema only)",
                 "rodcli validate XML (XSD + all rules)": "xmllint --stream (XSD only)"}.get(
                     str(label))
+        base = base or {"rodcli validate CSV, every row wrong":
+                        "rodcli before: every row wrong"}.get(str(label))
         if base and (base, rows) in by:
             speed = float(figure["rows_per_s"]) / float(by[(base, rows)]["rows_per_s"])  # type: ignore[arg-type]
             ratio = f"{speed:.2f}x {base.split()[0]}"

@@ -6,3 +6,10 @@ batches of columns (``batch``); column checks generated from the format definiti
 (``precise``); every record leaves a row in the key table (``keys``) for the cross-record
 rules; ``run.Engine`` drives it all and streams findings to a sink.
 """
+
+import os
+
+# polars allocates with jemalloc, which by default keeps freed pages for seconds: a run over
+# a large file then holds the peak of every batch at once. Returning them at once keeps the
+# engine within its memory budget (read when polars is first imported, so set here, before).
+os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")

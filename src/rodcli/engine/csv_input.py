@@ -33,7 +33,7 @@ from rodcli.records import RawRecord, csv_locator
 if TYPE_CHECKING:
     import polars as pl
 
-CHUNK_BYTES = 1 << 22
+CHUNK_BYTES = 1 << 20
 _HEADER_BYTES = 1 << 20
 # Anything but printable ASCII, tab and line ends, or a quote: not for the fast path.
 _NOT_PLAIN = re.compile(rb'["\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xff]')

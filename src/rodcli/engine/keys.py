@@ -51,6 +51,10 @@ FAILED_TYPES = ("inschrijving", "moduleInschrijving", "uitschrijving", "resultaa
 _KINDS = {"inschrijving": ENROLMENT, "moduleInschrijving": MODULE,
           "uitschrijving": DEREGISTRATION, "resultaat": RESULT}
 KEY_COLUMNS = ("brin", "pgn", "number")
+# What the table groups by: a 64-bit hash of the key. Two keys that share it are told apart
+# again: their group is marked mixed, every rule looks at it, and its rows are grouped by
+# their full key in Python (``KeyTable.groups``).
+GROUP_COLUMNS = ("_key",)
 
 
 def diploma_reasons(sector: Sector) -> frozenset[str]:
@@ -186,16 +190,26 @@ KEY_FACTS = ("enrolments", "modules", "deregistrations", "results", "full_result
 def key_schema() -> dict[str, Any]:
     import polars as pl
 
-    return {"brin": pl.Categorical, "pgn": pl.UInt32, "number": pl.Categorical,
+    return {"brin": pl.Categorical, "pgn": pl.UInt32, "number": pl.String,
             "kind": pl.UInt8, "line": pl.UInt32, "day": pl.Date, "flag": pl.UInt8,
-            "reason": pl.Categorical}
+            "reason": pl.Categorical, "_key": pl.UInt64}
 
 
 def rows_frame(rows: list[Row]) -> pl.DataFrame:
-    """Key-table rows made in Python (records that took the precise path)."""
+    """Key-table rows made in Python (records of a small input)."""
     import polars as pl
 
-    return pl.DataFrame(rows, schema=key_schema(), orient="row")
+    schema = key_schema()
+    del schema["_key"]
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    return frame.with_columns(_number_key(pl.col("brin").cast(pl.String), pl.col("number")))
+
+
+def _number_key(brin: pl.Expr, number: pl.Expr, seed: int = 1) -> pl.Expr:
+    import polars as pl
+
+    return pl.concat_str([brin, number, pl.col("pgn").cast(pl.String)], separator="\x1f"
+                         ).hash(seed=seed).alias("_key")
 
 
 def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
@@ -236,7 +250,7 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
             text("brin").cast(schema["brin"]).alias("brin"),
             pl.when(pgn_text.str.contains(r"^[0-9]{9}$")).then(pgn_text)
             .cast(pl.UInt32, strict=False).alias("pgn"),
-            text("inschrijvingvolgnummer").cast(schema["number"]).alias("number"),
+            text("inschrijvingvolgnummer").alias("number"),
             kind.alias("kind"),
             pl.col(LINE_COLUMN).cast(pl.UInt32).alias("line"),
             pl.when(is_typed).then(day).alias("day"),
@@ -245,109 +259,126 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
             .then(text("redenUitschrijving")).cast(schema["reason"]).alias("reason"),
         )
         .drop_nulls(["brin", "pgn", "number", "kind"])
+        .with_columns(_number_key(pl.col("brin").cast(pl.String), pl.col("number")))
         .collect()
     )
+
+
+# The table is kept in this many partitions by the top bits of the key's hash, so grouping
+# one at a time needs an eighth of the memory; they are filled as batches come in.
+PARTITIONS = 8
 
 
 class KeyTable:
     """The key-table rows of one input, gathered batch by batch."""
 
     def __init__(self) -> None:
-        self._parts: list[pl.DataFrame] = []
+        self._parts: list[list[pl.DataFrame]] = [[] for _ in range(PARTITIONS)]
         self._pending: list[Row] = []
-        self._frame: pl.DataFrame | None = None
 
     def add_frame(self, rows: pl.DataFrame) -> None:
-        self._parts.append(rows)
-        if len(self._parts) >= 64:
-            self._compact()
+        import polars as pl
+
+        if rows.is_empty():
+            return
+        split = rows.with_columns((pl.col("_key") // (1 << 61)).alias("_part")).partition_by(
+            "_part", as_dict=True, include_key=False)
+        for (part,), piece in split.items():
+            chunks = self._parts[int(part)]
+            chunks.append(piece)
+            if len(chunks) >= 64:
+                chunks[:] = [pl.concat(chunks, rechunk=True)]
 
     def add_row(self, row: Row | None) -> None:
         if row is not None:
             self._pending.append(row)
+            if len(self._pending) >= 1 << 16:
+                self._flush()
 
-    def _compact(self) -> None:
+    def _flush(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, []
+            self.add_frame(rows_frame(pending))
+
+    def partition(self, number: int) -> pl.DataFrame:
         import polars as pl
 
-        if self._pending:
-            self._parts.append(rows_frame(self._pending))
-            self._pending = []
-        if len(self._parts) > 1:
-            self._parts = [pl.concat(self._parts, rechunk=True)]
+        self._flush()
+        chunks = self._parts[number]
+        if len(chunks) > 1:
+            chunks[:] = [pl.concat(chunks, rechunk=True)]
+        return chunks[0] if chunks else pl.DataFrame(schema=key_schema())
 
     def frame(self) -> pl.DataFrame:
         import polars as pl
 
-        self._compact()
-        return self._parts[0] if self._parts else pl.DataFrame(schema=key_schema())
+        return pl.concat([self.partition(number) for number in range(PARTITIONS)])
 
     def __len__(self) -> int:
-        return sum(part.height for part in self._parts) + len(self._pending)
+        return sum(chunk.height for chunks in self._parts for chunk in chunks) + len(
+            self._pending)
 
     def groups(self, file: str, rules: list[CrossRecordRule], context: KeyTable | None,
                excluded_lines: frozenset[int] | set[int] = frozenset()) -> Iterator[KeyGroup]:
         """The key groups some rule might find fault with, with their --with records."""
+        for number in range(PARTITIONS):
+            yield from self._groups_of(number, file, rules, context, excluded_lines)
+
+    def _groups_of(self, number: int, file: str, rules: list[CrossRecordRule],
+                   context: KeyTable | None, excluded_lines: frozenset[int] | set[int]
+                   ) -> Iterator[KeyGroup]:
         import polars as pl
 
-        own = self.frame()
+        own = self.partition(number)
         if excluded_lines:
             own = own.filter(~pl.col("line").is_in(sorted(excluded_lines)))
         if own.is_empty():
             return
-        both = own.with_columns(pl.lit(True).alias("own"))
         if context is not None and len(context):
-            theirs = context.frame().with_columns(pl.lit(False).alias("own"))
-            both = pl.concat([both, theirs])
-        both = both.with_columns(_packed_key(both))
-        if context is not None and len(context):
-            both = both.join(both.filter("own").select("_key").unique(), on="_key",
-                             how="semi")
-        facts = _facts(both)
-        suspect = pl.lit(False)
+            theirs = context.partition(number).join(own.select(GROUP_COLUMNS).unique(),
+                                                    on=GROUP_COLUMNS, how="semi")
+            both = pl.concat([own.with_columns(pl.lit(True).alias("own")),
+                              theirs.with_columns(pl.lit(False).alias("own"))])
+        else:
+            both = own  # no copy: every row is the file's own
+        suspect = pl.col("mixed")
         for rule in rules:
             suspects = getattr(rule, "suspects", None)
             suspect = suspect | (suspects() if suspects is not None else pl.lit(True))
-        keys = facts.filter(suspect).select("_key")
+        keys = _facts(both).filter(suspect).select(GROUP_COLUMNS)
         if keys.is_empty():
             return
-        rows = (both.join(keys, on="_key", how="semi")
-                .sort(["_key", "own", "line"], nulls_last=False)
+        rows = (both.join(keys, on=GROUP_COLUMNS, how="semi")
+                .with_columns(pl.col("own") if "own" in both.columns else pl.lit(True)
+                              .alias("own"))
+                .sort([*GROUP_COLUMNS, "pgn", "number", "brin", "own", "line"],
+                      nulls_last=False)
                 .select(*KEY_COLUMNS, "kind", "line", "day", "flag", "reason", "own"))
+        del both
         group: KeyGroup | None = None
         current: tuple[str, int, str] | None = None
-        for brin, pgn, number, kind, line, day, flag, reason, is_own in rows.iter_rows():
-            key = (brin, pgn, number)
+        for brin, pgn, number_text, kind, line, day, flag, reason, is_own in rows.iter_rows():
+            key = (brin, pgn, number_text)
             if key != current:
                 if group is not None:
                     yield group
-                group, current = KeyGroup(file, shown_key(brin, pgn, number)), key
+                group, current = KeyGroup(file, shown_key(brin, pgn, number_text)), key
             assert group is not None
             _place(group, is_own, kind, line, day, flag, reason)
         if group is not None:
             yield group
 
 
-def _packed_key(rows: pl.DataFrame) -> pl.Expr:
-    """One 64-bit column for the key where the ids allow (nine digits fit in 30 bits, a
-    BRIN's category id in 8 and a sequence number's in 26): grouping on one integer is
-    several times faster than on three columns. Otherwise the three as one struct."""
-    import polars as pl
-
-    brin = pl.col("brin").to_physical().cast(pl.UInt64)
-    number = pl.col("number").to_physical().cast(pl.UInt64)
-    if rows.is_empty() or (
-            rows.select(brin.max() < (1 << 8), number.max() < (1 << 26)).row(0) == (True, True)):
-        return (brin * (1 << 56) + number * (1 << 30) + pl.col("pgn").cast(pl.UInt64)
-                ).alias("_key")
-    return pl.struct(brin, number, pl.col("pgn")).alias("_key")
-
-
 def _facts(rows: pl.DataFrame) -> pl.DataFrame:
     import polars as pl
 
-    kind, own, flag, day = pl.col("kind"), pl.col("own"), pl.col("flag") > 0, pl.col("day")
+    kind, flag, day = pl.col("kind"), pl.col("flag") > 0, pl.col("day")
+    own = pl.col("own") if "own" in rows.columns else pl.lit(True)
     enrolment = kind <= MODULE
-    return rows.group_by("_key").agg(
+    # A second, independent hash of the key: two keys sharing the first differ here.
+    other = _number_key(pl.col("brin").cast(pl.String), pl.col("number"), seed=2)
+    return rows.group_by(GROUP_COLUMNS).agg(
+        (other.min() != other.max()).alias("mixed"),
         (enrolment & own).sum().alias("enrolments"),
         ((kind == MODULE) & own).sum().alias("modules"),
         ((kind == DEREGISTRATION) & own).sum().alias("deregistrations"),

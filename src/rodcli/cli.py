@@ -261,9 +261,6 @@ def build(
     go into the bulk file and every failing row into the rejects file. Exit 0 ok, 1 findings,
     2 no verdict.
     """
-    if sector is SectorChoice.mbo and bulk_format is BulkFormatChoice.csv:
-        raise typer.BadParameter("mbo institutions deliver XML only; use --format xml",
-                                 param_hint="'--format'")
     for target in filter(None, (output, rejects, report)):
         if any(_same_file(target, source) for source in (export, mapping, *(since or ()))):
             raise typer.BadParameter(f"{target} is an input; rodcli never overwrites its input")

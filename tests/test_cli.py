@@ -152,7 +152,7 @@ def test_text_report_lines(errors: Path) -> None:
     assert lines[1].strip() == "fix: Correct the value in the administration."
     assert lines[2].startswith(f"{errors}:3:")
     assert " F005 " in lines[2]
-    assert "2 errors, 0 warnings, 0 notes in 1 file(s)" in run.stderr
+    assert "2 errors, 0 warnings, 0 notes in 1 file" in run.stderr
 
 
 def test_quiet_has_no_summary(errors: Path) -> None:

@@ -181,12 +181,13 @@ _ENTRIES = [
            "Check quotes and unusually long fields around this line.")),
     # ---- export: administration exports (CSV, XLSX) read by rodcli build ----------------
     _code("E001", N, "export",
-          ("Tekenset aangenomen", "Encoding assumed"),
-          ("Tekenset aangenomen: {encoding}", "Encoding assumed: {encoding}"),
-          ("Geen actie nodig als letters als é en ë goed overkomen; zo niet, geef de tekenset "
-           "op met --encoding (bijv. utf-8 of cp1252).",
+          ("Tekenset van de export", "Encoding of the export"),
+          ("Export gelezen als {encoding}", "Export read as {encoding}"),
+          ("Geen actie nodig als letters als é en ë goed overkomen; zo niet, geef de juiste "
+           "tekenset op met --encoding of in [source] van de mapping (bijv. utf-8 of cp1252).",
            "No action needed if letters like é and ë come through right; if not, name the "
-           "encoding with --encoding (e.g. utf-8 or cp1252).")),
+           "right encoding with --encoding or in the mapping's [source] (e.g. utf-8 or "
+           "cp1252).")),
     _code("E002", E, "export",
           ("Te veel cellen", "Too many cells"),
           ("Rij heeft {found} cellen, de kopregel {expected} kolommen",
@@ -522,6 +523,16 @@ _ENTRIES = [
            "again"),
           ("Geen actie nodig; bouw zonder --since voor een volledig bestand.",
            "No action needed; build without --since for a complete file.")),
+    _code("C010", E, "compare",
+          ("Afgewezen, niet in ROD", "Rejected, not in ROD"),
+          ("{record_type} staat niet in ROD en kan zo niet aangeleverd worden: het heeft fouten "
+           "(zie de meldingen bij deze regel)",
+           "{record_type} is not in ROD and cannot be delivered as it is: it has errors (see "
+           "the findings on this line)"),
+          ("Herstel de gemelde fouten in de administratie, bouw opnieuw en lever het record "
+           "dan aan.",
+           "Fix the reported errors in the administration, build again, then deliver the "
+           "record.")),
     # ---- mapping (build) ------------------------------------------------------------------
     _code("M001", E, "mapping",
           ("Mapping onleesbaar", "Mapping unreadable"),
@@ -675,11 +686,11 @@ CATALOGUE: dict[str, CodeInfo] = {entry.code: entry for entry in _ENTRIES}
 
 
 def message(finding: Finding, lang: Lang) -> str:
-    return _fill(CATALOGUE[finding.code].message.get(lang), finding)
+    return _fill(CATALOGUE[finding.code].message.get(lang), finding, lang)
 
 
 def hint(finding: Finding, lang: Lang) -> str:
-    return _fill(CATALOGUE[finding.code].hint.get(lang), finding)
+    return _fill(CATALOGUE[finding.code].hint.get(lang), finding, lang)
 
 
 def title(code: str, lang: Lang) -> str:
@@ -691,5 +702,11 @@ class _Params(dict[str, str]):
         return "?"
 
 
-def _fill(template: str, finding: Finding) -> str:
-    return template.format_map(_Params(finding.params))
+def _fill(template: str, finding: Finding, lang: Lang) -> str:
+    """The template with the finding's params; a param ``NAME_en`` is ``NAME`` in English
+    (a value with words in it, such as an expected format, comes in both languages)."""
+    params = _Params(finding.params)
+    if lang == "en":
+        params.update({name[:-3]: value for name, value in finding.params.items()
+                       if name.endswith("_en")})
+    return template.format_map(params)

@@ -391,10 +391,11 @@ _ENTRIES = [
           ("Dubbele sleutel", "Duplicate key"),
           ("{record_type} met deze sleutel staat al op regel {other_line}",
            "{record_type} with this key is already on line {other_line}"),
-          ("Elke inschrijving heeft een eigen inschrijvingvolgnummer; verwijder het dubbele "
-           "record of geef het een nieuw volgnummer.",
-           "Every enrolment has its own inschrijvingvolgnummer; remove the duplicate or give "
-           "it a new sequence number.")),
+          ("Elke inschrijving en elke module-inschrijving van een student heeft een eigen "
+           "inschrijvingvolgnummer; verwijder het dubbele record of geef het een nieuw "
+           "volgnummer.",
+           "Every enrolment and every module enrolment of a student has its own "
+           "inschrijvingvolgnummer; remove the duplicate or give it a new sequence number.")),
     _code("R006", W, "keys",
           ("Uitschrijving zonder inschrijving", "Deregistration without enrolment"),
           ("Geen inschrijving met deze sleutel in dit bestand (of --with)",

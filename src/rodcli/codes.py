@@ -618,6 +618,12 @@ _ENTRIES = [
            "Cell in column {column} holds {value}, not a valid value for {field}"),
           ("Corrigeer de cel in de administratie of de export.",
            "Correct the cell in the administration or the export.")),
+    _code("M013", N, "mapping",
+          ("Decimaalkomma omgezet", "Decimal comma converted"),
+          ("{field} in kolom {column}: '{value}' gelezen als {converted}",
+           "{field} in column {column}: '{value}' read as {converted}"),
+          ("Geen actie nodig: ROD vraagt een decimale punt en rodcli zet de komma om.",
+           "No action needed: ROD asks for a decimal point and rodcli converts the comma.")),
     # ---- build ----------------------------------------------------------------------------
     _code("B001", E, "build",
           ("Uitvoer bestaat al", "Output exists"),

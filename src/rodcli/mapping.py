@@ -272,7 +272,12 @@ class CompiledMapping:
             return self._convert_date(spec, cell, row, findings)
         text = _cell_text(cell)
         if spec.kind == "decimal" and _DECIMAL_COMMA.fullmatch(text):
-            text = text.replace(",", ".")  # Dutch exports write 7,5 ECTS
+            # Dutch exports write 7,5 ECTS; said once per cell, as the leading zero is (M009).
+            converted = text.replace(",", ".")
+            findings.append(make_finding(
+                "M013", self._where(spec, row), field=spec.name, column=spec.column,
+                value=text, converted=converted))
+            text = converted
         if spec.pgn and text.isdigit() and len(text) == 8:
             text = "0" + text
             findings.append(make_finding(

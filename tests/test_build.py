@@ -407,6 +407,30 @@ def test_mbo_csv_is_refused_by_the_library_too(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("mapping_encoding", [None, "cp1252"])
+def test_binary_input_is_judged_as_init_judges_it(tmp_path: Path,
+                                                  mapping_encoding: str | None) -> None:
+    """Issue 14: init said E005 (byte 0x00), build M002 (every mapped column missing) when
+    the mapping named an encoding, as init's own draft does for a Windows-1252 export."""
+    garbage = tmp_path / "garbage.bin"
+    garbage.write_bytes(bytes(range(256)) * 16)
+    text = HO_MAPPING.read_text("utf-8")
+    assert 'encoding = "cp1252"' in text
+    if mapping_encoding is None:
+        text = text.replace('encoding = "cp1252"', "")
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(text, encoding="utf-8")
+    drafted = rodcli("init", garbage, "--sector", "ho")
+    built = rodcli("build", garbage, "-m", mapping, "--sector", "ho", "-o", tmp_path / "b.xml",
+                   "--report-format", "json")
+    assert drafted.exit_code == built.exit_code == 2
+    assert "E005" in drafted.stdout
+    assert codes_of(json.loads(built.stdout)) == {"E005": 1}
+    forced = rodcli("build", garbage, "-m", mapping, "--sector", "ho", "-o", tmp_path / "b.xml",
+                    "--encoding", "latin-1", "--report-format", "json")
+    assert codes_of(json.loads(forced.stdout)) == {"E005": 1}
+
+
 @pytest.mark.parametrize("target", ["output", "rejects"])
 def test_existing_output_is_kept_without_force(tmp_path: Path, target: str) -> None:
     output, rejects = tmp_path / "bulk.xml", tmp_path / "rejects.csv"

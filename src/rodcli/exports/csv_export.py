@@ -51,6 +51,12 @@ def read_csv_export(
     forced_delimiter = _check_delimiter(delimiter, file) if delimiter is not None else None
     if encoding is not None:
         codec = _check_encoding(encoding, file)
+        if not codecs.lookup(codec).name.startswith(("utf-16", "utf-32")):
+            # Binary content is judged the same whether or not an encoding was given: as
+            # init judges it (E005), not as a header that lacks every mapped column (M002).
+            head = handle.read(_SNIFF_BYTES)
+            handle.seek(0)
+            _utf16_without_bom(head, file)
         source = _Source(handle, file, codec, (
             f"{codec}, zoals opgegeven (--encoding, of encoding in [source] van de mapping)",
             f"{codec}, as given (--encoding, or encoding in the mapping's [source])"))

@@ -366,8 +366,12 @@ def load_mapping(path: Path) -> tuple[MappingFile, str]:
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "geen UTF-8 / not UTF-8"
-        raise MappingError([make_finding("M001", Location(file), reason=reason)]) from None
+        if isinstance(error, OSError):
+            finding = make_finding("M001", Location(file), reason=error.strerror)
+        else:
+            finding = make_finding("M001", Location(file), reason="geen UTF-8",
+                                   reason_en="not UTF-8")
+        raise MappingError([finding]) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -381,8 +385,13 @@ def load_mapping(path: Path) -> tuple[MappingFile, str]:
         findings = []
         for detail in error.errors(include_url=False, include_input=False):
             key = ".".join(str(part) for part in detail["loc"] if not _is_union_tag(part))
+            dutch, english = _SHAPE_REASONS.get(detail["type"], (detail["msg"], detail["msg"]))
+            if detail["type"] == "literal_error":
+                expected = str((detail.get("ctx") or {}).get("expected", "?"))
+                dutch = "verwacht " + expected.replace(" or ", " of ")
+                english = "expected " + expected
             findings.append(make_finding("M003", Location(file, _line_of(text, detail["loc"])),
-                                         key=key or "(root)", reason=detail["msg"]))
+                                         key=key or "(root)", reason=dutch, reason_en=english))
         raise MappingError(findings) from None
 
 
@@ -415,7 +424,8 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
             valid = ", ".join(t for t in RECORD_TYPES if t in models)
             findings.append(make_finding("M003", at("records", record_type),
                                          key=f"records.{record_type}",
-                                         reason=f"record type ({valid})"))
+                                         reason=f"geen recordtype van de sector ({valid})",
+                                         reason_en=f"no record type of the sector ({valid})"))
             continue
         if condition == "always":
             rules.append(_Rule(record_type, True, None, None, frozenset()))
@@ -425,8 +435,10 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
         if len(chosen) != 1 or (condition.column and not condition.equals):
             findings.append(make_finding(
                 "M003", at("records", record_type), key=f"records.{record_type}",
-                reason="'always', {filled = KOLOM}, {empty = KOLOM} or "
-                       "{column = KOLOM, equals = [...]}"))
+                reason="verwacht 'always', {filled = KOLOM}, {empty = KOLOM} of "
+                       "{column = KOLOM, equals = [...]}",
+                reason_en="expected 'always', {filled = COLUMN}, {empty = COLUMN} or "
+                          "{column = COLUMN, equals = [...]}"))
             continue
         index = column_index(chosen[0], record_type, "records", record_type)
         if index is None:
@@ -441,13 +453,17 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
     for name, source in spec.fields.items():
         if name not in known_fields:
             findings.append(make_finding("M003", at("fields", name), key=f"fields.{name}",
-                                         reason=f"no field '{name}' in ROD bulk v1 "
-                                                f"{spec.sector}"))
+                                         reason=f"geen veld '{name}' in ROD bulk v1 "
+                                                f"{spec.sector}",
+                                         reason_en=f"no field '{name}' in ROD bulk v1 "
+                                                   f"{spec.sector}"))
             continue
         source = FieldSource(column=source) if isinstance(source, str) else source
         if (source.column is None) == (source.value is None):
             findings.append(make_finding("M003", at("fields", name), key=f"fields.{name}",
-                                         reason="column = \"...\" or value = \"...\""))
+                                         reason="geef column = \"...\" of value = \"...\"",
+                                         reason_en="give column = \"...\" or "
+                                                   "value = \"...\""))
             continue
         model = next(m for m in models.values() if name in m.model_fields)
         meta = field_meta(model, name)
@@ -473,7 +489,7 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
             problem = _constant_problem(model, name, source.value)
             if problem is not None:
                 findings.append(make_finding("M003", at("fields", name), key=f"fields.{name}",
-                                             reason=problem))
+                                             reason=problem[0], reason_en=problem[1]))
                 continue
         index = None
         if source.column is not None:
@@ -502,25 +518,41 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
                                          record_type=rule.record_type))
     if not rules and not findings:
         findings.append(make_finding("M003", at("records"), key="records",
-                                     reason="no record type"))
+                                     reason="geen enkel recordtype",
+                                     reason_en="no record type at all"))
     if findings:
         raise MappingError(_unique(findings))
     return CompiledMapping(spec, fields, rules, table.file, table.sheet)
 
 
-def _constant_problem(model: type[Record], name: str, value: str) -> str | None:
-    """Why a constant cannot fill ``name`` (checked once here, not on every row)."""
+def _constant_problem(model: type[Record], name: str, value: str) -> tuple[str, str] | None:
+    """Why a constant cannot fill ``name``, in Dutch and English (checked once here, not on
+    every row)."""
     annotation: Any = model.model_fields[name].annotation
     try:
         TypeAdapter(annotation).validate_python(value, context={"date_notation": "iso"})
     except ValidationError:
         meta = field_meta(model, name)
-        return f"'{value}' is no valid {meta.label} ({meta.expected})"
+        return (f"'{value}' is geen geldige {meta.label} ({meta.expected})",
+                f"'{value}' is no valid {meta.label} ({meta.expected_in('en')})")
     lists = value_lists()
     meta = field_meta(model, name)
     if meta.value_list and value not in lists[meta.value_list].codes:
-        return f"'{value}' is not in {lists[meta.value_list].name}"
+        return (f"'{value}' staat niet in {lists[meta.value_list].name}",
+                f"'{value}' is not in {lists[meta.value_list].name}")
     return None
+
+
+# What pydantic says of a mapping's shape, in Dutch and English; anything else as it says it.
+_SHAPE_REASONS = {
+    "missing": ("ontbreekt", "missing"),
+    "extra_forbidden": ("onbekende sleutel (een tikfout?)", "unknown key (a typo?)"),
+    "string_type": ("moet tekst tussen aanhalingstekens zijn", "must be text in quotes"),
+    "dict_type": ("moet een tabel zijn ({ ... } of [kop])", "must be a table ({ ... } or "
+                  "[heading])"),
+    "list_type": ("moet een lijst zijn ([ ... ])", "must be a list ([ ... ])"),
+    "model_type": ("moet een tabel zijn ({ ... })", "must be a table ({ ... })"),
+}
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -474,6 +474,7 @@ def test_rows_build_would_reject_are_rejected_not_missing(tmp_path: Path) -> Non
     assert sorted(f["code"] for f in document["findings"] if f["severity"] != "info") == [
         "F003", "F007", "M007"]
     assert document["summary"]["not_compared"] == 1  # row 4's enrolment: no C003
+    assert list(Draft202012Validator(compare_schema()).iter_errors(document)) == []
     text = rodcli("compare", ours, theirs, "--mapping", mapping(tmp_path), "--lang", "en")
     assert "C010 Rejected, not in ROD (3)" in text.stdout
     assert "Fix the reported errors in the administration" in text.stdout

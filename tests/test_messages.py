@@ -70,6 +70,18 @@ def test_counts_in_singular_and_plural(tmp_path: Path, count: int, nl: str, en: 
         assert "(0 " in run.stderr  # no blank rows here: "0 lege rijen", "0 blank rows"
 
 
+def test_r002_of_one_export_row_does_not_point_at_its_own_line(tmp_path: Path) -> None:
+    """An export row that yields an enrolment and its deregistration: not "(regel 10)" on
+    line 10."""
+    broken = EXPORTS / "ho_export_broken.csv"
+    for lang, text in (("nl", "ligt voor datum inschrijving 2025-09-01  ["),
+                       ("en", "is before enrolment date 2025-09-01  [")):
+        run = rodcli("build", broken, "-m", EXPORTS / "ho_mapping.toml", "--sector", "ho",
+                     "-o", tmp_path / "bulk.xml", "--lang", lang)
+        line = next(line for line in run.stdout.splitlines() if " R002 " in line)
+        assert line.startswith(f"{broken}:10: R002 ") and text in line, line
+
+
 def test_mapping_shape_problems_in_dutch(tmp_path: Path) -> None:
     mapping = tmp_path / "mapping.toml"
     mapping.write_text('sector = "hbo"\n[records]\ninschrijving = "always"\n[fields]\n'

@@ -225,7 +225,10 @@ def test_r002_names_the_enrolment_line(tmp_path: Path) -> None:
     result = validate(write_csv(tmp_path, rows))
     assert flatten(result) == [("R002", 2, "datumUitschrijving")]
     assert result.findings[0].params == {"date": "2024-01-01", "begin": "2024-09-01",
-                                         "other_line": "3"}
+                                         "other_line": "3", "at": " (regel 3)",
+                                         "at_en": " (line 3)"}
+    assert message(result.findings[0], "en") == (
+        "Deregistration date 2024-01-01 is before enrolment date 2024-09-01 (line 3)")
 
 
 def test_r002_against_an_enrolment_in_a_with_file(tmp_path: Path) -> None:

@@ -185,8 +185,8 @@ Volgnummer = Annotated[
     _pattern(r"[A-Za-z0-9._\-]{1,20}"),
     FieldMeta("inschrijvingvolgnummer", "enrolment sequence number, unique per student",
               "volgnummer van de inschrijving, uniek per student",
-              "1-20 tekens A-Z a-z 0-9 . _ -",
-              expected_en="1-20 characters A-Z a-z 0-9 . _ -"),
+              "1-20 tekens uit A-Z, a-z, 0-9 en . _ -",
+              expected_en="1-20 characters from A-Z, a-z, 0-9 and . _ -"),
 ]
 BulkDate = Annotated[date, BeforeValidator(_parse_date)]
 Postcode = Annotated[
@@ -213,7 +213,7 @@ Onderwijseenheidcode = Annotated[
     _pattern(r"[A-Za-z0-9._\-/ ]{1,40}"),
     FieldMeta("onderwijseenheidcode", "the institution's own code of the module",
               "eigen code van de module (onderwijseenheid)",
-              "1-40 tekens A-Z a-z 0-9 . _ - / en spatie",
-              expected_en="1-40 characters A-Z a-z 0-9 . _ - / and space"),
+              "1-40 tekens uit A-Z, a-z, 0-9, spatie en . _ - /",
+              expected_en="1-40 characters from A-Z, a-z, 0-9, space and . _ - /"),
 ]
 Ects = Annotated[Decimal, BeforeValidator(_parse_ects)]

@@ -84,13 +84,17 @@ def test_r002_of_one_export_row_does_not_point_at_its_own_line(tmp_path: Path) -
 
 def test_mapping_shape_problems_in_dutch(tmp_path: Path) -> None:
     mapping = tmp_path / "mapping.toml"
-    mapping.write_text('sector = "hbo"\n[records]\ninschrijving = "always"\n[fields]\n'
+    mapping.write_text('sector = "hbo"\n[records]\ninschrijving = "altijd"\n[fields]\n'
                        'brin = { value = "99XX", seperator = ";" }\n', encoding="utf-8")
     run = rodcli("build", EXPORTS / "ho_export.csv", "-m", mapping, "--sector", "ho",
                  "-o", tmp_path / "bulk.xml")
     assert run.exit_code == 2
     assert "M003 Mapping-onderdeel 'sector' is ongeldig: verwacht 'ho' of 'mbo'" in run.stdout
     assert "is ongeldig: onbekende sleutel (een tikfout?)" in run.stdout
+    # one finding per key, not one per branch of "a text or a table"
+    assert "'records.inschrijving' is ongeldig: verwacht 'always' of een tabel ({ ... })" \
+        in run.stdout
+    assert run.stdout.count(" M003 ") == 3
     assert "Input should" not in run.stdout and "Extra inputs" not in run.stdout
 
 

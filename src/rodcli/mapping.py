@@ -382,17 +382,44 @@ def load_mapping(path: Path) -> tuple[MappingFile, str]:
     try:
         return MappingFile.model_validate(raw), text
     except ValidationError as error:
-        findings = []
-        for detail in error.errors(include_url=False, include_input=False):
-            key = ".".join(str(part) for part in detail["loc"] if not _is_union_tag(part))
-            dutch, english = _SHAPE_REASONS.get(detail["type"], (detail["msg"], detail["msg"]))
-            if detail["type"] == "literal_error":
-                expected = str((detail.get("ctx") or {}).get("expected", "?"))
-                dutch = "verwacht " + expected.replace(" or ", " of ")
-                english = "expected " + expected
-            findings.append(make_finding("M003", Location(file, _line_of(text, detail["loc"])),
-                                         key=key or "(root)", reason=dutch, reason_en=english))
-        raise MappingError(findings) from None
+        raise MappingError(_shape_findings(error, file, text)) from None
+
+
+def _shape_findings(error: ValidationError, file: str, text: str) -> list[Finding]:
+    """M003 per mapping key whose shape is wrong, in the user's words. pydantic reports each
+    branch of a union ("a string or a table") apart: a branch that got further (a table with
+    an unknown key) says what is wrong, and the others at one key become one "expected this
+    or that"."""
+    details = error.errors(include_url=False, include_input=False)
+    keys = [".".join(str(part) for part in detail["loc"] if not _is_union_tag(part))
+            for detail in details]
+    reasons: dict[str, list[tuple[str, str]]] = {}
+    lines: dict[str, int | None] = {}
+    for key, detail in zip(keys, details, strict=True):
+        if any(other.startswith(key + ".") for other in keys):
+            continue
+        dutch, english = _SHAPE_REASONS.get(detail["type"], (detail["msg"], detail["msg"]))
+        if detail["type"] == "literal_error":
+            expected = str((detail.get("ctx") or {}).get("expected", "?"))
+            dutch = "verwacht " + expected.replace(" or ", " of ")
+            english = "expected " + expected
+        reasons.setdefault(key, []).append((dutch, english))
+        lines.setdefault(key, _line_of(text, detail["loc"]))
+    findings = []
+    for key, pairs in reasons.items():
+        dutch = _either([nl for nl, _ in pairs], "verwacht ", " of ")
+        english = _either([en for _, en in pairs], "expected ", " or ")
+        findings.append(make_finding("M003", Location(file, lines[key]), key=key or "(root)",
+                                     reason=dutch, reason_en=english))
+    return findings
+
+
+def _either(reasons: list[str], lead: str, joint: str) -> str:
+    """'expected a' + 'expected b' -> 'expected a or b'."""
+    unique = list(dict.fromkeys(reasons))
+    rest = [reason.removeprefix(lead) if reason.startswith(lead) else reason
+            for reason in unique[1:]]
+    return joint.join([unique[0], *rest])
 
 
 def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: ExportTable,
@@ -547,11 +574,11 @@ def _constant_problem(model: type[Record], name: str, value: str) -> tuple[str, 
 _SHAPE_REASONS = {
     "missing": ("ontbreekt", "missing"),
     "extra_forbidden": ("onbekende sleutel (een tikfout?)", "unknown key (a typo?)"),
-    "string_type": ("moet tekst tussen aanhalingstekens zijn", "must be text in quotes"),
-    "dict_type": ("moet een tabel zijn ({ ... } of [kop])", "must be a table ({ ... } or "
+    "string_type": ("verwacht tekst tussen aanhalingstekens", "expected text in quotes"),
+    "dict_type": ("verwacht een tabel ({ ... } of [kop])", "expected a table ({ ... } or "
                   "[heading])"),
-    "list_type": ("moet een lijst zijn ([ ... ])", "must be a list ([ ... ])"),
-    "model_type": ("moet een tabel zijn ({ ... })", "must be a table ({ ... })"),
+    "list_type": ("verwacht een lijst ([ ... ])", "expected a list ([ ... ])"),
+    "model_type": ("verwacht een tabel ({ ... })", "expected a table ({ ... })"),
 }
 
 

@@ -375,9 +375,12 @@ def load_mapping(path: Path) -> tuple[MappingFile, str]:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = _toml_error_line(str(error))
+        # tomllib ends with "(at line 2, column 9)": the location says it, once.
+        place = _TOML_PLACE.search(str(error))
+        line, column = (int(place["line"]), int(place["column"])) if place else (None, None)
+        reason = _TOML_PLACE.sub("", str(error)) or str(error)
         raise MappingError(
-            [make_finding("M001", Location(file, line), reason=str(error))]
+            [make_finding("M001", Location(file, line, column), reason=reason)]
         ) from None
     try:
         return MappingFile.model_validate(raw), text
@@ -607,9 +610,7 @@ def _is_union_tag(part: object) -> bool:
                                       or part.startswith(("literal[", "function-")))
 
 
-def _toml_error_line(message: str) -> int | None:
-    match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else None
+_TOML_PLACE = re.compile(r"\s*\(at line (?P<line>[0-9]+), column (?P<column>[0-9]+)\)$")
 
 
 def _line_of(text: str, loc: tuple[int | str, ...] | tuple[str, ...]) -> int | None:

@@ -280,3 +280,16 @@ def test_spoilt_xml_files(tmp_path: Path, spoil: str) -> None:
     precise = _precise(path)
     assert precise.code_counts  # each spoilt file has something to report
     _same(_columnar(path), precise)
+
+
+def test_mbo_data_in_a_csv_is_one_i013(tmp_path: Path, chunk: int) -> None:
+    """Issue 14: I013 alone, the rows counted but not judged by ho's rules, file sector mbo."""
+    example = Path(__file__).resolve().parents[1] / "examples" / "invalid" / "mbo_in_csv.csv"
+    header, row = example.read_text("utf-8").splitlines()
+    path = tmp_path / "mbo.csv"
+    path.write_text("\n".join([header, *[row] * 3000]) + "\n", encoding="utf-8")
+    precise, columnar = _precise(path), _columnar(path)
+    for result in (precise, columnar):
+        assert dict(result.code_counts) == {"I013": 1}
+        assert (result.files[0].sector, result.files[0].records) == ("mbo", 3000)
+    _same(columnar, precise)

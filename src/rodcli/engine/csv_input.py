@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 CHUNK_BYTES = 1 << 20
+_MBO_ONLY = frozenset(field_names("mbo")) - frozenset(field_names("ho"))
 _HEADER_BYTES = 1 << 20
 # Anything but printable ASCII, tab and line ends, or a quote: not for the fast path.
 _NOT_PLAIN = re.compile(rb'["\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xff]')
@@ -95,6 +96,8 @@ def _plain_header(first: bytes) -> str | None:
     names = [cell.strip() for cell in text.split(DELIMITER)]
     if RECORD_TYPE_COLUMN not in names or len(set(names)) != len(names):
         return None
+    if not _MBO_ONLY.isdisjoint(names):
+        return None  # mbo data in a CSV file: the precise reader says I013 and no more
     return text
 
 

@@ -39,7 +39,7 @@ def test_everything_in_all_is_there() -> None:
 
 def test_importing_the_package_loads_no_engine() -> None:
     code = ("import sys, rodcli; heavy = [m for m in ('polars', 'pydantic', 'lxml', "
-            "'rodcli.build') if m in sys.modules]; print(heavy)")
+            "'rodcli.builder') if m in sys.modules]; print(heavy)")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert run.stdout.strip() == "[]"

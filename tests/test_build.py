@@ -31,8 +31,8 @@ import pytest
 from stdnum.nl import bsn as stdnum_bsn
 from typer.testing import CliRunner, Result
 
-from rodcli import build as build_module
-from rodcli.build import BuildOptions, build
+from rodcli import builder as build_module
+from rodcli.builder import BuildOptions, build
 from rodcli.cli import app
 from rodcli.findings import Severity, exit_code
 

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from conftest import make_bsn, make_bsns
-from rodcli import build as build_module
-from rodcli.build import BuildOptions, build
+from rodcli import builder as build_module
+from rodcli.builder import BuildOptions, build
 from rodcli.findings import Result
 
 MAPPING = """\

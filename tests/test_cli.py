@@ -315,7 +315,7 @@ def test_internal_error_is_exit_2_without_traceback(
     def broken(*_: object) -> None:
         raise RuntimeError("boom 111222333")
 
-    monkeypatch.setattr(cli, "validate_files", broken)
+    monkeypatch.setattr("rodcli.pipeline.validate_files", broken)
     monkeypatch.setattr(sys, "argv", ["rodcli", "validate", str(clean)])
     monkeypatch.delenv("RODCLI_DEBUG", raising=False)
     with pytest.raises(SystemExit) as exit_info:

@@ -34,7 +34,7 @@ from conftest import (
 )
 from rodcli.cli import COMPARE_RENDERERS, CompareFormat, app
 from rodcli.codes import CATALOGUE
-from rodcli.compare import CompareOptions, Comparison, SideSummary, compare
+from rodcli.comparison import CompareOptions, Comparison, SideSummary, compare
 from rodcli.findings import Severity, exit_code
 from rodcli.render.compare_csv import neutralise, render_compare_csv
 from rodcli.render.compare_json import compare_schema, render_compare_json

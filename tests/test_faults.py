@@ -235,7 +235,7 @@ def test_build_on_a_full_disk(
 ) -> None:
     """ENOSPC mid-way through writing the bulk file (XML or CSV), the rejects file, or at
     the final fsync: B003 with 'No space left on device', nothing left behind."""
-    import rodcli.build as build_module
+    import rodcli.builder as build_module
 
     if where in ("bulk-xml", "bulk-csv"):
         name = "write_xml" if where == "bulk-xml" else "write_csv"
@@ -378,10 +378,10 @@ def test_ctrl_c_says_interrupted(
         raise KeyboardInterrupt
 
     if command == "validate":
-        monkeypatch.setattr(cli, "validate_files", interrupted)
+        monkeypatch.setattr("rodcli.pipeline.validate_files", interrupted)
         argv: list[object] = ["validate", work / "clean.csv"]
     else:
-        monkeypatch.setattr(cli, "run_build", interrupted)
+        monkeypatch.setattr("rodcli.builder.build", interrupted)
         argv = build_argv(work)
     code, _, err = run_main(monkeypatch, capsys, *argv)
     assert code == 130

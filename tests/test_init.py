@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from rodcli.build import BuildOptions, build
+from rodcli.builder import BuildOptions, build
 from rodcli.cli import app
 from rodcli.draft import COLUMN_NAMES, RESULT_COLUMN_NAMES, draft_mapping, normalise
 from rodcli.findings import Severity, exit_code

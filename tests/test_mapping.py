@@ -17,7 +17,7 @@ from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import onderwijsnummer as stdnum_onderwijsnummer
 from typer.testing import CliRunner
 
-from rodcli.build import BuildOptions, build
+from rodcli.builder import BuildOptions, build
 from rodcli.cli import app
 from rodcli.codes import CATALOGUE, message
 from rodcli.exports import open_export

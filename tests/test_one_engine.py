@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import csv_text, inschrijving, xml_text
-from rodcli.build import BuildOptions, build
+from rodcli.builder import BuildOptions, build
 from rodcli.exports import open_export
 from rodcli.mapping import compile_mapping, load_mapping
 from rodcli.pipeline import ValidateOptions, validate_files

@@ -403,8 +403,8 @@ def test_internal_error_report_masks_every_number(
 ) -> None:
     """A bug whose exception message holds personal numbers (say, a KeyError on a record
     key): the traceback --debug prints is a log like any other."""
-    monkeypatch.setattr(cli, "validate_files", _internal_error)
-    monkeypatch.setattr(cli, "run_build", _internal_error)
+    monkeypatch.setattr("rodcli.pipeline.validate_files", _internal_error)
+    monkeypatch.setattr("rodcli.builder.build", _internal_error)
     argv: list[object] = (["validate", inputs["ho.csv"]] if command == "validate" else
                           ["build", inputs["export.csv"], "-m", inputs["mapping.toml"],
                            "--sector", "ho", "-o", tmp_path / "bulk.xml"])

@@ -24,10 +24,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from conftest import inschrijving, make_bsn, make_onderwijsnummer, mbo_inschrijving, write_xml
-from rodcli.build import BuildOptions, build
+from rodcli.builder import BuildOptions, build
 from rodcli.cli import app
 from rodcli.codes import CATALOGUE
-from rodcli.compare import CompareOptions, compare
+from rodcli.comparison import CompareOptions, compare
 from rodcli.findings import FileReport, Finding, Severity, exit_code
 from rodcli.findings import Result as Report
 from rodcli.readers import read_bulk

@@ -33,11 +33,11 @@ __all__ = [
 
 if TYPE_CHECKING:
     from rodcli.api import build, compare, exit_code, validate
-    from rodcli.compare import Comparison
+    from rodcli.comparison import Comparison
     from rodcli.findings import Finding, Location, Result, Severity
 
 _HOMES = {"build": "rodcli.api", "compare": "rodcli.api", "exit_code": "rodcli.api",
-          "validate": "rodcli.api", "Comparison": "rodcli.compare",
+          "validate": "rodcli.api", "Comparison": "rodcli.comparison",
           "Finding": "rodcli.findings", "Location": "rodcli.findings",
           "Result": "rodcli.findings", "Severity": "rodcli.findings"}
 

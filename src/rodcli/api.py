@@ -16,7 +16,7 @@ from rodcli.findings import Result, Severity
 from rodcli.findings import exit_code as _exit_code
 
 if TYPE_CHECKING:
-    from rodcli.compare import Comparison
+    from rodcli.comparison import Comparison
 
 PathLike = str | os.PathLike[str]
 Sector = Literal["ho", "mbo"]
@@ -52,8 +52,8 @@ def build(export: PathLike, *, mapping: PathLike, sector: Sector, output: PathLi
     build`` does: written atomically, and only when no row has an error (or with
     ``rejects``, where the failing rows go). ``Result.build`` says what happened to the
     rows."""
-    from rodcli.build import BuildOptions
-    from rodcli.build import build as run_build
+    from rodcli.builder import BuildOptions
+    from rodcli.builder import build as run_build
 
     options = BuildOptions(
         mapping=Path(mapping), sector=sector, output_format=output_format, output=Path(output),
@@ -69,8 +69,8 @@ def compare(ours: PathLike, theirs: PathLike, *, mapping: PathLike | None = None
     """"Gegevens vergelijken": the school's records (OURS) beside what ROD holds (THEIRS),
     as ``rodcli compare`` does. ``Comparison.agree`` says whether they agree;
     ``Comparison.result`` holds the differences as findings (C codes)."""
-    from rodcli.compare import CompareOptions
-    from rodcli.compare import compare as run_compare
+    from rodcli.comparison import CompareOptions
+    from rodcli.comparison import compare as run_compare
 
     return run_compare(CompareOptions(
         ours=Path(ours), theirs=Path(theirs), mapping=Path(mapping) if mapping else None,

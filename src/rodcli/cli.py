@@ -9,44 +9,37 @@ import traceback
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
-from rich.table import Table
 from rich.text import Text
 
 from rodcli import __version__
 from rodcli.atomic import write_atomically
-from rodcli.build import BuildOptions
-from rodcli.build import build as run_build
 from rodcli.bulkformat import SECTORS
-from rodcli.bulkformat.valuelists import value_lists
-from rodcli.bulkformat.xsd import xsd_text
 from rodcli.codes import CATALOGUE, Lang
-from rodcli.compare import CompareOptions, Comparison
-from rodcli.compare import compare as run_compare
-from rodcli.draft import draft_from_export
-from rodcli.exports import ExportError
 from rodcli.findings import Result, Severity, exit_code
 from rodcli.masking import scrub
-from rodcli.pipeline import ValidateOptions, validate_files
 from rodcli.render import Renderer
-from rodcli.render.compare_csv import render_compare_csv
-from rodcli.render.compare_json import render_compare_json
-from rodcli.render.compare_text import (
-    render_compare_plain,
-    render_compare_summary_plain,
-    render_compare_text,
-)
-from rodcli.render.github import render_github
-from rodcli.render.json import render_json
-from rodcli.render.junit import render_junit
-from rodcli.render.plain import render_plain
-from rodcli.render.sarif import render_sarif
 from rodcli.render.text import render_summary, render_text
-from rodcli.schema_doc import field_rows
+
+if TYPE_CHECKING:
+    from rodcli.comparison import Comparison
+
+# The commands import what they need when they run: ``rodcli --version`` and a pre-commit
+# run of ``validate`` should not pay for build, compare or the column engine.
+
+
+def _lazy(module: str, name: str) -> Callable[..., str]:
+    def call(*args: object) -> str:
+        import importlib
+
+        function: Callable[..., str] = getattr(importlib.import_module(module), name)
+        return function(*args)
+
+    return call
+
 
 app = typer.Typer(
     name="rodcli",
@@ -80,11 +73,11 @@ class OutputFormat(StrEnum):
 
 # One renderer per --format; a test checks that every member has one.
 RENDERERS: dict[OutputFormat, Renderer] = {
-    OutputFormat.text: render_plain,
-    OutputFormat.json: render_json,
-    OutputFormat.junit: render_junit,
-    OutputFormat.sarif: render_sarif,
-    OutputFormat.github: render_github,
+    OutputFormat.text: _lazy("rodcli.render.plain", "render_plain"),
+    OutputFormat.json: _lazy("rodcli.render.json", "render_json"),
+    OutputFormat.junit: _lazy("rodcli.render.junit", "render_junit"),
+    OutputFormat.sarif: _lazy("rodcli.render.sarif", "render_sarif"),
+    OutputFormat.github: _lazy("rodcli.render.github", "render_github"),
 }
 
 
@@ -184,6 +177,8 @@ def validate(
 
     Exit 0 ok, 1 findings, 2 no verdict.
     """
+    from rodcli.pipeline import ValidateOptions, validate_files
+
     options = ValidateOptions(
         sector=sector.value if sector else None,
         schema=schema,
@@ -286,6 +281,9 @@ def build(
     go into the bulk file and every failing row into the rejects file. Exit 0 ok, 1 findings,
     2 no verdict.
     """
+    from rodcli.builder import BuildOptions
+    from rodcli.builder import build as run_build
+
     for target in filter(None, (output, rejects, report)):
         if any(_same_file(target, source) for source in (export, mapping, *(since or ()))):
             raise typer.BadParameter(f"{target} is an input; rodcli never overwrites its input")
@@ -307,6 +305,8 @@ def _progress(quiet: bool) -> Iterator[Callable[[int], None] | None]:
     if quiet or not console.is_terminal:
         yield None
         return
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console,
                   transient=True) as progress:
         task = progress.add_task("0 rows", total=None)
@@ -325,9 +325,9 @@ class CompareFormat(StrEnum):
 
 # One renderer per compare --format; a test checks that every member has one.
 COMPARE_RENDERERS: dict[CompareFormat, Callable[[Comparison, Lang], str]] = {
-    CompareFormat.text: render_compare_plain,
-    CompareFormat.json: render_compare_json,
-    CompareFormat.csv: render_compare_csv,
+    CompareFormat.text: _lazy("rodcli.render.compare_text", "render_compare_plain"),
+    CompareFormat.json: _lazy("rodcli.render.compare_json", "render_compare_json"),
+    CompareFormat.csv: _lazy("rodcli.render.compare_csv", "render_compare_csv"),
 }
 
 
@@ -376,6 +376,10 @@ def compare(
     records on one side only, every field that differs, personal numbers changed from
     onderwijsnummer to BSN, and duplicate keys. Exit 0 agree, 1 differ, 2 no verdict.
     """
+    from rodcli.comparison import CompareOptions
+    from rodcli.comparison import compare as run_compare
+    from rodcli.render.compare_text import render_compare_summary_plain, render_compare_text
+
     inputs = [ours, theirs, *filter(None, (mapping, their_mapping))]
     if output is not None and any(_same_file(output, path) for path in inputs):
         raise typer.BadParameter("is one of the input files; rodcli never overwrites its input",
@@ -424,6 +428,9 @@ def init(
 
     EXPORT is an administration export (CSV or XLSX). What needs a person is marked TODO.
     """
+    from rodcli.draft import draft_from_export
+    from rodcli.exports import ExportError
+
     if output is not None and output.exists() and not force:
         raise typer.BadParameter(f"{output} exists; pass --force to replace it",
                                  param_hint="'--output'")
@@ -469,6 +476,8 @@ def codes(
         console.print(Text(info.message.get(language)))
         console.print(Text(info.hint.get(language)))
         return
+    from rich.table import Table
+
     table = Table(box=None, pad_edge=False)
     for header in ("code", "severity", "meaning", "fix"):
         table.add_column(header)
@@ -489,9 +498,15 @@ def schema_command(
     lang: LangOption = LangChoice.nl,
 ) -> None:
     """The ROD bulk v1 format: fields per record type and sector, value lists, the XSDs."""
+    from rodcli.bulkformat.valuelists import value_lists
+    from rodcli.bulkformat.xsd import xsd_text
+    from rodcli.schema_doc import field_rows
+
     if xsd is not None:
         sys.stdout.write(xsd_text(xsd.value))
         return
+    from rich.table import Table
+
     console = _stdout()
     language: Lang = lang.value
     for name in [sector.value] if sector else list(SECTORS):

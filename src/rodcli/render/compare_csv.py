@@ -13,7 +13,7 @@ import csv
 import io
 
 from rodcli.codes import Lang, hint, message, title
-from rodcli.compare import Comparison
+from rodcli.comparison import Comparison
 from rodcli.findings import Finding
 from rodcli.render.compare_json import difference_dict, ordered_differences
 from rodcli.render.compare_text import DIFFERENCE_CODES

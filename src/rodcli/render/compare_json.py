@@ -16,7 +16,7 @@ from typing import Any, cast
 from rodcli import __version__
 from rodcli.bulkformat import FORMAT_NAME
 from rodcli.codes import Lang, hint, message
-from rodcli.compare import Comparison
+from rodcli.comparison import Comparison
 from rodcli.findings import Finding, Severity
 from rodcli.render.compare_text import DIFFERENCE_CODES
 from rodcli.render.json import finding_dict

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rodcli.codes import CATALOGUE, Lang, title
-from rodcli.compare import Comparison, SideSummary
+from rodcli.comparison import Comparison, SideSummary
 from rodcli.findings import Finding
 from rodcli.render.text import finding_lines, location_text
 

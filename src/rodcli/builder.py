@@ -34,7 +34,7 @@ from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import Record
 from rodcli.bulkformat.xsd import builtin_schema, secure_parser
 from rodcli.codes import Lang, message
-from rodcli.compare import Delta
+from rodcli.comparison import Delta
 from rodcli.engine.precise import RecordChecker
 from rodcli.exports import ExportError, ExportRow, ExportTable, open_export
 from rodcli.exports.csv_export import SliceLayout, plan_export_slices, read_csv_slice

@@ -424,7 +424,7 @@ _DMY = re.compile(r"([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})")
 _DATE_TEXT = "JJJJ-MM-DD / D-M-JJJJ"
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)  # about eleven years of days: all an RO needs
 def _read_date(text: str) -> tuple[date | None, str]:
     """(the date or None, the notation: "iso", "d-m-yyyy", or "" when it is no date at all);
     cached, as dates repeat a great deal in one file."""
@@ -721,21 +721,34 @@ class RegistratieoverzichtReader:
             self.summary.delimiter = self._delimiter = separator
             if separator != "|":
                 self._note(_NOTE_SEPARATOR, number, 4)
-        if kind not in LAYOUTS or separator != self._delimiter:
+        if kind not in LAYOUTS:
             # Only the first characters: the rest may hold a personal number.
             self._emit("D002", Location(self.display, number, 1), value=text[:4],
                        delimiter=self._delimiter)
             return None
-        self.summary.records[kind] += 1
+        self.summary.records[kind] += 1  # a record of this type, readable or not (for SLR)
         if self._first is None:
             self._first = (kind, number)
         self._last = (kind, number)
+        if separator != self._delimiter:
+            self._emit("D002", Location(self.display, number, 1), value=text[:4],
+                       delimiter=self._delimiter)
+            fields = text.split(separator) if separator in DELIMITERS else [kind]
+            return self._malformed(kind, fields, number)
         if '"' in text:  # a spreadsheet may quote a field; DUO never does
             fields = next(csv.reader([text], delimiter=self._delimiter))
         else:
             fields = text.split(self._delimiter)
         fields = [value.strip() for value in fields]
         return _LineParser(self, kind, fields, number).parse()
+
+    def _malformed(self, kind: str, fields: list[str], number: int) -> MalformedLine:
+        self.summary.malformed += 1
+        if kind in ("VLP", "SLR"):
+            self._frame(None, kind, number)
+        else:
+            self._malformed_in_block(kind, fields)
+        return MalformedLine(number, kind, tuple(fields))
 
     # -- the file as a whole -------------------------------------------------------------------
 
@@ -906,12 +919,7 @@ class _LineParser:
             except _Invalid as invalid:
                 self._fail(invalid.code, position, spec.name, **invalid.params)
         if self.failed:
-            reader.summary.malformed += 1
-            if kind in ("VLP", "SLR"):
-                reader._frame(None, kind, self.number)
-            else:
-                reader._malformed_in_block(kind, fields)
-            return MalformedLine(self.number, kind, tuple(fields))
+            return reader._malformed(kind, fields, self.number)
         if kind == "SLR":
             counts = {name: int(str(values[name])) for name in COUNTED_TYPES}
             trailer = Sluitrecord(self.number, counts)
@@ -920,11 +928,9 @@ class _LineParser:
         record = _CLASSES[kind](**values)  # type: ignore[arg-type]
         if isinstance(record, Voorlooprecord):
             if record.datum_einde_periode < record.datum_begin_periode:
-                self._fail("D006", 4, "Datum einde periode", field="Datum einde periode",
+                self._fail("D006", 3, "Datum einde periode", field="Datum einde periode",
                            value=fields[3], expected=">= " + fields[2])
-                reader.summary.malformed += 1
-                reader._frame(None, kind, self.number)
-                return MalformedLine(self.number, kind, tuple(fields))
+                return reader._malformed(kind, fields, self.number)
             reader._frame(record, kind, self.number)
             return record
         reader._in_block(record, self.number, self._location(None, None))

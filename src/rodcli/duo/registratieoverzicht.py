@@ -470,7 +470,7 @@ _GRADE = re.compile(r"[0-9]{1,3}([.,][0-9]{1,2})?")
 @dataclass(frozen=True, slots=True)
 class _Field:
     name: str  # DUO's name for it (PvE), as findings show it
-    attr: str | None  # the record's attribute; None for DIP's always-empty position 7
+    attr: str  # the record's attribute
     required: bool
     kind: str
     pattern: re.Pattern[str] | None = None
@@ -479,7 +479,7 @@ class _Field:
     expected: str = ""  # what a valid value looks like, for the finding
 
 
-def _f(name: str, attr: str | None, required: bool, kind: str, *,
+def _f(name: str, attr: str, required: bool, kind: str, *,
        pattern: str | None = None, width: int = 0, choices: frozenset[str] = frozenset(),
        expected: str = "") -> _Field:
     return _Field(name, attr, required, kind, re.compile(pattern) if pattern else None, width,
@@ -627,6 +627,9 @@ FIELD_COUNTS = {kind: 1 + (2 if kind in PERSON_TYPES else 0) + len(fields)
                 for kind, fields in LAYOUTS.items()}
 _WIDEST = max(FIELD_COUNTS.values()) + 1  # a DIP in practice has one more than the PvE says
 
+# Where a record's own number (volgnummer of its enrolment or result) stands, for findings.
+_OWN_NUMBER_AT = {"ISG": 3, "ISP": 3, "ISE": 3, "BPV": 3, "DIP": 3, "AMO": 5, "GEO": 5, "KZD": 5}
+
 _CLASSES: dict[str, type[Voorlooprecord] | type[PersonRecord]] = {
     cls.RECORD_TYPE: cls for cls in (
         Voorlooprecord, Persoon, Inschrijving, Inschrijvingsperiode, ExtraOndersteuning, Bpv,
@@ -663,6 +666,8 @@ class RegistratieoverzichtReader:
         self._enrolments: set[str] = set()
         self._diplomas: set[str] = set()
         self._keys: set[tuple[str, ...]] = set()
+        # The last BSN and onderwijsnummer that passed, as written (zeros intact).
+        self._last_valid: list[str | None] = [None, None]
         self._block_known = True  # False after a malformed PER: its block is not checked
         self._first: tuple[str, int] | None = None  # record type and line of the first record
         self._last: tuple[str, int] | None = None
@@ -873,7 +878,7 @@ class RegistratieoverzichtReader:
 class _LineParser:
     """Turns one line's fields into a record, or findings and a :class:`MalformedLine`."""
 
-    __slots__ = ("reader", "kind", "fields", "number", "failed", "record_key", "_layout_shift")
+    __slots__ = ("reader", "kind", "fields", "number", "failed", "width", "_layout_shift")
 
     def __init__(self, reader: RegistratieoverzichtReader, kind: str, fields: list[str],
                  number: int) -> None:
@@ -882,8 +887,11 @@ class _LineParser:
         self.fields = fields
         self.number = number
         self.failed = False
-        self.record_key = kind
+        self.width = len(fields)  # fields on the line; ``fields`` is padded to the layout
         self._layout_shift = 0  # DIP in practice: 1 from position 7 on
+        missing = FIELD_COUNTS[kind] + 1 - len(fields)
+        if missing > 0:
+            fields.extend([""] * missing)
 
     def parse(self) -> RoRecord:
         kind, fields, reader = self.kind, self.fields, self.reader
@@ -897,18 +905,11 @@ class _LineParser:
         if kind == "DIP":
             expected = self._dip_layout(expected)
         self._width(expected)
-        if kind in ("ISG", "ISP", "ISE", "BPV"):
-            self.record_key += "/" + fields[3] if len(fields) > 3 else ""
-        elif kind in ("DIP", "AMO", "GEO", "KZD"):
-            at = 3 if kind == "DIP" else 5
-            self.record_key += "/" + fields[at] if len(fields) > at else ""
         for offset, spec in enumerate(layout):
             position = start + offset
             if kind == "DIP" and offset >= 3:
                 position += self._layout_shift
-            text = fields[position] if position < len(fields) else ""
-            if spec.attr is None:
-                continue
+            text = fields[position]
             if not text:
                 if spec.required:
                     self._fail("D004", position, spec.name, field=spec.name)
@@ -919,7 +920,7 @@ class _LineParser:
             except _Invalid as invalid:
                 self._fail(invalid.code, position, spec.name, **invalid.params)
         if self.failed:
-            return reader._malformed(kind, fields, self.number)
+            return reader._malformed(kind, fields[:self.width], self.number)
         if kind == "SLR":
             counts = {name: int(str(values[name])) for name in COUNTED_TYPES}
             trailer = Sluitrecord(self.number, counts)
@@ -930,7 +931,7 @@ class _LineParser:
             if record.datum_einde_periode < record.datum_begin_periode:
                 self._fail("D006", 3, "Datum einde periode", field="Datum einde periode",
                            value=fields[3], expected=">= " + fields[2])
-                return reader._malformed(kind, fields, self.number)
+                return reader._malformed(kind, fields[:self.width], self.number)
             reader._frame(record, kind, self.number)
             return record
         reader._in_block(record, self.number, self._location(None, None))
@@ -939,27 +940,26 @@ class _LineParser:
     # -- the shape of the line ---------------------------------------------------------------
 
     def _width(self, expected: int) -> None:
-        fields = self.fields
-        if len(fields) > expected:
-            extra = fields[expected:]
+        width = self.width
+        if width > expected:
+            extra = self.fields[expected:width]
             filled = next((at for at, value in enumerate(extra) if value), None)
             if filled is not None:
-                self._fail("D003", expected + filled, None, found=str(len(fields)),
+                self._fail("D003", expected + filled, None, found=str(width),
                            expected=str(expected), record=self.kind)
             else:
-                self.reader._note(_NOTE_WIDTH, self.number, found=str(len(fields)),
+                self.reader._note(_NOTE_WIDTH, self.number, found=str(width),
                                   expected=str(expected))
-        elif len(fields) < expected:
+        elif width < expected:
             # Trailing empty fields cut off (a spreadsheet's fixed width): read as empty; a
             # required one among them is reported as empty.
-            self.reader._note(_NOTE_WIDTH, self.number, found=str(len(fields)),
+            self.reader._note(_NOTE_WIDTH, self.number, found=str(width),
                               expected=str(expected))
 
     def _dip_layout(self, expected: int) -> int:
         """Every known delivery has an extra, always-empty field at position 7 (index 6); the
         PvE does not. Recognised per line: empty at 7 and J/N at 8, or J/N at 7."""
-        fields = self.fields
-        at7 = fields[6] if len(fields) > 6 else ""
+        at7 = self.fields[6]
         if at7 in ("J", "N"):
             self.reader.summary.dip_layouts["pve"] += 1
             return expected
@@ -973,29 +973,31 @@ class _LineParser:
     # -- single fields -------------------------------------------------------------------------
 
     def _personal_number(self) -> tuple[str | None, str | None]:
-        fields = self.fields
-        raw = [fields[1] if len(fields) > 1 else "", fields[2] if len(fields) > 2 else ""]
-        if bool(raw[0]) == bool(raw[1]):
+        bsn, onr = self.fields[1], self.fields[2]
+        if bool(bsn) == bool(onr):
             self._fail("D007", 1, "Burgerservicenummer",
-                       state="beide / both" if raw[0] else "geen / none")
+                       state="beide / both" if bsn else "geen / none")
             return None, None
-        at = 0 if raw[0] else 1
-        number = raw[at]
+        at = 0 if bsn else 1
+        number = bsn or onr
+        if number == self.reader._last_valid[at]:
+            # The records of one person follow each other: the number was checked just now.
+            return (number, None) if at == 0 else (None, number)
         name = _PGN_NAMES[at]
-        self.record_key = self.kind + " " + mask_pgn(number)
         if not number.isdigit() or len(number) > 9:
             # The value never goes into the finding: a personal number, perhaps a mistyped one
             self._fail("D008", at + 1, name, field=name)
             return None, None
         if len(number) < 9:
             number = number.zfill(9)
-            self.record_key = self.kind + " " + mask_pgn(number)
-            self.reader._note(_NOTE_ZEROS, self.number, at + 2, field=name)
+            self.reader._note(_NOTE_ZEROS, self.number, self._column(at + 1), field=name)
         valid = (int(number) != 0 and stdnum_bsn.checksum(number) == 0) if at == 0 else (
             number.startswith("10") and stdnum_bsn.checksum(number) == 5)
         if not valid:
             self._fail("D008", at + 1, name, field=name)
             return None, None
+        if len(number) == len(bsn or onr):
+            self.reader._last_valid[at] = number
         return (number, None) if at == 0 else (None, number)
 
     def _convert(self, spec: _Field, text: str, position: int) -> object:
@@ -1063,9 +1065,22 @@ class _LineParser:
         """The character column where field ``position`` (0-based) starts."""
         return 1 + sum(len(value) + 1 for value in self.fields[:position])
 
+    def _record_key(self) -> str:
+        """The record as a finding names it: type, masked personal number, own number."""
+        fields, kind = self.fields, self.kind
+        key = kind
+        if kind in PERSON_TYPES:
+            number = fields[1] or fields[2]
+            if number:
+                key += " " + mask_pgn(number.zfill(9) if number.isdigit() else number)
+        at = _OWN_NUMBER_AT.get(kind)
+        if at is not None and fields[at]:
+            key += "/" + fields[at]
+        return key
+
     def _location(self, position: int | None, name: str | None) -> Location:
         column = None if position is None else self._column(position)
-        return Location(self.reader.display, self.number, column, name, self.record_key)
+        return Location(self.reader.display, self.number, column, name, self._record_key())
 
     def _fail(self, code: str, position: int, name: str | None, **params: str) -> None:
         self.failed = True

@@ -75,7 +75,7 @@ _CREBO = ("25655", "25311", "25809", "25618", "23301", "25779")
 _AANBIEDER, _LOCATIE = "100A501", "101X591"
 # Kinds of field whose leading zeros a spreadsheet drops (see LAYOUTS): numeric codes.
 _CODE_ATTRS = frozenset(spec.attr for layout in LAYOUTS.values() for spec in layout
-                        if spec.kind == "code" and spec.attr is not None)
+                        if spec.kind == "code")
 
 
 def ro_file_name(brin: str = "99XX", period: SelectionPeriod = DEFAULT_PERIOD) -> str:
@@ -267,7 +267,6 @@ def render_record(record: PersonRecord | Voorlooprecord | Sluitrecord, form: RoF
                 numbers = [number.lstrip("0") for number in numbers]
             values += numbers
         for spec in LAYOUTS[kind]:
-            assert spec.attr is not None
             values.append(_value_text(spec.attr, getattr(record, spec.attr), form))
             if kind == "DIP" and spec.attr == "datum_resultaat" and form.dip_extra_field:
                 values.append("")

@@ -744,7 +744,8 @@ class RegistratieoverzichtReader:
             fields = next(csv.reader([text], delimiter=self._delimiter))
         else:
             fields = text.split(self._delimiter)
-        fields = [value.strip() for value in fields]
+        if " " in text or "\t" in text:
+            fields = [value.strip() for value in fields]
         return _LineParser(self, kind, fields, number).parse()
 
     def _malformed(self, kind: str, fields: list[str], number: int) -> MalformedLine:
@@ -822,17 +823,18 @@ class RegistratieoverzichtReader:
         elif kind == "DIP" and len(fields) > 3:
             self._diplomas.add(fields[3])
 
-    def _in_block(self, record: PersonRecord, number: int, location: Location) -> None:
-        """Checks that need only the current person's block (bounded memory)."""
+    def _in_block(self, record: PersonRecord, where: Callable[[], Location]) -> None:
+        """Checks that need only the current person's block (bounded memory); ``where`` gives
+        the record's location, made only for a finding."""
         person = record.person
         if isinstance(record, Persoon):
             self._block_known = True
             order = (0 if person[0] == "BSN" else 1, person[1])
             previous = self._previous_person
             if previous is not None and order < previous:
-                self._emit("D018", location)
+                self._emit("D018", where())
             elif previous is not None and order == previous:
-                self._emit("D017", location, record="PER", key=record.masked)
+                self._emit("D017", where(), record="PER", key=record.masked)
             self._previous_person = order
             self._person = person
             self._enrolments.clear()
@@ -842,11 +844,11 @@ class RegistratieoverzichtReader:
         if not self._block_known:
             return
         if person != self._person:
-            self._emit("D015", location, record=record.RECORD_TYPE)
+            self._emit("D015", where(), record=record.RECORD_TYPE)
             return
         key = (record.RECORD_TYPE, *record.key[2:])
         if key in self._keys:
-            self._emit("D017", location, record=record.RECORD_TYPE,
+            self._emit("D017", where(), record=record.RECORD_TYPE,
                        key="/".join((record.masked, *record.key[2:])))
         self._keys.add(key)
         if isinstance(record, Inschrijving):
@@ -855,11 +857,11 @@ class RegistratieoverzichtReader:
             self._diplomas.add(record.resultaatvolgnummer)
         elif isinstance(record, Inschrijvingsperiode | ExtraOndersteuning | Bpv):
             if record.inschrijvingvolgnummer not in self._enrolments:
-                self._emit("D016", location, record=record.RECORD_TYPE, parent="ISG",
+                self._emit("D016", where(), record=record.RECORD_TYPE, parent="ISG",
                            value=record.inschrijvingvolgnummer)
         elif isinstance(record, _Result) and record.resultaatvolgnummer_diploma is not None:
             if record.resultaatvolgnummer_diploma not in self._diplomas:
-                self._emit("D016", location, record=record.RECORD_TYPE, parent="DIP",
+                self._emit("D016", where(), record=record.RECORD_TYPE, parent="DIP",
                            value=record.resultaatvolgnummer_diploma)
 
     # -- findings --------------------------------------------------------------------------------
@@ -934,7 +936,7 @@ class _LineParser:
                 return reader._malformed(kind, fields[:self.width], self.number)
             reader._frame(record, kind, self.number)
             return record
-        reader._in_block(record, self.number, self._location(None, None))
+        reader._in_block(record, self._line_location)
         return record
 
     # -- the shape of the line ---------------------------------------------------------------
@@ -1077,6 +1079,9 @@ class _LineParser:
         if at is not None and fields[at]:
             key += "/" + fields[at]
         return key
+
+    def _line_location(self) -> Location:
+        return self._location(None, None)
 
     def _location(self, position: int | None, name: str | None) -> Location:
         column = None if position is None else self._column(position)

@@ -242,8 +242,8 @@ def test_windows_1252_is_assumed_and_said(tmp_path: Path) -> None:
     assert content(utf8) == content(records) and utf8_reader.summary.encoding == "utf-8"
 
 
-def test_a_bom_and_quoted_fields_are_read(tmp_path: Path) -> None:
-    text = ro_text().replace("|Niet behaald|", '|"Niet behaald"|')
+def test_a_bom_spaces_and_quoted_fields_are_read(tmp_path: Path) -> None:
+    text = ro_text().replace("|Niet behaald|", '|"Niet behaald"|').replace("|BBL|", "| BBL |")
     records, reader = read(write(tmp_path, b"\xef\xbb\xbf" + text.encode()))
     expected, _ = read(write(tmp_path, ro_text(), "pve_" + NAME))
     assert content(records) == content(expected) and reader.summary.complete

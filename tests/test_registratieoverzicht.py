@@ -22,6 +22,7 @@ from rodcli.duo.registratieoverzicht import (
     Diploma,
     GeneriekExamenonderdeel,
     Inschrijving,
+    Inschrijvingsperiode,
     Keuzedeel,
     MalformedLine,
     Persoon,
@@ -30,6 +31,7 @@ from rodcli.duo.registratieoverzicht import (
     SelectionPeriod,
     Sluitrecord,
     Voorlooprecord,
+    field_values,
     looks_like_ro,
     parse_file_name,
     scan_header,
@@ -135,6 +137,20 @@ def test_the_pve_form_reads_into_typed_records(tmp_path: Path) -> None:
     assert summary.period == SelectionPeriod(date(2024, 7, 31), date(2026, 3, 24))
     assert summary.brin == "99XX" and summary.malformed == 0
     assert summary.records["KZD"] == 2 and summary.dip_layouts == {"practice": 1}
+
+
+def test_field_values_by_duo_name_for_a_comparison(tmp_path: Path) -> None:
+    records, _ = read(write(tmp_path, ro_text()))
+    period = records[3]
+    assert isinstance(period, Inschrijvingsperiode)
+    values = field_values(period)
+    assert values["Onderwijslocatie"] == "101X591" and values["Leertraject"] == "BBL"
+    assert values["Indicatie bekostigbaar"] is True and values["Niveau"] is None
+    assert "Burgerservicenummer" not in values and B1 not in repr(values)
+    assert list(field_values(records[5])) == [
+        "Inschrijvingvolgnummer", "Volgnummer", "Afsluitdatum", "Datum begin",
+        "Datum einde gepland", "Datum einde werkelijk", "Omvang", "LeerbedrijfID",
+        "Opleidingcode", "Code keuzedeel"]
 
 
 def test_dip_in_the_pves_nine_fields_and_in_practices_ten(tmp_path: Path) -> None:

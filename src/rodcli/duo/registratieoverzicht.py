@@ -1102,6 +1102,12 @@ def _shown_value(text: str) -> str:
     return text
 
 
+def field_values(record: PersonRecord) -> dict[str, object]:
+    """The record's values by DUO's field name (PvE), without the line and the personal
+    number: what a comparison holds side by side once records match by ``key``."""
+    return {spec.name: getattr(record, spec.attr) for spec in LAYOUTS[record.RECORD_TYPE]}
+
+
 def scan_header(path: Path | str) -> Voorlooprecord | None:
     """The VLP of an RO without reading it all: from its first or its last line (the
     sluitrecord-first form). None when neither is a readable VLP."""
@@ -1141,5 +1147,5 @@ __all__ = [
     "GeneriekExamenonderdeel", "Inschrijving", "Inschrijvingsperiode", "Keuzedeel",
     "MalformedLine", "Persoon", "PersonRecord", "RegistratieoverzichtReader", "RoFileName",
     "RoRecord", "RoSummary", "SelectionPeriod", "Sluitrecord", "Voorlooprecord",
-    "looks_like_ro", "parse_file_name", "read_ro", "scan_header",
+    "field_values", "looks_like_ro", "parse_file_name", "read_ro", "scan_header",
 ]

@@ -535,7 +535,7 @@ _ENTRIES = [
            "Pick the CSV file RO_99XX_…_….CSV as DUO delivers it, not unpacked or converted."),
           no_verdict=True),
     _code("D002", E, "ro",
-          ("Onbekende recordsoort", "Unknown record type"),
+          ("Onbekende recordsoort in RO", "Unknown record type in RO"),
           ("Regel begint met '{value}', geen recordsoort van het RO gevolgd door '{delimiter}'",
            "Line starts with '{value}', not an RO record type followed by '{delimiter}'"),
           ("Vraag het overzicht opnieuw aan bij DUO; het bestand is beschadigd of met de hand "
@@ -550,7 +550,7 @@ _ENTRIES = [
            "A separator inside a value shifts the fields: request the overview from DUO "
            "again.")),
     _code("D004", E, "ro",
-          ("Verplicht veld leeg", "Required field empty"),
+          ("Verplicht RO-veld leeg", "Required RO field empty"),
           ("Verplicht veld {field} is leeg of ontbreekt",
            "Required field {field} is empty or missing"),
           ("Een ontbrekend veld verschuift de rest van de regel: vraag het overzicht opnieuw "

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import re
 import string
+import tempfile
 import tracemalloc
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
 
 from conftest import BSN, BSN2, ONR, make_invalid
 from rodcli.codes import CATALOGUE, message
 from rodcli.duo.registratieoverzicht import (
+    MAX_LINE_BYTES,
     Bpv,
     Diploma,
     GeneriekExamenonderdeel,
@@ -25,6 +28,7 @@ from rodcli.duo.registratieoverzicht import (
     Inschrijvingsperiode,
     Keuzedeel,
     MalformedLine,
+    PersonRecord,
     Persoon,
     RegistratieoverzichtReader,
     RoRecord,
@@ -38,6 +42,7 @@ from rodcli.duo.registratieoverzicht import (
 )
 from rodcli.duo.synthetic import FORMS, personal_numbers, ro_file_name, synthetic_people, write_ro
 from rodcli.findings import Finding, Severity
+from test_fuzz import FUZZ, mutated
 
 NAME = "RO_99XX_20240731_20260324.CSV"
 VLP = "VLP|99XX|2024-07-31|2026-03-24|2026-03-25"
@@ -524,6 +529,8 @@ def test_every_message_template_gets_its_parameters(tmp_path: Path) -> None:
               write(tmp_path, ro_text([f"PER|{B1}||1990-01-01|M",
                                        f"GEO|{B1}||||7|3005|2023-05-01|6|\u00c9|||||1|"])
                     .encode("cp1252"), "cp_" + NAME),
+              write(tmp_path, ro_text(_replace(3, "ISE|" + "x" * 2 * MAX_LINE_BYTES)),
+                    "long_" + NAME),
               write(tmp_path, "foo\n", "notro.csv")]
     for path in paths:
         _, reader = read(path)
@@ -552,3 +559,33 @@ def test_reading_streams_in_bounded_memory(tmp_path: Path) -> None:
 
     small, large = peak(100), peak(800)  # about 800 and 6k records
     assert large < small * 1.5 + 64 * 1024, (small, large)
+
+
+def test_a_line_too_long_is_not_read(tmp_path: Path) -> None:
+    body = _replace(3, "ISE|" + "x" * (3 * MAX_LINE_BYTES))
+    records, reader = read(write(tmp_path, ro_text(body)))
+    assert {found for found in flat(reader.findings) if found[0] != "D025"} == {
+        ("D019", 5, None)}  # the ISE still counts for the sluitrecord: no D012
+    [malformed] = [record for record in records if record.line == 5]
+    assert isinstance(malformed, MalformedLine) and malformed.record_type == "ISE"
+    assert isinstance(records[5], Bpv) and records[5].line == 6  # read on after it
+
+
+RO_SEEDS = [ro_text().encode(),
+            _slr_first(_padded(_dmy(ro_text()))).replace("|", ";").encode("cp1252"),
+            ro_text(vlp=None).encode()]
+KNOWN = (Voorlooprecord, Sluitrecord, MalformedLine, *PersonRecord.__args__)
+
+
+@FUZZ
+@given(data=mutated(RO_SEEDS))
+def test_reader_never_raises(data: bytes) -> None:
+    """Any bytes: typed records and catalogue findings, nothing else."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / NAME
+        path.write_bytes(data)
+        reader = RegistratieoverzichtReader(path)
+        assert all(isinstance(record, KNOWN) for record in reader)
+        assert all(finding.code in CATALOGUE for finding in reader.findings)
+        looks_like_ro(data[:4096])
+        scan_header(path)

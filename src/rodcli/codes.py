@@ -658,6 +658,14 @@ _ENTRIES = [
            "onderwijsnummers)"),
           ("Het bestand is gesorteerd of bewerkt; dubbele personen vallen dan niet op.",
            "The file was sorted or edited; duplicate persons then go unnoticed.")),
+    _code("D019", E, "ro",
+          ("RO-regel te lang", "RO line too long"),
+          ("Regel is langer dan {limit} bytes en is niet gelezen",
+           "Line is longer than {limit} bytes and was not read"),
+          ("Een RO-regel telt een paar honderd tekens: het bestand is beschadigd. Vraag het "
+           "opnieuw aan bij DUO.",
+           "An RO line holds a few hundred characters: the file is damaged. Request it from "
+           "DUO again.")),
     _code("D020", N, "ro",
           ("RO met ';'", "RO with ';'"),
           ("Velden zijn gescheiden door ';', niet door '|' zoals het PvE zegt; gelezen met ';'",

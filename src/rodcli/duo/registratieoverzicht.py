@@ -45,13 +45,13 @@ import codecs
 import csv
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar
+from typing import BinaryIO, ClassVar
 
 from stdnum.nl import bsn as stdnum_bsn
 
@@ -65,6 +65,7 @@ RECORD_TYPES: tuple[str, ...] = (
 # The record types the sluitrecord counts, in the order of its fields (PvE §15.5.13).
 COUNTED_TYPES: tuple[str, ...] = ("PER", "ISG", "ISP", "ISE", "BPV", "DIP", "AMO", "GEO", "KZD")
 DELIMITERS = ("|", ";")
+MAX_LINE_BYTES = 1 << 16  # an RO line is a few hundred bytes; longer ones are not read
 
 # PvE §16.6 (the same list serves RO): leertraject codes; validity dates are not checked here.
 LEERTRAJECTEN = frozenset({"BOL", "BOL_DT", "BBL", "OVO", "EX", "ODT"})
@@ -694,11 +695,14 @@ class RegistratieoverzichtReader:
 
     # -- lines ------------------------------------------------------------------------------
 
-    def _read(self, handle: Iterable[bytes]) -> Iterator[RoRecord]:
+    def _read(self, handle: BinaryIO) -> Iterator[RoRecord]:
         number = 0
-        for number, raw in enumerate(handle, start=1):  # noqa: B007 - kept for the summary
+        for number, (raw, whole) in enumerate(_lines(handle), start=1):  # noqa: B007
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8):]
+            if not whole:
+                yield from self._too_long(raw, number)
+                continue
             text = self._decode(raw, number).rstrip("\r\n")
             if not text.strip(" \t;|"):
                 self._note(_NOTE_EMPTY, number)
@@ -707,6 +711,18 @@ class RegistratieoverzichtReader:
             if record is not None:
                 yield record
         self.summary.lines = number
+
+    def _too_long(self, raw: bytes, number: int) -> Iterator[MalformedLine]:
+        """A line far longer than any RO record: not split, not kept (a hostile or broken
+        file must not take memory); a known record type still counts for the SLR."""
+        self._emit("D019", Location(self.display, number, 1), limit=str(MAX_LINE_BYTES))
+        kind = raw[:3].decode("ascii", errors="replace")
+        if kind in LAYOUTS:
+            self.summary.records[kind] += 1
+            if self._first is None:
+                self._first = (kind, number)
+            self._last = (kind, number)
+            yield self._malformed(kind, [kind], number)
 
     def _decode(self, raw: bytes, number: int) -> str:
         if self.summary.encoding == "utf-8":
@@ -1100,6 +1116,19 @@ def _shown_value(text: str) -> str:
     if sum(char.isdigit() for char in text) >= 8:
         return mask_pgn(text)
     return text
+
+
+def _lines(handle: BinaryIO) -> Iterator[tuple[bytes, bool]]:
+    """The file's lines (ends kept) with whether each was whole: a line longer than
+    MAX_LINE_BYTES is given by its start only, the rest is read past."""
+    readline = handle.readline
+    while raw := readline(MAX_LINE_BYTES):
+        if len(raw) < MAX_LINE_BYTES or raw.endswith(b"\n"):
+            yield raw, True
+            continue
+        while (rest := readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+            pass
+        yield raw, False
 
 
 def field_values(record: PersonRecord) -> dict[str, object]:

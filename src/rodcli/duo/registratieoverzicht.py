@@ -756,10 +756,12 @@ class RegistratieoverzichtReader:
                        delimiter=self._delimiter)
             fields = text.split(separator) if separator in DELIMITERS else [kind]
             return self._malformed(kind, fields, number)
+        fields = text.split(self._delimiter)
         if '"' in text:  # a spreadsheet may quote a field; DUO never does
-            fields = next(csv.reader([text], delimiter=self._delimiter))
-        else:
-            fields = text.split(self._delimiter)
+            try:
+                fields = next(csv.reader([text], delimiter=self._delimiter))
+            except csv.Error:
+                pass  # a lone CR in the line: read as split, the field checks will tell
         if " " in text or "\t" in text:
             fields = [value.strip() for value in fields]
         return _LineParser(self, kind, fields, number).parse()
@@ -1002,7 +1004,7 @@ class _LineParser:
             # The records of one person follow each other: the number was checked just now.
             return (number, None) if at == 0 else (None, number)
         name = _PGN_NAMES[at]
-        if not number.isdigit() or len(number) > 9:
+        if not _is_digits(number) or len(number) > 9:
             # The value never goes into the finding: a personal number, perhaps a mistyped one
             self._fail("D008", at + 1, name, field=name)
             return None, None
@@ -1034,7 +1036,7 @@ class _LineParser:
             return text
         if kind == "code":
             assert spec.pattern is not None
-            if len(text) < spec.width and text.isdigit():
+            if len(text) < spec.width and _is_digits(text):
                 text = text.zfill(spec.width)
                 self.reader._note(_NOTE_ZEROS, self.number, self._column(position),
                                   field=spec.name)
@@ -1050,7 +1052,7 @@ class _LineParser:
                 raise _Invalid("D006", field=spec.name, value=text, expected="J/N")
             return text == "J"
         if kind == "int":
-            if not text.isdigit() or len(text) > spec.width:
+            if not _is_digits(text) or len(text) > spec.width:
                 raise _Invalid("D006", field=spec.name, value=text, expected=spec.expected)
             return int(text)
         if kind == "grade":
@@ -1110,6 +1112,11 @@ class _LineParser:
         self.reader._emit(code, self._location(position, name), **params)
 
 
+def _is_digits(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also takes ``²`` and other scripts' digits)."""
+    return text.isascii() and text.isdigit()
+
+
 def _shown_value(text: str) -> str:
     """A field's value as a finding may show it: a run of digits as long as a personal
     number that lost its leading zeros (a shifted line puts one anywhere) is masked."""
@@ -1155,6 +1162,8 @@ def scan_header(path: Path | str) -> Voorlooprecord | None:
                   if line.startswith(b"VLP")]
     for raw in candidates:
         text = raw.decode("cp1252", errors="replace").strip()
+        if text[3:4] not in DELIMITERS:
+            continue
         reader = RegistratieoverzichtReader(path, sink=lambda finding: None)
         reader._delimiter = text[3:4]
         reader.summary.delimiter = text[3:4]

@@ -435,6 +435,14 @@ def test_file_name_is_held_against_the_voorlooprecord(
     assert flat(reader.findings) - {("D025", 7, None)} == expected
 
 
+def test_the_name_the_user_gave_is_held_against_the_vlp(tmp_path: Path) -> None:
+    copy = write(tmp_path, ro_text(), "tmp1234.csv")
+    reader = RegistratieoverzichtReader(copy, display="downloads/RO_98XX_20240731_20260324.CSV")
+    list(reader)
+    assert {(f.code, f.location.file, f.params.get("found")) for f in reader.findings
+            if f.code != "D025"} == {("D013", "downloads/RO_98XX_20240731_20260324.CSV", "99XX")}
+
+
 def test_not_an_ro_gives_no_verdict(tmp_path: Path) -> None:
     records, reader = read(write(tmp_path, "recordtype;brin;burgerservicenummer\n", "x.csv"))
     assert records == [] and [f.code for f in reader.findings] == ["D001"]

@@ -647,7 +647,8 @@ _NOTE_ORDER, _NOTE_DIP, _NOTE_CP1252, _NOTE_EMPTY = "D024", "D025", "D026", "D02
 class RegistratieoverzichtReader:
     """Streams the records of one RO file; findings go to ``sink`` as they are found.
 
-    ``display`` is the file name used in findings (default: ``path`` as given). Iterate once;
+    ``display`` is the file name used in findings and held against the VLP (default:
+    ``path`` as given). Iterate once;
     :attr:`summary` is complete when the iteration has ended. Without a sink, findings collect
     in :attr:`findings` (fine for tests and small files; give a sink for large ones).
     """
@@ -658,7 +659,10 @@ class RegistratieoverzichtReader:
         self.display = display if display is not None else str(path)
         self.findings: list[Finding] = []
         self._sink: Sink = sink if sink is not None else self.findings.append
-        self.summary = RoSummary(self.display, file_name=parse_file_name(self.path.name))
+        # The name the user knows the file by (a copy in a temporary folder keeps DUO's name
+        # in ``display``) is held against the VLP.
+        self._name = Path(self.display).name
+        self.summary = RoSummary(self.display, file_name=parse_file_name(self._name))
         self._notes: set[str] = set()
         self._delimiter = "|"
         # The current person's block: who, and the keys seen in it.
@@ -815,7 +819,7 @@ class RegistratieoverzichtReader:
     def _check_name(self) -> None:
         name, header = self.summary.file_name, self.summary.header
         if name is None:
-            self._emit("D014", Location(self.display), name=self.path.name)
+            self._emit("D014", Location(self.display), name=self._name)
             return
         if header is None:
             return  # D009 said the VLP is missing: nothing to hold the name against

@@ -493,6 +493,12 @@ def test_selection_period_and_file_name() -> None:
     assert period.overlaps(date(2020, 8, 1), date(2024, 7, 31))
     assert not period.overlaps(date(2020, 8, 1), date(2024, 7, 30))
     assert not period.overlaps(date(2026, 3, 25), None)
+    assert period.selects_enrolment(date(2020, 8, 1), date(2024, 7, 31), None)
+    assert not period.selects_enrolment(date(2020, 8, 1), date(2025, 7, 31), date(2024, 7, 1))
+    assert period.selects_enrolment(date(2026, 3, 24), date(2027, 7, 31), None)
+    assert period.selects_result(date(2025, 1, 16)) and not period.selects_result(None)
+    assert not period.selects_result(date(2024, 7, 30))
+    assert period.selects_result(date(2020, 7, 30), enrolment_selected=True)
     name = parse_file_name("ro_27dv_20240731_20260324.csv")
     assert name is not None and (name.brin, name.begin) == ("27DV", date(2024, 7, 31))
     assert parse_file_name("RO_27DV_2024_20260324.CSV") is None

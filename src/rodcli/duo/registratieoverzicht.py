@@ -25,15 +25,21 @@ informational finding (once per file) that says what it assumed:
   (D024), the extra always-empty field at position 7 of ``DIP`` (D025), Windows-1252 instead of
   UTF-8 (D026), empty lines (D027).
 
-Every malformed line gets a finding with line, column, field (DUO's name) and the record
-(personal number masked), and is yielded as a :class:`MalformedLine` so a comparison can
-still match it by key instead of reporting it missing. After the last line the reader checks
+Every malformed line gets a finding (D002-D008; D019 for a line over 64 KiB, read past) with
+line, column, field (DUO's name) and the record (personal number masked), and is yielded as a
+:class:`MalformedLine` so a comparison can still match it by key instead of reporting it
+missing. After the last line the reader checks
 the file as a whole: exactly one VLP and one SLR, at the start or end (D009-D011), the SLR's
 counts against the lines read (D012), and the VLP's BRIN and period against the file name
 ``RO_99XX_EEJJMMDD_EEJJMMDD.CSV`` (D013; D014 when the name is not in that form, so the check
 is never skipped silently). Within one person's block it checks that every record belongs to
 that person (D015), that periods, BPVs and results point at an enrolment or diploma of that
 person (D016), keys that occur twice (D017) and the PvE's sort order of persons (D018).
+
+For a comparison: each person record has a ``key`` (person, then its own numbers),
+:func:`field_values` gives its values by DUO's field name, and
+:attr:`RoSummary.period` (or :func:`scan_header`, before reading) the selection period, whose
+``selects_enrolment`` / ``selects_result`` say what the RO holds (PvE §15.1).
 
 Memory does not grow with the file: the reader keeps the counts, the current person's keys
 and the first/last record types. It never prints and never raises for bad input.
@@ -323,8 +329,25 @@ class SelectionPeriod:
 
     def overlaps(self, begin: date, end: date | None) -> bool:
         """Whether something valid from ``begin`` to ``end`` (inclusive; None: open) is valid
-        at some moment of the period: how the RO selects enrolments (PvE §15.1)."""
+        at some moment of the period."""
         return begin <= self.end and (end is None or end >= self.begin)
+
+    # What the RO holds (PvE §15.1), for limiting the school's side of a comparison to it:
+    # enrolments valid in the period with all their periods, extra support and BPVs;
+    # diplomas obtained in the period; loose results obtained in the period; any result
+    # tied to a selected enrolment, whenever obtained; the persons of all of these.
+
+    def selects_enrolment(self, begin: date, planned_end: date,
+                          actual_end: date | None) -> bool:
+        """Whether the RO holds this enrolment (and so all its periods and BPVs). An
+        enrolment is taken as valid until its actual end, or its planned end without one
+        (rodcli's reading of "geldig in de selectieperiode")."""
+        return self.overlaps(begin, actual_end if actual_end is not None else planned_end)
+
+    def selects_result(self, day: date | None, enrolment_selected: bool = False) -> bool:
+        """Whether the RO holds a diploma or result obtained on ``day``: in the period, or
+        tied to a selected enrolment (for results through their inschrijvingvolgnummer)."""
+        return enrolment_selected or (day is not None and self.covers(day))
 
 
 @dataclass(frozen=True, slots=True)

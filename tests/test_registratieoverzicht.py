@@ -365,8 +365,20 @@ def test_each_malformed_line_has_its_finding(tmp_path: Path, case: str) -> None:
             assert isinstance(malformed, MalformedLine)
             assert malformed.record_type == body[line - 2][:3]
             assert B1 not in repr(malformed) and ONR not in repr(malformed)
+            if code not in ("D002", "D007", "D008"):  # the key's fields are readable
+                assert malformed.key is not None and malformed.key[1] in (B1, ONR)
     assert reader.summary.complete
     assert not any(finding.code == "D012" for finding in reader.findings)  # counts still add up
+
+
+def test_a_malformed_line_keeps_its_key_for_matching(tmp_path: Path) -> None:
+    body = [*BODY[:2], BODY[2].replace("|BBL|", "|XYZ|"), BODY[3].replace("2023-03-01", "x"),
+            BODY[4].replace("|2163|", "|many|"), *BODY[5:7],
+            BODY[7].replace("|6|", "|zes|"), *BODY[8:]]
+    records, _ = read(write(tmp_path, ro_text(body)))
+    keys = {record.line: record.key for record in records if isinstance(record, MalformedLine)}
+    assert keys == {4: ("BSN", B1, "C3", "2023-01-30"), 5: None,
+                    6: ("BSN", B1, "C3", "C1"), 9: ("BSN", B1, "8286774")}
 
 
 def test_a_finding_shows_where_the_field_starts(tmp_path: Path) -> None:

@@ -310,6 +310,30 @@ class MalformedLine:
     record_type: str
     fields: tuple[str, ...] = field(repr=False)
 
+    @property
+    def key(self) -> tuple[str, ...] | None:
+        """The key the record would have had (as the typed record's ``key``), when the
+        fields it needs are readable; None otherwise (VLP, SLR, or a key field unreadable)."""
+        fields = self.fields + ("",) * 6
+        kind = self.record_type
+        if kind not in PERSON_TYPES or bool(fields[1]) == bool(fields[2]):
+            return None
+        number = fields[1] or fields[2]
+        if _is_digits(number) and len(number) <= 9:
+            number = number.zfill(9)
+        person = ("BSN" if fields[1] else "ONR", number)
+        if kind == "PER":
+            return person
+        at = _OWN_NUMBER_AT[kind]
+        if not fields[at]:
+            return None
+        if kind in ("ISP", "ISE"):
+            begin, _ = _read_date(fields[4])
+            return None if begin is None else (*person, fields[3], begin.isoformat())
+        if kind == "BPV":
+            return (*person, fields[3], fields[4]) if fields[4] else None
+        return (*person, fields[at])
+
 
 PersonRecord = (Persoon | Inschrijving | Inschrijvingsperiode | ExtraOndersteuning | Bpv
                 | Diploma | AmvbOnderdeel | GeneriekExamenonderdeel | Keuzedeel)

@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import BSN, BSN2, ONR, make_invalid
 from rodcli.codes import CATALOGUE, message
@@ -40,9 +41,16 @@ from rodcli.duo.registratieoverzicht import (
     parse_file_name,
     scan_header,
 )
-from rodcli.duo.synthetic import FORMS, personal_numbers, ro_file_name, synthetic_people, write_ro
+from rodcli.duo.synthetic import (
+    FORMS,
+    RoForm,
+    personal_numbers,
+    ro_file_name,
+    synthetic_people,
+    write_ro,
+)
 from rodcli.findings import Finding, Severity
-from test_fuzz import FUZZ, mutated
+from test_fuzz import EXAMPLES, FUZZ, mutated
 
 NAME = "RO_99XX_20240731_20260324.CSV"
 VLP = "VLP|99XX|2024-07-31|2026-03-24|2026-03-25"
@@ -615,3 +623,22 @@ def test_reader_never_raises(data: bytes) -> None:
         assert all(finding.code in CATALOGUE for finding in reader.findings)
         looks_like_ro(data[:4096])
         scan_header(path)
+
+
+@settings(FUZZ, max_examples=max(20, EXAMPLES // 3))  # each example writes a file
+@given(form=st.builds(
+    RoForm, delimiter=st.sampled_from(["|", ";"]), dmy_dates=st.booleans(),
+    width=st.sampled_from([0, 13, 16, 20]), cut_empty_tail=st.booleans(),
+    drop_zeros=st.booleans(), slr_first=st.booleans(), dip_extra_field=st.booleans(),
+    encoding=st.sampled_from(["utf-8", "cp1252"]), newline=st.sampled_from(["\n", "\r\n"])),
+    seed=st.integers(0, 50))
+def test_every_combination_of_deviations_reads_back(form: RoForm, seed: int) -> None:
+    """Whatever mix of the real-world deviations a file shows, the same records come out,
+    with notes only."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / NAME
+        write_ro(path, people=40, form=form, seed=seed)
+        records, reader = read(path)
+    assert content(records) == [record for people in synthetic_people(40, seed=seed)
+                                for record in people]
+    assert flat(reader.findings, Severity.WARNING) == set()

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -57,7 +58,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 from stdnum.nl import bsn as stdnum_bsn
 
@@ -683,6 +684,29 @@ _CLASSES: dict[str, type[Voorlooprecord] | type[PersonRecord]] = {
         Voorlooprecord, Persoon, Inschrijving, Inschrijvingsperiode, ExtraOndersteuning, Bpv,
         Diploma, AmvbOnderdeel, GeneriekExamenonderdeel, Keuzedeel)}
 
+# Per record type and DIP layout shift (1: the practice layout's extra field at position 7):
+# each field of the layout with its index on the line.
+_PLANS: dict[tuple[str, int], tuple[tuple[int, _Field], ...]] = {
+    (kind, shift): tuple(
+        ((3 if kind in PERSON_TYPES else 1) + offset
+         + (shift if kind == "DIP" and offset >= 3 else 0), spec)
+        for offset, spec in enumerate(layout))
+    for kind, layout in LAYOUTS.items() for shift in (0, 1)}
+
+
+def _constructor_order_holds() -> bool:
+    """The records are built positionally from the layouts: their fields must follow them."""
+    for kind, cls in _CLASSES.items():
+        names = [spec.attr for spec in LAYOUTS[kind]]
+        head = ["line", "bsn", "onderwijsnummer"] if kind in PERSON_TYPES else ["line"]
+        if [item.name for item in dataclasses.fields(cls)] != head + names:
+            return False
+    return True
+
+
+if not _constructor_order_holds():  # pragma: no cover - a programming error in this module
+    raise AssertionError("RO record fields out of the layouts' order")
+
 # Which notes (D020-D027) have been given: once per file each.
 _NOTE_SEPARATOR, _NOTE_DMY, _NOTE_WIDTH, _NOTE_ZEROS = "D020", "D021", "D022", "D023"
 _NOTE_ORDER, _NOTE_DIP, _NOTE_CP1252, _NOTE_EMPTY = "D024", "D025", "D026", "D027"
@@ -966,38 +990,44 @@ class _LineParser:
 
     def parse(self) -> RoRecord:
         kind, fields, reader = self.kind, self.fields, self.reader
-        layout = LAYOUTS[kind]
         expected = FIELD_COUNTS[kind]
-        values: dict[str, object] = {"line": self.number}
-        start = 1
+        # The record's constructor arguments, in its fields' order (checked at import).
+        args: list[Any] = [self.number]  # typed by the layout's converters
         if kind in PERSON_TYPES:
-            start = 3
-            values["bsn"], values["onderwijsnummer"] = self._personal_number()
+            args.extend(self._personal_number())
         if kind == "DIP":
             expected = self._dip_layout(expected)
         self._width(expected)
-        for offset, spec in enumerate(layout):
-            position = start + offset
-            if kind == "DIP" and offset >= 3:
-                position += self._layout_shift
+        convert = self._convert
+        for position, spec in _PLANS[kind, self._layout_shift]:
             text = fields[position]
             if not text:
                 if spec.required:
                     self._fail("D004", position, spec.name, field=spec.name)
-                values[spec.attr] = None
-                continue
-            try:
-                values[spec.attr] = self._convert(spec, text, position)
-            except _Invalid as invalid:
-                self._fail(invalid.code, position, spec.name, **invalid.params)
+                args.append(None)
+            elif spec.kind == "date":  # most fields are dates: no call for the common case
+                day, notation = _read_date(text)
+                if day is None:
+                    self._fail("D005", position, spec.name, field=spec.name,
+                               value=text, expected=_DATE_TEXT)
+                elif notation != "iso":
+                    self._dmy(position)
+                args.append(day)
+            else:
+                try:
+                    args.append(convert(spec, text, position))
+                except _Invalid as invalid:
+                    self._fail(invalid.code, position, spec.name, **invalid.params)
+                    args.append(None)
         if self.failed:
             return reader._malformed(kind, fields[:self.width], self.number)
         if kind == "SLR":
-            counts = {name: int(str(values[name])) for name in COUNTED_TYPES}
+            counts = {name: int(str(count)) for name, count in zip(COUNTED_TYPES, args[1:],
+                                                                   strict=True)}
             trailer = Sluitrecord(self.number, counts)
             reader._frame(trailer, kind, self.number)
             return trailer
-        record = _CLASSES[kind](**values)  # type: ignore[arg-type]
+        record = _CLASSES[kind](*args)
         if isinstance(record, Voorlooprecord):
             if record.datum_einde_periode < record.datum_begin_periode:
                 self._fail("D006", 3, "Datum einde periode", field="Datum einde periode",

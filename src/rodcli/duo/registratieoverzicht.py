@@ -1102,14 +1102,8 @@ class _LineParser:
         return (number, None) if at == 0 else (None, number)
 
     def _convert(self, spec: _Field, text: str, position: int) -> object:
+        """A non-empty field's value (dates are converted in ``parse``)."""
         kind = spec.kind
-        if kind == "date":
-            day, notation = _read_date(text)
-            if day is None:
-                raise _Invalid("D005", field=spec.name, value=text, expected=_DATE_TEXT)
-            if notation != "iso":
-                self._dmy(position)
-            return day
         if kind == "text":
             assert spec.pattern is not None
             if not spec.pattern.fullmatch(text):

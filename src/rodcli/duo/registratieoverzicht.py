@@ -674,7 +674,6 @@ _PGN_NAMES = ("Burgerservicenummer", "Onderwijsnummer")
 # Fields per line in the PvE's form, record type included (DIP: 9; in practice 10).
 FIELD_COUNTS = {kind: 1 + (2 if kind in PERSON_TYPES else 0) + len(fields)
                 for kind, fields in LAYOUTS.items()}
-_WIDEST = max(FIELD_COUNTS.values()) + 1  # a DIP in practice has one more than the PvE says
 
 # Where a record's own number (volgnummer of its enrolment or result) stands, for findings.
 _OWN_NUMBER_AT = {"ISG": 3, "ISP": 3, "ISE": 3, "BPV": 3, "DIP": 3, "AMO": 5, "GEO": 5, "KZD": 5}

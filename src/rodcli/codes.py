@@ -571,8 +571,8 @@ _ENTRIES = [
            "again.")),
     _code("D005", E, "ro",
           ("Ongeldige datum", "Invalid date"),
-          ("{field} '{value}' is geen geldige datum ({expected})",
-           "{field} '{value}' is not a valid date ({expected})"),
+          ("{field} '{value}' is geen geldige datum (JJJJ-MM-DD of D-M-JJJJ)",
+           "{field} '{value}' is not a valid date (YYYY-MM-DD or D-M-YYYY)"),
           ("Open het RO niet in een spreadsheet (die zet datums om); vraag het opnieuw aan.",
            "Do not open the RO in a spreadsheet (it converts dates); request it again.")),
     _code("D006", E, "ro",
@@ -585,10 +585,10 @@ _ENTRIES = [
            "from DUO again.")),
     _code("D007", E, "ro",
           ("Burgerservicenummer en onderwijsnummer", "BSN and onderwijsnummer"),
-          ("Precies één van burgerservicenummer en onderwijsnummer hoort gevuld te zijn, hier "
-           "{state}",
-           "Exactly one of burgerservicenummer and onderwijsnummer must be filled, here "
-           "{state}"),
+          ("Precies één van burgerservicenummer en onderwijsnummer hoort gevuld te zijn; hier "
+           "zijn het er {count}",
+           "Exactly one of burgerservicenummer and onderwijsnummer must be filled; here "
+           "{count} are"),
           ("De regel is verschoven of beschadigd; vraag het overzicht opnieuw aan bij DUO.",
            "The line has shifted or is damaged; request the overview from DUO again.")),
     _code("D008", E, "ro",

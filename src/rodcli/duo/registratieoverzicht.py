@@ -470,7 +470,6 @@ class _Invalid(Exception):
 
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DMY = re.compile(r"([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})")
-_DATE_TEXT = "JJJJ-MM-DD / D-M-JJJJ"
 
 
 @lru_cache(maxsize=4096)  # about eleven years of days: all an RO needs
@@ -537,12 +536,12 @@ def _f(name: str, attr: str, required: bool, kind: str, *,
 
 def _volgnummer(name: str, attr: str, required: bool) -> _Field:
     return _f(name, attr, required, "text", pattern=_VOLGNUMMER.pattern,
-              expected="1-20 letters/cijfers / letters/digits")
+              expected="AN1..20 (A-Z, a-z, 0-9)")
 
 
 def _crebo(name: str, attr: str, required: bool) -> _Field:
     return _f(name, attr, required, "code", pattern=r"[0-9]{5}", width=5,
-              expected="5 cijfers / digits (CREBO)")
+              expected="99999 (CREBO)")
 
 
 def _date_field(name: str, attr: str, required: bool) -> _Field:
@@ -582,7 +581,7 @@ LAYOUTS: dict[str, tuple[_Field, ...]] = {
         _date_field("Datum uitschrijving gepland", "datum_uitschrijving_gepland", True),
         _date_field("Datum uitschrijving werkelijk", "datum_uitschrijving_werkelijk", False),
         _f("Reden uitschrijving", "reden_uitschrijving", False, "code",
-           pattern=r"[0-9A-Z]{2}", width=2, expected="2 tekens / characters"),
+           pattern=r"[0-9A-Z]{2}", width=2, expected="AN2"),
     ),
     "ISP": (
         _volgnummer("Inschrijvingvolgnummer", "inschrijvingvolgnummer", True),
@@ -593,12 +592,12 @@ LAYOUTS: dict[str, tuple[_Field, ...]] = {
         _f("Niveau", "niveau", False, "choice", choices=NIVEAUS, expected="MBO-1..MBO-4"),
         _flag("Indicatie bekostigbaar", "indicatie_bekostigbaar", True),
         _f("Locatiecode VSV", "locatiecode_vsv", False, "code", pattern=r"[0-9]{12}",
-           width=12, expected="12 cijfers / digits"),
+           width=12, expected="999999999999"),
         _aanbieder(),
         _f("Onderwijslocatie", "onderwijslocatie", False, "text", pattern=_LOCATIE.pattern,
            expected="nnnXnnn"),
         _f("Leerroute", "leerroute", False, "text", pattern=r"[A-Z0-9]{1,3}",
-           expected="1-3 tekens / characters"),
+           expected="AN1..3"),
         _f("Leerroutefase", "leerroutefase", False, "choice", choices=LEERROUTEFASEN,
            expected="VO/MBO"),
     ),
@@ -632,7 +631,7 @@ LAYOUTS: dict[str, tuple[_Field, ...]] = {
     "AMO": (
         *_RESULT_HEAD,
         _f("Code AMvB onderdeel", "code_amvb_onderdeel", True, "text", pattern=_AMVB.pattern,
-           expected="5 tekens / characters"),
+           expected="AN5"),
         _date_field("Datum resultaat", "datum_resultaat", False),
         _flag("Certificaat", "certificaat", False),
         _volgnummer("Inschrijvingvolgnummer", "inschrijvingvolgnummer", False),
@@ -641,17 +640,17 @@ LAYOUTS: dict[str, tuple[_Field, ...]] = {
     "GEO": (
         *_RESULT_HEAD,
         _f("Code generiek examenonderdeel", "code_generiek_examenonderdeel", True, "code",
-           pattern=r"[0-9A-Z]{4}", width=4, expected="4 tekens / characters"),
+           pattern=r"[0-9A-Z]{4}", width=4, expected="AN4"),
         _date_field("Datum resultaat", "datum_resultaat", False),
         _f("Eindcijfer", "eindcijfer", False, "grade", expected="1-10"),
         _f("Vrijstelling generiek examenonderdeel", "vrijstelling_generiek_examenonderdeel",
-           False, "text", pattern=r"[^\s]{1,4}", expected="1-4 tekens / characters"),
+           False, "text", pattern=r"[^\s]{1,4}", expected="AN1..4"),
         _f("Cijfer IE", "cijfer_ie", False, "grade", expected="0-100"),
         _f("Vrijstelling IE", "vrijstelling_ie", False, "text", pattern=r"[^\s]{1,3}",
-           expected="1-3 tekens / characters"),
+           expected="AN1..3"),
         _f("Cijfer CE", "cijfer_ce", False, "grade", expected="0-100"),
         _f("Vrijstelling CE", "vrijstelling_ce", False, "text", pattern=r"[^\s]{1,3}",
-           expected="1-3 tekens / characters"),
+           expected="AN1..3"),
         _volgnummer("Inschrijvingvolgnummer", "inschrijvingvolgnummer", False),
         _aanbieder(),
     ),
@@ -1007,8 +1006,7 @@ class _LineParser:
             elif spec.kind == "date":  # most fields are dates: no call for the common case
                 day, notation = _read_date(text)
                 if day is None:
-                    self._fail("D005", position, spec.name, field=spec.name,
-                               value=text, expected=_DATE_TEXT)
+                    self._fail("D005", position, spec.name, field=spec.name, value=text)
                 elif notation != "iso":
                     self._dmy(position)
                 args.append(day)
@@ -1063,9 +1061,10 @@ class _LineParser:
         if at7 in ("J", "N"):
             self.reader.summary.dip_layouts["pve"] += 1
             return expected
-        if at7:  # something else at 7: the practice layout's empty field is filled
-            self._fail("D006", 6, "DIP 7", field="DIP 7", value=at7, expected="(leeg / empty)")
-        self.reader._note(_NOTE_DIP, self.number, self._column(6))
+        if at7:  # something else at 7: the practice layout's always-empty field is filled
+            self._fail("D006", 6, "DIP 7", field="DIP 7", value=at7, expected="''")
+        else:
+            self.reader._note(_NOTE_DIP, self.number, self._column(6))
         self.reader.summary.dip_layouts["practice"] += 1
         self._layout_shift = 1
         return expected + 1
@@ -1076,7 +1075,7 @@ class _LineParser:
         bsn, onr = self.fields[1], self.fields[2]
         if bool(bsn) == bool(onr):
             self._fail("D007", 1, "Burgerservicenummer",
-                       state="beide / both" if bsn else "geen / none")
+                       count="2" if bsn else "0")
             return None, None
         at = 0 if bsn else 1
         number = bsn or onr
@@ -1141,7 +1140,7 @@ class _LineParser:
         if kind == "birth":
             birth, notation = _read_birth_date(text)
             if birth is None:
-                raise _Invalid("D005", field=spec.name, value=text, expected=_DATE_TEXT)
+                raise _Invalid("D005", field=spec.name, value=text)
             if notation != "iso":
                 self._dmy(position)
             return birth

@@ -169,7 +169,7 @@ def validate(
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, metavar="N",
-                     help="Processes for a large file (default: one per core); the "
+                     help="Threads for a large file (default: one per core); the "
                      "findings are the same with any number."),
     ] = None,
 ) -> None:
@@ -177,6 +177,9 @@ def validate(
 
     Exit 0 ok, 1 findings, 2 no verdict.
     """
+    if jobs is not None:
+        # The column engine's threads; read when it starts, so set before it does.
+        os.environ["POLARS_MAX_THREADS"] = str(jobs)
     from rodcli.pipeline import ValidateOptions, validate_files
 
     options = ValidateOptions(

@@ -352,3 +352,57 @@ def test_an_xlsx_export_stays_in_one_process(tmp_path: Path,
     exports = Path(__file__).resolve().parents[1] / "examples" / "exports"
     _compare(tmp_path, exports / "ho_export.xlsx", exports / "ho_xlsx_mapping.toml", jobs=(2,))
     assert parallel_runs == [False, False]
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in
+                Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("signal_to", ["group", "worker"])
+def test_ctrl_c_or_a_killed_worker_ends_the_build_cleanly(tmp_path: Path,
+                                                          signal_to: str) -> None:
+    """Ctrl-C reaches every process of the build: exit 130. A worker killed on its own (the
+    OOM killer): an internal error, exit 2. Either way no traceback, no hang, no bulk file
+    and no temporary file left."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    export = _write(tmp_path / "export.csv", _export_lines(40_000, seed=5, error_rate=0.0))
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    out = tmp_path / "out" / "bulk.xml"
+    out.parent.mkdir()
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    rodcli = Path(sys.executable).with_name("rodcli")
+    child = subprocess.Popen([str(rodcli), "build", str(export), "-m", str(mapping),
+                              "--sector", "ho", "-o", str(out), "-q", "--jobs", "2"],
+                             env={**os.environ, "TMPDIR": str(temporary)},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not _children(child.pid) and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    workers = _children(child.pid)
+    assert workers, "the build ended before it started a worker"
+    if signal_to == "group":
+        os.killpg(child.pid, signal.SIGINT)
+    else:
+        os.kill(workers[0], signal.SIGKILL)
+    try:
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+    assert child.returncode == (130 if signal_to == "group" else 2), err
+    assert "Traceback" not in err
+    assert list(out.parent.iterdir()) == []
+    assert list(temporary.iterdir()) == []

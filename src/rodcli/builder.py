@@ -35,7 +35,9 @@ from rodcli.bulkformat.models import Record
 from rodcli.bulkformat.xsd import builtin_schema, secure_parser
 from rodcli.codes import Lang, message
 from rodcli.comparison import Delta
+from rodcli.engine.keys import Row, checked_row, failed_row
 from rodcli.engine.precise import RecordChecker
+from rodcli.engine.run import COLUMNAR_FROM_RECORDS, Engine
 from rodcli.exports import ExportError, ExportRow, ExportTable, open_export
 from rodcli.exports.csv_export import SliceLayout, plan_export_slices, read_csv_slice
 from rodcli.findings import (
@@ -48,12 +50,9 @@ from rodcli.findings import (
 )
 from rodcli.mapping import CompiledMapping, MappingError, MappingFile, compile_mapping, load_mapping
 from rodcli.masking import scrub
-from rodcli.parallel import SliceUnsure, can_fork, key_ranges, process_count, workers
+from rodcli.parallel import SliceUnsure, can_fork, process_count, workers
 from rodcli.pipeline import ValidateOptions, validate_files
 from rodcli.readers.bulk_csv import CsvSlice
-from rodcli.rules import cross_record_rules
-from rodcli.rules.index import KeyRange, RecordStore
-from rodcli.scratch import Scratch
 from rodcli.writers import DocumentHeader, Prewritten
 from rodcli.writers.csv import CsvLines, write_csv
 from rodcli.writers.xml import write_xml, xml_end, xml_record, xml_start
@@ -266,31 +265,34 @@ def _first_pass(table: ExportTable, mapping: CompiledMapping, result: Result,
                 on_progress: Callable[[int], None] | None, spool: _Spool) -> _FirstPass:
     first = _FirstPass([spool], sender=mapping.constants.get("brin"),
                        header=list(table.header))
-    with RecordStore() as store:
-        _check_rows(table, mapping, result, on_progress, first, store)
-        _check_keys(store, table.file, first, result)
+    rows: list[Row | None] = []
+    _check_rows(table, mapping, result, on_progress, first, rows)
+    _check_keys(rows, table.file, first, result)
     return first
 
 
-def _check_keys(store: RecordStore, file: str, first: _FirstPass, result: Result,
-                keys: KeyRange = (None, None)) -> None:
-    """The cross-record rules over the rows' records in ``store`` (of the keys in ``keys``).
+def _check_keys(rows: list[Row | None], file: str, first: _FirstPass, result: Result) -> None:
+    """The cross-record rules over the rows' records, in the engine's key table.
 
     Rejecting a row can break a rule for another (a deregistration whose diploma row was
     rejected): run the rules again on what is left until nothing changes.
     """
+    engine = Engine(columnar=len(rows) >= COLUMNAR_FROM_RECORDS, rules=[])
+    keys = engine.new_keys()
+    for row in rows:
+        keys.add_row(row)
+    rows.clear()
     reported: set[tuple[str, Location, tuple[tuple[str, str], ...]]] = set()
-    rules = cross_record_rules()  # they keep no state between keys
+
+    def note(finding: Finding) -> None:
+        identity = (finding.code, finding.location, tuple(finding.params.items()))
+        if identity not in reported:
+            reported.add(identity)
+            _note(first, result, finding, finding.location.line)
+
     while True:
         before = len(first.rejected)
-        for group in store.groups(1, file, excluded_lines=set(first.rejected), keys=keys):
-            for rule in rules:
-                for finding in rule.check_key(group):
-                    identity = (finding.code, finding.location,
-                                tuple(finding.params.items()))
-                    if identity not in reported:
-                        reported.add(identity)
-                        _note(first, result, finding, finding.location.line)
+        engine.check_keys(file, keys, None, note, excluded_lines=set(first.rejected))
         if len(first.rejected) == before:
             return
 
@@ -316,8 +318,6 @@ class _SliceTask:
     spec: MappingFile
     mapping_text: str
     options: BuildOptions
-    folder: Path  # the run's scratch folder and secret, for the slice's store
-    secret: bytes
     # The slice's spool files, made by this process before the workers were forked: a
     # worker fills them through the descriptors it inherited, and they never have a name on
     # disk (they hold personal numbers as they are, unlike the stores).
@@ -325,20 +325,9 @@ class _SliceTask:
 
 
 @dataclass(frozen=True, slots=True)
-class _KeysTask:
-    file: str
-    keys: KeyRange
-    number: int
-    parts: tuple[Path, ...]  # the slices' stores
-    rejected: frozenset[int]  # the lines the slices rejected
-    max_findings: int
-    folder: Path
-    secret: bytes
-
-
-@dataclass(frozen=True, slots=True)
 class _SliceOutcome:
     findings: Result
+    keys: list[Row | None]  # the key-table rows of the slice's records
     rejected: dict[int, list[Finding]]
     sender: str | None
     rows_read: int
@@ -369,11 +358,10 @@ def _first_pass_in_parallel(
     layout, slices = planned
     assert result.build is not None
     summary = result.build
-    with RecordStore() as store, contextlib.ExitStack() as attempt:
+    with contextlib.ExitStack() as attempt:
         parts = [attempt.enter_context(_Spool(options.sector, form)) for _ in slices]
-        scratch = store.scratch
         tasks = [_SliceTask(export, layout, part, number, spec, mapping_text, options,
-                            scratch.folder, scratch.secret, spool.descriptors)
+                            spool.descriptors)
                  for number, (part, spool) in enumerate(zip(slices, parts, strict=True))]
         # The progress shown is an estimate: this process's rows times the slices.
         progress = None if on_progress is None else (
@@ -394,49 +382,20 @@ def _first_pass_in_parallel(
                 summary.rows_read += outcome.rows_read
                 summary.rows_blank += outcome.rows_blank
             result.extend(layout.closing_findings())
-            # The cross-record rules, a range of keys per process. All records of a row
-            # have the row's key, so rejecting a row changes only its own key's group: each
-            # range runs its rounds to the end on its own, as one process would for it.
-            stores = tuple(scratch.folder / _part_name(task.number) for task in tasks)
-            key_tasks = [_KeysTask(table.file, keys, number, stores, frozenset(first.rejected),
-                                   options.max_findings, scratch.folder, scratch.secret)
-                         for number, keys in enumerate(key_ranges(len(slices)))]
-            later = [pool.submit(_check_key_range, task) for task in key_tasks[1:]]
-            for part, rejected in [_check_key_range(key_tasks[0]),
-                                   *(future.result() for future in later)]:
-                result.absorb(part)
-                for line, findings in rejected.items():
-                    first.rejected.setdefault(line, []).extend(findings)
+        # The cross-record rules here, over the key rows of every slice, in export order.
+        _check_keys([row for outcome in done for row in outcome.keys], table.file, first,
+                    result)
         spools.enter_context(attempt.pop_all())
     return first
-
-
-def _part_name(number: int) -> str:
-    return f"build-slice{number}.sqlite"
-
-
-def _check_key_range(task: _KeysTask) -> tuple[Result, dict[int, list[Finding]]]:
-    """The cross-record findings of one range of keys, and the lines they reject (with the
-    findings to add to each line's)."""
-    name = f"build-keys{task.number}.sqlite"
-    with RecordStore(Scratch.part(task.folder, task.secret, name)) as store:
-        store.attach(list(task.parts))
-        part = Result(max_findings=task.max_findings)
-        # Each line rejected already starts with no findings here: only the new ones return.
-        first = _FirstPass([], rejected={line: [] for line in task.rejected})
-        _check_keys(store, task.file, first, part, task.keys)
-    (task.folder / name).unlink(missing_ok=True)
-    return part, {line: findings for line, findings in first.rejected.items() if findings}
 
 
 def _first_pass_of_slice(task: _SliceTask, on_progress: Callable[[int], None] | None = None
                          ) -> _SliceOutcome | None:
     """One slice's first pass, or None when the export is to be read whole after all; its
-    records stay in the slice's store and spool."""
+    records' key rows go back to the first pass, their formatted records into the spool."""
     options = task.options
-    scratch = Scratch.part(task.folder, task.secret, _part_name(task.number))
-    with (RecordStore(scratch) as store,
-          _Spool(options.sector, options.output_format, task.spool) as spool,
+    rows: list[Row | None] = []
+    with (_Spool(options.sector, options.output_format, task.spool) as spool,
           read_csv_slice(task.export, task.layout, task.part) as table):
         mapping = compile_mapping(task.spec, task.mapping_text, str(options.mapping), table,
                                   options.sector)
@@ -444,13 +403,12 @@ def _first_pass_of_slice(task: _SliceTask, on_progress: Callable[[int], None] | 
         summary = part.build = BuildSummary()
         first = _FirstPass([spool], sender=mapping.constants.get("brin"))
         try:
-            _check_rows(table, mapping, part, on_progress, first, store)
+            _check_rows(table, mapping, part, on_progress, first, rows)
         except SliceUnsure:
             return None
         if first.unreadable:  # a CSV error: a broken quote, or a cut inside a quoted field
             return None
-        store.flush()
-    return _SliceOutcome(part, first.rejected, first.sender, summary.rows_read,
+    return _SliceOutcome(part, rows, first.rejected, first.sender, summary.rows_read,
                          table.blank_rows)
 
 
@@ -462,7 +420,7 @@ def _note(first: _FirstPass, result: Result, finding: Finding, line: int | None)
 
 def _check_rows(table: ExportTable, mapping: CompiledMapping, result: Result,
                 on_progress: Callable[[int], None] | None, first: _FirstPass,
-                store: RecordStore) -> None:
+                keys: list[Row | None]) -> None:
     assert result.build is not None
     summary = result.build
     checker = RecordChecker()  # the engine's precise path: validate's findings, exactly
@@ -483,10 +441,10 @@ def _check_rows(table: ExportTable, mapping: CompiledMapping, result: Result,
                     finding for finding in findings
                     if not (finding.code == "F001" and finding.location.field in unusable))
             if checked is None:
-                store.add_failed(raw, 1)
+                keys.append(failed_row(raw))
                 models = None
             else:
-                store.add(checked, 1)
+                keys.append(checked_row(checked.model, raw.line, raw.values))
                 first.sender = first.sender or checked.model.brin
                 if models is not None:
                     models.append(checked.model)

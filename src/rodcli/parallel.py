@@ -1,29 +1,23 @@
-"""What runs a large file on several cores: the worker processes, and the split of the work.
-
-A file is cut into slices at line ends (see ``plan_slices`` for CSV, ``plan_xml_slices`` for
-bulk XML, ``plan_export_slices`` for exports); each process reads one slice into its own
-on-disk store, then each process runs the cross-record rules for one range of keys over all
-the stores. The calling process does the first slice and the first range itself, so a run
-on two cores has one extra process. Whatever a slice cannot judge alone raises SliceUnsure,
-and the run reads the file whole in one process instead: the result is always the same as
-one process's.
+"""What runs build's first pass over a large CSV export on several cores: the worker
+processes. The export is cut into slices at line ends (``plan_export_slices``); each process
+maps and checks one slice's rows and hands back their findings and key rows; the cross-record
+rules then run in the engine's key table, in this process. Whatever a slice cannot judge
+alone raises SliceUnsure, and the export is read whole in one process instead: the result is
+always the same as one process's. (``validate`` needs no processes: its column engine uses
+every core itself.)
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import itertools
 import multiprocessing
 import os
 import signal
-import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 
 from rodcli.atomic import interrupts_held
-from rodcli.rules.index import KeyRange
 
 
 class SliceUnsure(Exception):
@@ -31,29 +25,13 @@ class SliceUnsure(Exception):
 
 
 def process_count(jobs: int | None) -> int:
-    """The processes for a run: ``jobs``, or one per core, at most as many as one SQLite
-    connection can attach stores: each range of keys reads every slice's store, and the
-    store of validate's --with files."""
-    wanted = jobs if jobs is not None else _available_cores()
-    return max(1, min(wanted, _attach_limit() - 1))
+    """The processes for a run: ``jobs``, or one per core."""
+    return max(1, jobs if jobs is not None else _available_cores())
 
 
 def _available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
-
-
-@functools.cache
-def _attach_limit() -> int:
-    with contextlib.closing(sqlite3.connect(":memory:")) as db:
-        return db.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
-
-
-def key_ranges(count: int) -> list[KeyRange]:
-    """Ranges of about equal size: keys are keyed hashes, spread evenly over all bytes."""
-    bounds: list[bytes | None] = [None, *(bytes([256 * n // count]) for n in range(1, count)),
-                                  None]
-    return list(itertools.pairwise(bounds))
 
 
 def can_fork() -> bool:

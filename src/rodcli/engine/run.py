@@ -26,7 +26,7 @@ from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import field_names
 from rodcli.bulkformat.types import DateNotation
 from rodcli.engine.batch import Batch, batch_of_records
-from rodcli.engine.keys import KeyTable, PreciseKeys, check_groups
+from rodcli.engine.keys import KeyTable, PreciseKeys, Row, check_groups
 from rodcli.engine.precise import RecordChecker
 from rodcli.findings import FileReport, Finding, Location, make_finding
 from rodcli.readers.bulk_xml import RETAINED_RECORDS, read_xml_bulk
@@ -40,6 +40,8 @@ Sink = Callable[[Finding], None]
 Item = Batch | RawRecord | Finding | RecordsEnd
 
 SMALL_INPUT_BYTES = 1 << 18
+# The same for records whose key rows come one by one (build's export rows).
+COLUMNAR_FROM_RECORDS = 1 << 14
 # Records read one by one are checked in batches of this many: the XML reader keeps as many
 # records' elements alive, so the precise path can still ask a record's field lines.
 BATCH_RECORDS = RETAINED_RECORDS
@@ -56,6 +58,15 @@ class Keys:
     def __post_init__(self) -> None:
         if self.columnar and self.table is None:
             self.table = KeyTable()
+
+    def add_row(self, row: Row | None) -> None:
+        """A key row made in Python (by ``keys.checked_row`` or ``keys.failed_row``)."""
+        if row is None:
+            return
+        if self.table is not None:
+            self.table.add_row(row)
+        else:
+            self.rows.rows[row[:3]].append(row)
 
 
 class Engine:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import os
@@ -37,8 +36,9 @@ def _captured(lines: Iterator[str], record_text: list[str]) -> Iterator[str]:
 
 @dataclass(frozen=True, slots=True)
 class CsvSlice:
-    """A part of a CSV file read on its own (by one worker of a parallel run): whole lines
-    from byte ``start`` to ``end``, the first of them line ``first_line`` of the file."""
+    """A part of a CSV file read on its own (a chunk the column engine leaves to this reader,
+    or a slice of an export build reads on another core): whole lines from byte ``start`` to
+    ``end``, the first of them line ``first_line`` of the file."""
 
     start: int
     end: int
@@ -51,37 +51,6 @@ class CsvSlice:
 
 
 _SCAN_BYTES = 1 << 20
-
-
-def plan_slices(path: Path, count: int) -> list[CsvSlice] | None:
-    """Cut a bulk CSV file into ``count`` slices of about equal size at line ends outside
-    quoted fields, or None when the file is not plainly laid out for it: a BOM or another
-    encoding, or a first line that is not the header on one line.
-
-    An even number of quotes before a line end means no quoted field is open there. A
-    stray quote in an unquoted field can fool that count; the slice before such a cut then
-    ends inside a quoted field, which its reader reports (I020), and the run falls back to
-    reading the file whole.
-    """
-    with path.open("rb") as handle:
-        first_line = handle.readline(_SCAN_BYTES)
-        size = os.fstat(handle.fileno()).st_size
-        if first_line.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return None
-        if b'"' in first_line or not first_line.endswith(b"\n"):
-            return None
-        try:
-            header = tuple(cell.strip() for cell in first_line.decode("utf-8").rstrip("\r\n")
-                           .split(DELIMITER))
-        except UnicodeDecodeError:
-            return None
-        if RECORD_TYPE_COLUMN not in header:
-            return None
-        cuts = line_end_cuts(handle, size, count)
-    starts = [(0, 1), *cuts]
-    ends = [cut for cut, _line in cuts] + [size]
-    return [CsvSlice(start, end, line, None if start == 0 else header)
-            for (start, line), end in zip(starts, ends, strict=True)]
 
 
 def line_end_cuts(handle: BinaryIO, size: int, count: int) -> list[tuple[int, int]]:

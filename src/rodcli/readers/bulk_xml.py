@@ -7,14 +7,11 @@ exact lines; the header is validated at the end against the root with its record
 
 from __future__ import annotations
 
-import io
-import os
 import re
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -23,7 +20,6 @@ from rodcli.bulkformat.models import RECORD_TYPES, Sector
 from rodcli.bulkformat.xsd import builtin_schema, secure_parser
 from rodcli.findings import FileReport, Finding, Location, make_finding
 from rodcli.masking import mask_pgn
-from rodcli.parallel import SliceUnsure
 from rodcli.records import RECORDS_END, Locator, Position, RawRecord, RecordsEnd
 
 _SECTOR_BY_NAMESPACE: dict[str, Sector] = {ns: sector for sector, ns in NAMESPACES.items()}
@@ -94,134 +90,6 @@ def _check_prolog(head: bytes, file: str) -> Iterator[Finding]:
         yield make_finding("I018", Location(file, 1, 1), found=declared.group(1).decode("ascii"))
 
 
-@dataclass(frozen=True, slots=True)
-class XmlSlice:
-    """A part of a bulk XML file read on its own (by one worker of a parallel run): bytes
-    ``start`` to ``end``, cut where a record starts a line. Every slice but the first is read
-    behind a copy of the root's start tag, padded with line ends so that its lines keep their
-    numbers (in comments); every slice but the last is closed with the root's end tag."""
-
-    start: int
-    end: int
-    first_line: int
-    root_start: bytes | None  # None for the first slice, which holds the root's start itself
-    root_name: bytes
-    last: bool
-
-    @property
-    def first(self) -> bool:
-        return self.root_start is None
-
-
-_ROOT_START = re.compile(
-    rb"<([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)"
-    rb"(?:\s+[^\s=<>]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*\s*>")
-_SCAN_BYTES = 1 << 20
-
-
-def plan_xml_slices(path: Path, count: int) -> list[XmlSlice] | None:
-    """Cut a bulk XML file into ``count`` slices of about equal size before records that
-    start a line, or None when the file is not plainly laid out for it (a BOM, an encoding
-    other than UTF-8, a DOCTYPE, a root start tag not found in the first bytes).
-
-    A cut that lands inside a comment or CDATA section makes the slice before it end badly
-    formed, which its reader reports, and the run falls back to reading the file whole.
-    """
-    with path.open("rb") as handle:
-        head = handle.read(PROLOG_SNIFF_BYTES)
-        size = os.fstat(handle.fileno()).st_size
-        if list(_check_prolog(head, str(path))) or b"<!DOCTYPE" in head:
-            return None
-        opening = re.search(rb"<(?![?!])", _without_comments(head))
-        root = _ROOT_START.match(head, opening.start()) if opening else None
-        if root is None:
-            return None
-        name = root.group(1)
-        prefix = name[:name.index(b":") + 1] if b":" in name else b""
-        record_line = re.compile(rb"\n[ \t]*<" + re.escape(prefix) + rb"(?:"
-                                 + b"|".join(t.encode() for t in RECORD_TYPES) + rb")[\s>/]")
-        targets = [max(size * number // count, root.end()) for number in range(1, count)]
-        cuts: list[tuple[int, int]] = []  # (byte offset, line number) where each slice starts
-        handle.seek(0)
-        offset, lines, carry = 0, 0, b""
-        while targets and (chunk := handle.read(_SCAN_BYTES)):
-            # A record line cut in two by the chunk border is found in the next round.
-            text, base = carry + chunk, offset - len(carry)
-            while targets:
-                found = record_line.search(text, max(targets[0] - base, 0))
-                if found is None:
-                    break
-                cut = base + found.start() + 1
-                if not cuts or cut > cuts[-1][0]:
-                    cuts.append((cut, lines - carry.count(b"\n")
-                                 + text.count(b"\n", 0, found.start() + 1) + 1))
-                targets.pop(0)
-            lines += chunk.count(b"\n")
-            offset += len(chunk)
-            carry = text[-256:]
-    starts = [(0, 1), *cuts]
-    ends = [cut for cut, _line in cuts] + [size]
-    return [XmlSlice(start, end, line, None if start == 0 else root.group(0), name,
-                     end == size)
-            for (start, line), end in zip(starts, ends, strict=True)]
-
-
-def _without_comments(head: bytes) -> bytes:
-    """The head with comments blanked (same length), so a '<' in one is not taken for the
-    root's start."""
-    return re.sub(rb"<!--.*?-->", lambda found: b" " * len(found.group(0)), head, flags=re.S)
-
-
-def read_xml_slice(path: Path, file: str, report: FileReport, sector: str | None,
-                   part: XmlSlice) -> Iterator[RawRecord | Finding | RecordsEnd]:
-    """Raw records and findings of one slice; raises SliceUnsure where the slice alone
-    cannot tell what the whole file would."""
-    report.kind, report.encoding = "xml", "utf-8"
-    with io.BufferedReader(_ChunkStream(_slice_chunks(path, part)), 1 << 16) as handle:
-        yield from _stream(handle, path, file, report, sector, None, part)
-
-
-def _slice_chunks(path: Path, part: XmlSlice) -> Iterator[bytes]:
-    if part.root_start is not None:
-        yield part.root_start
-        padding = part.first_line - 1 - part.root_start.count(b"\n")
-        # The line ends go in comments, which the parser drops: as text they would grow the
-        # root's text node with the file (a line end a line of the slices before).
-        while padding > 0:
-            yield b"<!--" + b"\n" * min(padding, 1 << 16) + b"-->"
-            padding -= 1 << 16
-    with path.open("rb") as handle:
-        handle.seek(part.start)
-        left = part.end - part.start
-        while left > 0 and (chunk := handle.read(min(left, 1 << 16))):
-            left -= len(chunk)
-            yield chunk
-    if not part.last:
-        yield b"</" + part.root_name + b">"
-
-
-class _ChunkStream(io.RawIOBase):
-    """A readable binary stream over a sequence of byte chunks."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._pending = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self._pending:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return 0
-            self._pending = memoryview(chunk)
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
-
-
 def read_xml_bulk(
     path: Path,
     file: str,
@@ -269,7 +137,6 @@ def _stream(
     report: FileReport,
     sector: str | None,
     own_schema: etree.XMLSchema | None,
-    part: XmlSlice | None = None,
 ) -> Iterator[RawRecord | Finding | RecordsEnd]:
     schema: etree.XMLSchema | None = None
     root: etree._Element | None = None
@@ -340,11 +207,7 @@ def _stream(
             done.clear()
             root.remove(done)
         retained.clear()
-    if part is not None and not part.first:
-        if len(root):
-            raise SliceUnsure("something other than a record at the root's level")
-        return  # the header is in the first slice, and there are records: a cut is at one
-    if report.records == 0 and part is None:
+    if report.records == 0:
         yield make_finding("I015", Location(file, _line(root)))
     if schema is None:
         return

@@ -164,17 +164,41 @@ class PreciseKeys:
 
     def groups(self, file: str, context: PreciseKeys | None,
                excluded_lines: frozenset[int] | set[int] = frozenset()) -> Iterator[KeyGroup]:
+        full, failed = _students([self, context], excluded_lines)
         for key in sorted(self.rows):
             own = [row for row in self.rows[key] if row[4] not in excluded_lines]
             if not own:
                 continue
             group = KeyGroup(file, shown_key(*key))
+            group.student_full_result = key[:2] in full
+            group.student_failed_result = key[:2] in failed
             for row in sorted(context.rows.get(key, ()) if context else (),
                               key=lambda row: row[4] or 0):
                 _place(group, False, *row[3:])
             for row in sorted(own, key=lambda row: row[4] or 0):
                 _place(group, True, *row[3:])
             yield group
+
+
+def _students(tables: list[PreciseKeys | None], excluded_lines: frozenset[int] | set[int]
+              ) -> tuple[set[tuple[str, int]], set[tuple[str, int]]]:
+    """The students (BRIN, personal number) with a full-diploma result, and with a result
+    that failed its own checks, in the file under review (``tables[0]``, less the excluded
+    lines) or the --with files."""
+    full: set[tuple[str, int]] = set()
+    failed: set[tuple[str, int]] = set()
+    for number, table in enumerate(tables):
+        if table is None:
+            continue
+        for rows in table.rows.values():
+            for row in rows:
+                if number == 0 and row[4] in excluded_lines:
+                    continue
+                if row[3] == RESULT and row[6]:
+                    full.add((row[0], row[1]))
+                elif row[3] == FAILED and FAILED_TYPES[row[6]] == "resultaat":
+                    failed.add((row[0], row[1]))
+    return full, failed
 
 
 # ---- large inputs: the column engine ----------------------------------------------------------
@@ -184,7 +208,7 @@ class PreciseKeys:
 KEY_FACTS = ("enrolments", "modules", "deregistrations", "results", "full_results",
              "diploma_deregistrations", "context_enrolments", "context_modules",
              "context_full_result", "latest_start", "earliest_deregistration",
-             "earliest_result")
+             "earliest_result", "student_full_result")
 
 
 def key_schema() -> dict[str, Any]:
@@ -321,12 +345,39 @@ class KeyTable:
     def groups(self, file: str, rules: list[CrossRecordRule], context: KeyTable | None,
                excluded_lines: frozenset[int] | set[int] = frozenset()) -> Iterator[KeyGroup]:
         """The key groups some rule might find fault with, with their --with records."""
+        students = self._students(context, excluded_lines)
         for number in range(PARTITIONS):
-            yield from self._groups_of(number, file, rules, context, excluded_lines)
+            yield from self._groups_of(number, file, rules, context, excluded_lines, students)
+
+    def _students(self, context: KeyTable | None, excluded_lines: frozenset[int] | set[int]
+                  ) -> pl.DataFrame:
+        """Per student (BRIN, personal number) with any result: whether one is a full
+        diploma, and whether one failed its own checks (here, less the excluded lines, or
+        in the --with files)."""
+        import polars as pl
+
+        kind, flag = pl.col("kind"), pl.col("flag")
+        results = kind.is_in([RESULT, FAILED]) & ((kind == RESULT) | (flag == 3))
+        pieces = []
+        for table, own in ((self, True), (context, False)):
+            if table is None:
+                continue
+            for number in range(PARTITIONS):
+                piece = table.partition(number).filter(results)
+                if own and excluded_lines:
+                    piece = piece.filter(~pl.col("line").is_in(sorted(excluded_lines)))
+                pieces.append(piece.select("brin", "pgn", "kind", "flag"))
+        if not pieces:
+            return pl.DataFrame(schema={"brin": pl.Categorical, "pgn": pl.UInt32,
+                                        "student_full_result": pl.Boolean,
+                                        "student_failed_result": pl.Boolean})
+        return pl.concat(pieces).group_by("brin", "pgn").agg(
+            ((kind == RESULT) & (flag > 0)).any().alias("student_full_result"),
+            (kind == FAILED).any().alias("student_failed_result"))
 
     def _groups_of(self, number: int, file: str, rules: list[CrossRecordRule],
-                   context: KeyTable | None, excluded_lines: frozenset[int] | set[int]
-                   ) -> Iterator[KeyGroup]:
+                   context: KeyTable | None, excluded_lines: frozenset[int] | set[int],
+                   students: pl.DataFrame) -> Iterator[KeyGroup]:
         import polars as pl
 
         own = self.partition(number)
@@ -345,7 +396,10 @@ class KeyTable:
         for rule in rules:
             suspects = getattr(rule, "suspects", None)
             suspect = suspect | (suspects() if suspects is not None else pl.lit(True))
-        keys = _facts(both).filter(suspect).select(GROUP_COLUMNS)
+        facts = _facts(both).join(students, on=["brin", "pgn"], how="left").with_columns(
+            pl.col("student_full_result").fill_null(False))
+        keys = facts.filter(suspect).select(GROUP_COLUMNS)
+        del facts
         if keys.is_empty():
             return
         rows = (both.join(keys, on=GROUP_COLUMNS, how="semi")
@@ -353,16 +407,22 @@ class KeyTable:
                               .alias("own"))
                 .sort([*GROUP_COLUMNS, "pgn", "number", "brin", "own", "line"],
                       nulls_last=False)
-                .select(*KEY_COLUMNS, "kind", "line", "day", "flag", "reason", "own"))
+                .join(students, on=["brin", "pgn"], how="left")
+                .select(*KEY_COLUMNS, "kind", "line", "day", "flag", "reason", "own",
+                        pl.col("student_full_result").fill_null(False),
+                        pl.col("student_failed_result").fill_null(False)))
         del both
         group: KeyGroup | None = None
         current: tuple[str, int, str] | None = None
-        for brin, pgn, number_text, kind, line, day, flag, reason, is_own in rows.iter_rows():
+        for (brin, pgn, number_text, kind, line, day, flag, reason, is_own, student_full,
+             student_failed) in rows.iter_rows():
             key = (brin, pgn, number_text)
             if key != current:
                 if group is not None:
                     yield group
                 group, current = KeyGroup(file, shown_key(brin, pgn, number_text)), key
+                group.student_full_result = student_full
+                group.student_failed_result = student_failed
             assert group is not None
             _place(group, is_own, kind, line, day, flag, reason)
         if group is not None:
@@ -378,6 +438,7 @@ def _facts(rows: pl.DataFrame) -> pl.DataFrame:
     # A second, independent hash of the key: two keys sharing the first differ here.
     other = _number_key(pl.col("brin").cast(pl.String), pl.col("number"), seed=2)
     return rows.group_by(GROUP_COLUMNS).agg(
+        pl.col("brin").first(), pl.col("pgn").first(),
         (other.min() != other.max()).alias("mixed"),
         (enrolment & own).sum().alias("enrolments"),
         ((kind == MODULE) & own).sum().alias("modules"),

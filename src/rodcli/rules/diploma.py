@@ -45,8 +45,8 @@ class DiplomaConsistency:
         """Keys (see rodcli.engine.keys.KEY_FACTS) where R003 or R004 might fire."""
         import polars as pl
 
-        diploma_missing = ((pl.col("diploma_deregistrations") > 0)
-                           & (pl.col("full_results") == 0) & ~pl.col("context_full_result"))
+        diploma_missing = (pl.col("diploma_deregistrations") > 0) & ~pl.col(
+            "student_full_result")
         module_result = (((pl.col("modules") > 0) | (pl.col("context_modules") > 0))
                          & (pl.col("results") > 0))
         return diploma_missing | module_result
@@ -54,7 +54,8 @@ class DiplomaConsistency:
     def check_key(self, group: KeyGroup) -> Iterator[Finding]:
         for deregistration in group.deregistrations:
             if deregistration.needs_full_diploma and not (
-                group.has_full_result() or "resultaat" in group.failed
+                group.student_has_full_result() or "resultaat" in group.failed
+                or group.student_failed_result
             ):
                 yield make_finding(
                     "R003", group.location(deregistration.line, "redenUitschrijving"),

@@ -58,6 +58,10 @@ class KeyGroup:
     failed: set[str] = field(default_factory=set)
     context_enrolments: list[Enrolment] = field(default_factory=list)
     context_full_result: bool = False
+    # The same student (BRIN and personal number) under any key, here or in a --with file:
+    # a full-diploma result, or a result that failed its own checks (so it may be one).
+    student_full_result: bool = False
+    student_failed_result: bool = False
 
     def enrolment(self) -> Enrolment | None:
         """The enrolment this key's other records belong to, here or in a --with file."""
@@ -67,6 +71,12 @@ class KeyGroup:
 
     def has_full_result(self) -> bool:
         return self.context_full_result or any(r.full_diploma for r in self.results)
+
+    def student_has_full_result(self) -> bool:
+        """A full diploma of this student on any of their enrolments: what lets a module's
+        deregistration say "afsluitend examen" (DUO: only when a full diploma was obtained;
+        no result is delivered for the module itself)."""
+        return self.student_full_result or self.has_full_result()
 
     def location(self, line: Line, field_name: str | None = None) -> Location:
         return Location(self.file, line, None, field_name, self.shown)

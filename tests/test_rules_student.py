@@ -82,3 +82,11 @@ def test_a_diploma_delivered_before_counts(tmp_path: Path, way: str) -> None:
 def test_a_result_on_the_module_itself_is_still_r004(tmp_path: Path, way: str) -> None:
     rows = [*_module_done(), resultaat(inschrijvingvolgnummer="2")]
     assert _codes(_write(tmp_path / "bulk.csv", rows), way) == {"R004": 1}
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_an_enrolment_that_is_no_module_needs_its_own_diploma(tmp_path: Path, way: str) -> None:
+    rows = [inschrijving(), resultaat(),
+            inschrijving(inschrijvingvolgnummer="2"),
+            uitschrijving(inschrijvingvolgnummer="2", redenUitschrijving=DIPLOMA_REASON)]
+    assert _codes(_write(tmp_path / "bulk.csv", rows), way) == {"R003": 1}

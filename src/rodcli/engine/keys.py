@@ -208,7 +208,7 @@ def _students(tables: list[PreciseKeys | None], excluded_lines: frozenset[int] |
 KEY_FACTS = ("enrolments", "modules", "deregistrations", "results", "full_results",
              "diploma_deregistrations", "context_enrolments", "context_modules",
              "context_full_result", "latest_start", "earliest_deregistration",
-             "earliest_result", "student_full_result")
+             "earliest_result")
 
 
 def key_schema() -> dict[str, Any]:
@@ -396,10 +396,7 @@ class KeyTable:
         for rule in rules:
             suspects = getattr(rule, "suspects", None)
             suspect = suspect | (suspects() if suspects is not None else pl.lit(True))
-        facts = _facts(both).join(students, on=["brin", "pgn"], how="left").with_columns(
-            pl.col("student_full_result").fill_null(False))
-        keys = facts.filter(suspect).select(GROUP_COLUMNS)
-        del facts
+        keys = _facts(both).filter(suspect).select(GROUP_COLUMNS)
         if keys.is_empty():
             return
         rows = (both.join(keys, on=GROUP_COLUMNS, how="semi")
@@ -438,7 +435,6 @@ def _facts(rows: pl.DataFrame) -> pl.DataFrame:
     # A second, independent hash of the key: two keys sharing the first differ here.
     other = _number_key(pl.col("brin").cast(pl.String), pl.col("number"), seed=2)
     return rows.group_by(GROUP_COLUMNS).agg(
-        pl.col("brin").first(), pl.col("pgn").first(),
         (other.min() != other.max()).alias("mixed"),
         (enrolment & own).sum().alias("enrolments"),
         ((kind == MODULE) & own).sum().alias("modules"),

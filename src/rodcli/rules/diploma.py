@@ -45,23 +45,27 @@ class DiplomaConsistency:
         """Keys (see rodcli.engine.keys.KEY_FACTS) where R003 or R004 might fire."""
         import polars as pl
 
-        diploma_missing = (pl.col("diploma_deregistrations") > 0) & ~pl.col(
-            "student_full_result")
+        diploma_missing = ((pl.col("diploma_deregistrations") > 0)
+                           & (pl.col("full_results") == 0) & ~pl.col("context_full_result"))
         module_result = (((pl.col("modules") > 0) | (pl.col("context_modules") > 0))
                          & (pl.col("results") > 0))
         return diploma_missing | module_result
 
     def check_key(self, group: KeyGroup) -> Iterator[Finding]:
+        # A module ends with "afsluitend examen" when the student obtained a full diploma,
+        # on whichever enrolment (DUO: no result is delivered for a module); any other
+        # enrolment needs the diploma itself.
+        enrolment = group.enrolment()
+        module = enrolment is not None and enrolment.is_module
         for deregistration in group.deregistrations:
             if deregistration.needs_full_diploma and not (
-                group.student_has_full_result() or "resultaat" in group.failed
-                or group.student_failed_result
+                group.has_full_result() or "resultaat" in group.failed
+                or (module and (group.student_full_result or group.student_failed_result))
             ):
                 yield make_finding(
                     "R003", group.location(deregistration.line, "redenUitschrijving"),
                     value=deregistration.reason or "",
                 )
-        enrolment = group.enrolment()
         if enrolment is not None and enrolment.is_module:
             for result in group.results:
                 yield make_finding("R004", group.location(result.line),

@@ -72,11 +72,6 @@ class KeyGroup:
     def has_full_result(self) -> bool:
         return self.context_full_result or any(r.full_diploma for r in self.results)
 
-    def student_has_full_result(self) -> bool:
-        """A full diploma of this student on any of their enrolments: what lets a module's
-        deregistration say "afsluitend examen" (DUO: only when a full diploma was obtained;
-        no result is delivered for the module itself)."""
-        return self.student_full_result or self.has_full_result()
 
     def location(self, line: Line, field_name: str | None = None) -> Location:
         return Location(self.file, line, None, field_name, self.shown)

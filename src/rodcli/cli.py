@@ -41,6 +41,7 @@ from rodcli.render.compare_text import (
     render_compare_text,
 )
 from rodcli.render.github import render_github
+from rodcli.render.html import render_compare_html, render_html
 from rodcli.render.json import render_json
 from rodcli.render.junit import render_junit
 from rodcli.render.plain import render_plain
@@ -73,6 +74,7 @@ class OutputFormat(StrEnum):
     junit = "junit"
     sarif = "sarif"
     github = "github"
+    html = "html"
 
 
 # One renderer per --format; a test checks that every member has one.
@@ -82,6 +84,7 @@ RENDERERS: dict[OutputFormat, Renderer] = {
     OutputFormat.junit: render_junit,
     OutputFormat.sarif: render_sarif,
     OutputFormat.github: render_github,
+    OutputFormat.html: render_html,
 }
 
 
@@ -148,7 +151,8 @@ def validate(
     output_format: Annotated[
         OutputFormat,
         typer.Option("--format", help="Report format; junit for GitLab/Jenkins, sarif for "
-                     "GitHub code scanning, github for pull-request annotations."),
+                     "GitHub code scanning, github for pull-request annotations, html for a "
+                     "page to open in a browser."),
     ] = OutputFormat.text,
     output: Annotated[
         Path | None,
@@ -299,6 +303,7 @@ class CompareFormat(StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
+    html = "html"
 
 
 # One renderer per compare --format; a test checks that every member has one.
@@ -306,6 +311,7 @@ COMPARE_RENDERERS: dict[CompareFormat, Callable[[Comparison, Lang], str]] = {
     CompareFormat.text: render_compare_plain,
     CompareFormat.json: render_compare_json,
     CompareFormat.csv: render_compare_csv,
+    CompareFormat.html: render_compare_html,
 }
 
 
@@ -328,7 +334,7 @@ def compare(
     ] = None,
     output_format: Annotated[
         CompareFormat, typer.Option("--format", help="Report format; csv is one row per "
-                                    "difference, for Excel.")
+                                    "difference, for Excel; html is a page for a browser.")
     ] = CompareFormat.text,
     output: Annotated[
         Path | None,

@@ -84,6 +84,7 @@ _WORDS: dict[str, dict[Lang, str]] = {
     "record": {"nl": "record", "en": "record"},
     "message": {"nl": "melding", "en": "message"},
     "fix": {"nl": "oplossing", "en": "fix"},
+    "fix_label": {"nl": "Oplossing", "en": "Fix"},
     "meaning": {"nl": "betekenis", "en": "meaning"},
     "none": {"nl": "Geen bevindingen.", "en": "No findings."},
     "rows": {
@@ -172,9 +173,12 @@ cursor:pointer;margin:2px 0}
 .group h2 .badge{font-size:12px;text-transform:uppercase;border:1px solid;border-radius:4px;
 padding:0 5px;margin-right:6px;vertical-align:2px}
 .fix{margin:0 0 8px;color:#3d4350}.cut{color:var(--warn);font-weight:600}
+td.key{white-space:nowrap}td.path{word-break:break-all;min-width:12em}
+.scroll{overflow-x:auto}
 code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px}
 mark{background:#ffe08a;padding:0 1px}
 .side-school{background:#f2faf4}.side-rod{background:#fdf8ec}
+td.side-school,td.side-rod{white-space:nowrap}
 [hidden]{display:none!important}
 """
 
@@ -356,20 +360,20 @@ def _findings_group(code: str, findings: list[Finding], total: int, lang: Lang) 
     for finding in findings:
         where = finding.location
         name, source = _field_and_source(where.field)
-        cells = [_cell(where.file, "mono"), _cell(where.line, "num"),
+        cells = [_cell(where.file, "mono path"), _cell(where.line, "num"),
                  _cell(where.column, "num"), _cell(name)]
         if with_source:
             cells.append(_cell(source))
-        cells += [_cell(where.record, "mono"), _cell(message(finding, lang))]
+        cells += [_cell(where.record, "mono key"), _cell(message(finding, lang))]
         if not one_hint:
             cells.append(_cell(hint(finding, lang)))
         rows.append(_row(finding, cells))
     parts = [_group_open(code, total, lang)]
     if one_hint:
-        parts.append(f'<p class="fix"><b>{_e(_word("fix", lang))}:</b> {_e(fix)}</p>\n')
+        parts.append(f'<p class="fix"><b>{_e(_word("fix_label", lang))}:</b> {_e(fix)}</p>\n')
     if rows:
-        parts.append(f"<table>{_head(columns)}<tbody>\n" + "\n".join(rows)
-                     + "\n</tbody></table>\n")
+        parts.append(f'<div class="scroll"><table>{_head(columns)}<tbody>\n'
+                     + "\n".join(rows) + "\n</tbody></table></div>\n")
     parts.append(_group_close(len(findings), total, lang))
     return "".join(parts)
 
@@ -401,10 +405,10 @@ def _files_html(result: Result, lang: Lang) -> str:
     rows = []
     for report in result.files:
         if not report.readable:
-            rows.append(f"<tr>{_cell(report.path, 'mono')}"
+            rows.append(f"<tr>{_cell(report.path, 'mono path')}"
                         f'<td colspan="4">{_e(_word("not_read", lang))}</td></tr>')
             continue
-        rows.append(f"<tr>{_cell(report.path, 'mono')}{_cell(report.kind or '?')}"
+        rows.append(f"<tr>{_cell(report.path, 'mono path')}{_cell(report.kind or '?')}"
                     f"{_cell(report.sector or '?')}{_cell(report.records, 'num')}"
                     f"{_cell(report.encoding or '?')}</tr>")
     return (f'<section class="card"><h2>{_e(_word("files", lang))}</h2>'
@@ -455,10 +459,13 @@ def render_html(result: Result, lang: Lang) -> str:
 # ---- compare ---------------------------------------------------------------------------------
 
 
-def _marked(value: str, other: str, lang: Lang) -> str:
-    """``value`` with the parts that differ from ``other`` highlighted (``<mark>``)."""
+def _marked(value: str, other: str, lang: Lang, whole: bool = False) -> str:
+    """``value`` with the parts that differ from ``other`` highlighted (``<mark>``), or all
+    of it (``whole``)."""
     if not value:
         return f"<i>{_e(_word('empty', lang))}</i>"
+    if whole:
+        return f"<mark>{_e(value)}</mark>"
     pieces = []
     for tag, start, end, _, _ in SequenceMatcher(None, value, other, autojunk=False).get_opcodes():
         piece = _e(value[start:end])
@@ -466,9 +473,9 @@ def _marked(value: str, other: str, lang: Lang) -> str:
     return "".join(pieces)
 
 
-def _side_by_side(ours: str, theirs: str, lang: Lang) -> str:
-    return (f'<td class="side-school mono">{_marked(ours, theirs, lang)}</td>'
-            f'<td class="side-rod mono">{_marked(theirs, ours, lang)}</td>')
+def _side_by_side(ours: str, theirs: str, lang: Lang, whole: bool = False) -> str:
+    return (f'<td class="side-school mono">{_marked(ours, theirs, lang, whole)}</td>'
+            f'<td class="side-rod mono">{_marked(theirs, ours, lang, whole)}</td>')
 
 
 def _where(finding: Finding) -> str:
@@ -495,27 +502,28 @@ def _compare_group(comparison: Comparison, code: str, findings: list[Finding],
     rows = []
     for finding in findings:
         params = finding.params
-        cells = [_cell(_where(finding), "mono")]
+        cells = [_cell(_where(finding), "mono path")]
         if code in ("C003", "C004"):
-            cells.append(_cell(f"{theirs_path}:{params.get('other_line', '?')}", "mono"))
+            cells.append(_cell(f"{theirs_path}:{params.get('other_line', '?')}", "mono path"))
         cells += [_cell(params.get("record_type", "?")),
-                  _cell(finding.location.record or "?", "mono")]
+                  _cell(finding.location.record or "?", "mono key")]
         if code == "C003":
             cells.append(_cell(params.get("name", "?")))
             cells.append(_side_by_side(params.get("ours", ""), params.get("theirs", ""), lang))
         elif code == "C004":
             cells.append(_side_by_side(
                 f"{params.get('ours_kind', '')} {params.get('ours', '')}".strip(),
-                f"{params.get('theirs_kind', '')} {params.get('theirs', '')}".strip(), lang))
+                f"{params.get('theirs_kind', '')} {params.get('theirs', '')}".strip(), lang,
+                whole=True))  # another number altogether: digit by digit would mislead
         elif code == "C005":
             cells.append(_cell(params.get("other_line", "?"), "num"))
         rows.append(_row(finding, cells))
     parts = [_group_open(code, total, lang),
-             f'<p class="fix"><b>{_e(_word("fix", lang))}:</b> '
+             f'<p class="fix"><b>{_e(_word("fix_label", lang))}:</b> '
              f"{_e(CATALOGUE[code].hint.get(lang))}</p>\n"]
     if rows:
-        parts.append(f"<table>{_head(columns)}<tbody>\n" + "\n".join(rows)
-                     + "\n</tbody></table>\n")
+        parts.append(f'<div class="scroll"><table>{_head(columns)}<tbody>\n'
+                     + "\n".join(rows) + "\n</tbody></table></div>\n")
     parts.append(_group_close(len(findings), total, lang))
     return "".join(parts)
 
@@ -530,10 +538,10 @@ def _compare_summary_html(comparison: Comparison, lang: Lang) -> str:
     ours, theirs = summary.ours, summary.theirs
     rows = [f"<tr><th>{_e(_word('file', lang))}</th>{_cell(_side_text(ours, lang), 'mono')}"
             f"{_cell(_side_text(theirs, lang), 'mono')}</tr>"]
-    for key in ("records", "matched", "pgn_changed", "only", "duplicates", "unkeyed", "failed"):
-        rows.append(f'<tr id="sum-{key}"><th>{_e(_word("c_" + key, lang))}</th>'
-                    f"{_cell(getattr(ours, key), 'num')}{_cell(getattr(theirs, key), 'num')}"
-                    "</tr>")
+    rows.extend(f'<tr id="sum-{key}"><th>{_e(_word("c_" + key, lang))}</th>'
+                f"{_cell(getattr(ours, key), 'num')}{_cell(getattr(theirs, key), 'num')}</tr>"
+                for key in ("records", "matched", "pgn_changed", "only", "duplicates", "unkeyed",
+                            "failed"))
     balance = ""
     if summary.compared:
         balance = "<p>" + _e(_word(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
+import shutil
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from enum import StrEnum
@@ -134,7 +137,8 @@ def _root(
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Bulk files (XML or CSV, detected).")],
+    files: Annotated[list[Path], typer.Argument(
+        help="Bulk files (XML or CSV, detected); - reads one from standard input.")],
     sector: Annotated[
         SectorChoice | None, typer.Option(help="Expected sector; a file of the other is an error.")
     ] = None,
@@ -181,9 +185,63 @@ def validate(
     if output is not None and any(_same_file(output, path) for path in inputs):
         raise typer.BadParameter("is one of the input files; rodcli never overwrites its input",
                                  param_hint="'--output'")
-    result = validate_files(files, options)
+    with _stdin_spooled(files) as (paths, names):
+        result = _named(validate_files(paths, options), names)
     _emit(result, output_format, output, lang.value, quiet)
     raise typer.Exit(exit_code(result, Severity.parse(fail_on.value)))
+
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"  # how reports name a bulk file read from standard input
+
+
+@contextlib.contextmanager
+def _stdin_spooled(files: list[Path]) -> Iterator[tuple[list[Path], dict[str, str]]]:
+    """``-`` reads the bulk file from standard input (``cat bulk.xml | rodcli validate -``).
+
+    It is read once, into a temporary file in a folder only this user can read (the checks
+    read a file more than once, and a large one in several processes), which is removed
+    afterwards; yields the paths to check and, per spooled path, the name reports give it.
+    """
+    if not any(str(path) == STDIN for path in files):
+        yield files, {}
+        return
+    if sum(str(path) == STDIN for path in files) > 1:
+        raise typer.BadParameter("- (standard input) can be given only once", param_hint="FILES")
+    if sys.stdin is None or sys.stdin.isatty():
+        raise typer.BadParameter("- reads a bulk file from standard input, but nothing is "
+                                 "piped in (cat bulk.xml | rodcli validate -)",
+                                 param_hint="FILES")
+    with tempfile.TemporaryDirectory(prefix="rodcli-stdin-") as folder:
+        spooled = Path(folder) / "stdin"
+        with spooled.open("wb") as target:
+            shutil.copyfileobj(sys.stdin.buffer, target)
+        yield ([spooled if str(path) == STDIN else path for path in files],
+               {str(spooled): STDIN_NAME})
+
+
+def _named(result: Result, names: dict[str, str]) -> Result:
+    """``result`` with every spooled file under the name reports give it (``<stdin>``)."""
+    if not names:
+        return result
+
+    def rename(text: str) -> str:
+        for spooled, name in names.items():
+            text = text.replace(spooled, name)
+        return text
+
+    named = Result(files=[dataclasses.replace(report, path=rename(report.path))
+                          for report in result.files], build=result.build)
+    for finding in result.findings:  # the kept ones, already cut to --max-findings
+        named.add(dataclasses.replace(
+            finding, location=dataclasses.replace(finding.location,
+                                                  file=rename(finding.location.file)),
+            params={key: rename(value) for key, value in finding.params.items()}))
+    # The counts cover every finding, also those not kept.
+    named.max_findings = result.max_findings
+    named.code_counts, named.severity_counts = result.code_counts, result.severity_counts
+    named.no_verdict = result.no_verdict
+    return named
 
 
 def _emit(result: Result, output_format: OutputFormat, output: Path | None, language: Lang,

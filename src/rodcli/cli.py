@@ -57,7 +57,6 @@ app = typer.Typer(
     help="Bulk files for DUO's Register Onderwijsdeelnemers (ROD): validate, build, compare.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
 )
 
 
@@ -131,8 +130,15 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
     ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of an internal error (a bug in "
+                           "rodcli, never bad input), masked like every report; may also "
+                           "follow a command, or set RODCLI_DEBUG=1.")
+    ] = False,
 ) -> None:
     """rodcli: build, validate and compare ROD bulk files."""
+    # Declared here for --help; main() acts on --debug wherever it stands, because the
+    # traceback is printed outside the app, after it has failed.
 
 
 @app.command()

@@ -238,7 +238,9 @@ def _named(result: Result, names: dict[str, str]) -> Result:
 
     named = Result(files=[dataclasses.replace(report, path=rename(report.path))
                           for report in result.files], build=result.build)
-    for finding in result.findings:  # the kept ones, already cut to --max-findings
+    # The kept ones, already cut to --max-findings. (Of several files cut together, which
+    # findings were kept went by the spooled file's path, not by "<stdin>".)
+    for finding in result.findings:
         named.add(dataclasses.replace(
             finding, location=dataclasses.replace(finding.location,
                                                   file=rename(finding.location.file)),

@@ -135,3 +135,13 @@ def test_sorting_by_a_column(browser: Any, tmp_path: Path) -> None:
     assert lines_shown() == ["2", "3", "4"]
     heading.click()
     assert lines_shown() == ["4", "3", "2"]
+
+
+def test_without_a_browser_the_skip_says_what_to_install(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing installed
+    reason = _missing()
+    assert reason is not None and "apt-get install chromium chromium-driver" in reason
+    (tmp_path / "chromium").write_text("#!/bin/sh\n", encoding="utf-8")
+    (tmp_path / "chromium").chmod(0o755)
+    assert "no chromedriver installed" in (_missing() or "")

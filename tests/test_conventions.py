@@ -54,8 +54,11 @@ def test_completion_completes_commands_options_and_choices() -> None:
 
 
 def test_show_completion_prints_a_script() -> None:
-    run = _run("--show-completion", "bash")
-    assert run.returncode == 0
+    # The shell is found by walking up from the process (shellingham): run it from bash, and
+    # not as bash's last command, which bash would exec in its own place.
+    run = subprocess.run(["bash", "-c", f'"{RODCLI[0]}" --show-completion; exit $?'],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
     assert "_RODCLI_COMPLETE=complete_bash" in run.stdout
 
 

@@ -197,3 +197,16 @@ def test_compare_side_by_side_with_changes_highlighted(tmp_path: Path) -> None:
     assert [mark.text for mark in rod.xpath(".//mark")] == ["2"]
     assert document.xpath("//tr[@data-code='C001']")
     assert BSN not in text
+
+
+def test_compare_cut_per_code_is_stated_with_exact_counts(tmp_path: Path) -> None:
+    ours = write_csv(tmp_path, [inschrijving(inschrijvingvolgnummer=str(n)) for n in range(3)],
+                     name="school.csv")
+    theirs = write_csv(tmp_path, [inschrijving(inschrijvingvolgnummer="0")], name="rod.csv")
+    _, text = rodcli("compare", ours, theirs, "--format", "html", "--lang", "en",
+                     "--max-findings", "1")
+    document = page(text)
+    assert visible_text(document, "truncated").startswith("List cut: 1 of 2 findings shown")
+    group = document.get_element_by_id("code-C001")
+    assert len(group.xpath(".//tbody/tr")) == 1
+    assert "1 of 2 shown (--max-findings)" in group.text_content()

@@ -562,7 +562,8 @@ def render_compare_html(comparison: Comparison, lang: Lang) -> str:
     else:
         css = "v-ok" if comparison.agree else "v-error"
     body = [_verdict_html(css, verdict(comparison, lang)), _counts_html(result, lang),
-            _compare_summary_html(comparison, lang), _chart_html(result.code_counts, lang)]
+            _compare_summary_html(comparison, lang), _chart_html(result.code_counts, lang),
+            _truncated_html(result, lang)]
     codes = _ordered_codes(result.code_counts)
     if codes:
         grouped = _by_code(result.sorted_findings())

@@ -91,3 +91,12 @@ def test_ci_tests_the_lowest_versions_and_ends_with_the_readme_command() -> None
     assert lines[-1] == test_command.group(1)
     assert "--resolution lowest-direct" in script
     assert "chromium chromium-driver" in script and "RODCLI_REQUIRE_BROWSER=1" in script
+
+
+def test_readme_html_example_is_the_issue_command_and_its_output_git_ignored() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = re.search(r"^\.venv/bin/rodcli validate (\S+) --format html -o (\S+)$", readme,
+                     re.MULTILINE)
+    assert line is not None and (ROOT / line.group(1)).exists()
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert f"/{line.group(2)}" in ignored

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -17,8 +18,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from rodcli import __version__
-from rodcli.atomic import write_atomically
+from rodcli import __version__, scratch
+from rodcli.atomic import same_file, write_atomically
 from rodcli.build import BuildOptions
 from rodcli.build import build as run_build
 from rodcli.bulkformat import SECTORS
@@ -201,10 +202,7 @@ def _emit(result: Result, output_format: OutputFormat, output: Path | None, lang
 
 
 def _same_file(first: Path, second: Path) -> bool:
-    try:
-        return first.exists() and second.exists() and first.samefile(second)
-    except OSError:
-        return False
+    return same_file(first, second)
 
 
 class BulkFormatChoice(StrEnum):
@@ -264,13 +262,11 @@ def build(
     if sector is SectorChoice.mbo and bulk_format is BulkFormatChoice.csv:
         raise typer.BadParameter("mbo institutions deliver XML only; use --format xml",
                                  param_hint="'--format'")
-    for target in filter(None, (output, rejects, report)):
-        if any(_same_file(target, source) for source in (export, mapping, *(since or ()))):
-            raise typer.BadParameter(f"{target} is an input; rodcli never overwrites its input")
     options = BuildOptions(
         mapping=mapping, sector=sector.value, output_format=bulk_format.value, output=output,
         rejects=rejects, force=force, delimiter=delimiter, encoding=encoding, sheet=sheet,
         max_findings=max_findings, lang=lang.value, since=tuple(since or ()), jobs=jobs,
+        report=report,
     )
     with _progress(quiet) as on_progress:
         result = run_build(export, options, on_progress)
@@ -392,7 +388,7 @@ def init(
     lang: LangOption = LangChoice.nl,
 ) -> None:
     """Draft a mapping file from an export's header row (and a sample of its rows)."""
-    if output is not None and output.exists() and not force:
+    if output is not None and os.path.lexists(output) and not force:
         raise typer.BadParameter(f"{output} exists; pass --force to replace it",
                                  param_hint="'--output'")
     if output is not None and _same_file(output, export):
@@ -476,6 +472,18 @@ def schema_command(
 def _interrupted() -> None:
     with contextlib.suppress(OSError):
         _stderr().print("rodcli: onderbroken / interrupted; no partial output was left behind.")
+    if _terminated:
+        sys.exit(128 + signal.SIGTERM)
+
+
+_terminated: list[bool] = []  # SIGTERM arrived: the run ends as on Ctrl-C, exit 143
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # What `timeout` and a cancelled CI job send: the same way out as Ctrl-C (temporary
+    # files removed, workers stopped), then 128 + 15 as shells expect.
+    _terminated.append(True)
+    raise KeyboardInterrupt
 
 
 def main() -> None:
@@ -483,6 +491,8 @@ def main() -> None:
     debug = "--debug" in sys.argv or bool(os.environ.get("RODCLI_DEBUG"))
     if "--debug" in sys.argv:
         sys.argv.remove("--debug")
+    signal.signal(signal.SIGTERM, _terminate)
+    scratch.remove_stale()
     try:
         app(standalone_mode=True)
     except SystemExit as ending:

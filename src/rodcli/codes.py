@@ -658,10 +658,12 @@ _ENTRIES = [
            "build again."),
           no_verdict=True),
     _code("B008", E, "build",
-          ("Uitvoer is de invoer", "Output is the input"),
-          ("{file} is de export zelf; rodcli overschrijft zijn invoer nooit",
-           "{file} is the export itself; rodcli never overwrites its input"),
-          ("Kies een ander pad voor -o of --rejects.", "Choose another path for -o or --rejects."),
+          ("Uitvoer is een invoer", "Output is an input"),
+          ("{file} is ook een invoer van deze run ({input}); rodcli overschrijft zijn invoer "
+           "nooit",
+           "{file} is also an input of this run ({input}); rodcli never overwrites its input"),
+          ("Kies een ander pad voor -o, --rejects of --report.",
+           "Choose another path for -o, --rejects or --report."),
           no_verdict=True),
     _code("B009", W, "build",
           ("Geen rijen om te leveren", "No rows to deliver"),
@@ -669,6 +671,14 @@ _ENTRIES = [
            "Not one row can be delivered; no bulk file was written"),
           ("Herstel de afgewezen rijen (zie de meldingen of het rejects-bestand).",
            "Fix the rejected rows (see the findings or the rejects file).")),
+    _code("B010", E, "build",
+          ("Twee uitvoerbestanden zijn een", "Two outputs are one file"),
+          ("{first} en {second} zijn hetzelfde bestand; het ene zou het andere overschrijven",
+           "{first} and {second} are the same file; one would overwrite the other"),
+          ("Geef -o, --rejects en --report elk een eigen pad (ook niet via een link of '..').",
+           "Give -o, --rejects and --report a path each (not the same through a link or "
+           "'..' either)."),
+          no_verdict=True),
 ]
 
 CATALOGUE: dict[str, CodeInfo] = {entry.code: entry for entry in _ENTRIES}

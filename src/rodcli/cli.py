@@ -270,6 +270,8 @@ def build(
     )
     with _progress(quiet) as on_progress:
         result = run_build(export, options, on_progress)
+    if any(finding.code in ("B008", "B010") for finding in result.findings):
+        report = None  # the report's own path may be what was refused: never write there
     _emit(result, report_format, report, lang.value, quiet)
     raise typer.Exit(exit_code(result, Severity.parse(fail_on.value)))
 

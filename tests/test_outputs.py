@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from rodcli import build as build_module
-from rodcli.scratch import Scratch, remove_stale
+from rodcli import scratch
 from test_faults import MAPPING, leftovers, snapshot, write_export, writing_into
 from test_hostile_xml import Child, run_all, run_rodcli
 from test_parallel import _children, _large_csv
@@ -226,12 +226,12 @@ def _alive(pid: int) -> bool:
 
 
 def test_the_folder_of_a_live_run_is_never_removed(tmp_path: Path) -> None:
-    with Scratch("rodcli-") as live:
-        assert remove_stale(live.folder.parent) == []
+    with scratch.Scratch("rodcli-") as live:
+        assert scratch.remove_stale(live.folder.parent) == []
         assert live.folder.exists()
     other = tmp_path / "rodcli-other"  # no lock file: of another program, or being made
     other.mkdir()
-    assert remove_stale(tmp_path) == []
+    assert scratch.remove_stale(tmp_path) == []
     assert other.exists()
 
 

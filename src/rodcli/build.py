@@ -35,6 +35,7 @@ from rodcli.bulkformat.models import Record
 from rodcli.bulkformat.xsd import builtin_schema, secure_parser
 from rodcli.codes import Lang, message
 from rodcli.compare import Delta
+from rodcli.excelsafe import neutralise
 from rodcli.exports import ExportError, ExportRow, ExportTable, open_export
 from rodcli.exports.csv_export import SliceLayout, plan_export_slices, read_csv_slice
 from rodcli.findings import (
@@ -60,8 +61,6 @@ from rodcli.writers.xml import write_xml, xml_end, xml_record, xml_start
 
 BulkFormat = Literal["xml", "csv"]
 PROGRESS_EVERY = 1000
-# Cells that Excel would run as a formula: neutralised in the rejects file (OWASP advice).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -797,4 +796,4 @@ def _cell_for_excel(cell: object) -> str:
 
 
 def _neutralise(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return neutralise(text)

@@ -425,7 +425,9 @@ def codes(
     if code is not None:
         info = CATALOGUE.get(code.upper())
         if info is None:
-            _stderr().print(f"Unknown code {code!r}; run 'rodcli codes' for the list.")
+            # What was typed can be anything, a student's number included.
+            _stderr().print(Text(f"Unknown code {scrub(repr(code))}; run 'rodcli codes' for "
+                                 "the list."))
             raise typer.Exit(2)
         console.print(Text(f"{info.code}  {info.title.get(language)}", style="bold"))
         console.print(f"severity: {info.severity.label}   family: {info.family}")

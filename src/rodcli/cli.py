@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -178,7 +179,10 @@ def validate(
     if output is not None and any(_same_file(output, path) for path in inputs):
         raise typer.BadParameter("is one of the input files; rodcli never overwrites its input",
                                  param_hint="'--output'")
-    result = validate_files(files, options)
+    try:
+        result = validate_files(files, options)
+    except (OSError, sqlite3.Error) as error:
+        result = _scratch_full(error, inputs)
     _emit(result, output_format, output, lang.value, quiet)
     raise typer.Exit(exit_code(result, Severity.parse(fail_on.value)))
 
@@ -199,6 +203,17 @@ def _emit(result: Result, output_format: OutputFormat, output: Path | None, lang
             raise typer.Exit(2) from None
     if not quiet:
         _stderr().print(render_summary(result, language))
+
+
+def _scratch_full(error: OSError | sqlite3.Error, inputs: list[Path]) -> Result:
+    """A run that filled the temporary folder ends with I022 (where, how much, TMPDIR);
+    any other error goes on up."""
+    finding = scratch.folder_full(error, inputs)
+    if finding is None:
+        raise error
+    result = Result()
+    result.add(finding)
+    return result
 
 
 def _same_file(first: Path, second: Path) -> bool:
@@ -268,8 +283,11 @@ def build(
         max_findings=max_findings, lang=lang.value, since=tuple(since or ()), jobs=jobs,
         report=report,
     )
-    with _progress(quiet) as on_progress:
-        result = run_build(export, options, on_progress)
+    try:
+        with _progress(quiet) as on_progress:
+            result = run_build(export, options, on_progress)
+    except (OSError, sqlite3.Error) as error:
+        result = _scratch_full(error, [export, *(since or ())])
     if any(finding.code in ("B008", "B010") for finding in result.findings):
         report = None  # the report's own path may be what was refused: never write there
     _emit(result, report_format, report, lang.value, quiet)

@@ -13,14 +13,18 @@ unkeyed hash on disk could be reversed by trying them all.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+
+from rodcli.findings import Finding, Location, make_finding
 
 if sys.platform != "win32":
     import fcntl
@@ -124,3 +128,32 @@ def remove_stale(parent: Path | None = None) -> list[Path]:
             finally:
                 os.close(handle)
     return removed
+
+
+def folder_full(error: BaseException, inputs: Sequence[Path]) -> Finding | None:
+    """I022 when ``error`` is the temporary folder running full (SQLite's "database or disk
+    is full", ENOSPC or a quota from a spool file), else None. Says where, and about how much
+    this run needs there: twice the inputs' size is what a run takes at most (the store of
+    keys, the spooled records of build)."""
+    if isinstance(error, sqlite3.OperationalError) and "full" in str(error):
+        reason = str(error)
+    elif isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason = error.strerror or str(error)
+    else:
+        return None
+    size = 0
+    for path in inputs:
+        with contextlib.suppress(OSError):
+            size += path.stat().st_size
+    folder = tempfile.gettempdir()
+    return make_finding("I022", Location(folder), folder=folder, reason=reason,
+                        needed=_size_text(max(2 * size, 1 << 20)))
+
+
+def _size_text(size: int) -> str:
+    amount = float(size)
+    for unit in ("bytes", "KiB", "MiB"):
+        if amount < 1024:
+            return f"{amount:.0f} {unit}" if unit == "bytes" else f"{amount:.1f} {unit}"
+        amount /= 1024
+    return f"{amount:.1f} GiB"

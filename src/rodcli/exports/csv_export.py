@@ -190,11 +190,21 @@ def _check_delimiter(delimiter: str, file: str) -> str:
     return chosen
 
 
+# Codecs Python knows that do not turn a file's bytes into its text: transforms of text or
+# bytes (rot13, zlib, base64: not "text encodings" to Python either), codecs for a domain name
+# or a Python literal, and the one that refuses everything.
+_NOT_FOR_FILES = frozenset({"idna", "punycode", "undefined", "unicode-escape",
+                            "raw-unicode-escape"})
+
+
 def _check_encoding(encoding: str, file: str) -> str:
     try:
-        return codecs.lookup(encoding).name
-    except LookupError as error:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError) as error:  # ValueError: a name with a NUL byte
         raise ExportError(make_finding("E009", Location(file), encoding=encoding)) from error
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FOR_FILES:
+        raise ExportError(make_finding("E011", Location(file), encoding=encoding))
+    return info.name
 
 
 def _utf16_without_bom(head: bytes, file: str) -> str | None:
@@ -264,6 +274,15 @@ class _Source:
             self.findings.append(make_finding("E001", location, encoding=label))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(text: str) -> str:
+    """Some codecs (UTF-7) decode bytes to half a UTF-16 pair, which no file can be written
+    with: such a character becomes U+FFFD, like any byte that cannot be decoded."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def _utf8_assumed(codec: str, file: str) -> tuple[str, Location]:
     """E001's label and place for an export read to its end as UTF-8."""
     if codec == "utf-8-sig":
@@ -287,13 +306,13 @@ def _decode_stream(handle: BinaryIO, codec: str) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder(codec)(errors="replace")
     carry, first = "", True
     while chunk := handle.read(1 << 16):
-        text = decoder.decode(chunk)
+        text = _no_lone_surrogates(decoder.decode(chunk))
         if first and text:
             text, first = text.removeprefix("\ufeff"), False
         *lines, carry = (carry + text).split("\n")
         for line in lines:
             yield line + "\n"
-    carry += decoder.decode(b"", final=True)
+    carry += _no_lone_surrogates(decoder.decode(b"", final=True))
     if first:
         carry = carry.removeprefix("\ufeff")
     if carry:

@@ -85,11 +85,18 @@ def schema_findings(error_log: etree._ListErrorLog, file: str) -> list[Finding]:
 def _check_prolog(head: bytes, file: str) -> Iterator[Finding]:
     if head.startswith(b"\xef\xbb\xbf"):
         yield make_finding("I003", Location(file, 1, 1))
-    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")) or is_utf16_without_bom(head):
         yield make_finding("I002", Location(file, 1, 1), byte=f"0x{head[0]:02X}", assumed="UTF-16")
     declared = _DECLARED_ENCODING.search(head[:512])
     if declared and declared.group(1).decode("ascii").lower() not in ("utf-8", "utf8"):
         yield make_finding("I018", Location(file, 1, 1), found=declared.group(1).decode("ascii"))
+
+
+def is_utf16_without_bom(head: bytes) -> bool:
+    """A document in UTF-16 without a byte order mark: its '<' comes with a NUL byte, which
+    libxml2 reads as UTF-16 (the declaration, in UTF-16 itself, is not seen by a byte
+    search for 'encoding=')."""
+    return head.startswith((b"<\x00", b"\x00<"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +243,8 @@ def read_xml_bulk(
     with path.open("rb") as handle:
         head = handle.read(PROLOG_SNIFF_BYTES)
     yield from _check_prolog(head, file)
-    report.encoding = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8"
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff")) or is_utf16_without_bom(head)
+    report.encoding = "utf-16" if utf16 else "utf-8"
     if _declares_doctype(path):
         yield make_finding("I016", Location(file, 1, 1))
         return
@@ -302,6 +310,10 @@ def _stream(
             if first_record_line is None:
                 first_record_line, first_record_type = _line(element), record_type
             yield record
+            if schema is not None and element.tail is not None and element.tail.strip():
+                # Text after a record sits in the root, which is validated at the end
+                # without its records, and so without this text: the XSD's verdict here.
+                yield _stray_text(root, element, file)
             element.clear()
             root.remove(element)
         if root is None and getattr(events, "root", None) is not None:
@@ -343,6 +355,16 @@ def _stream(
         )
     if not _validate(schema, root):
         yield from schema_findings(schema.error_log, file)
+
+
+def _stray_text(root: etree._Element, record: etree._Element, file: str) -> Finding:
+    """X001 for text after a record, as libxml2 words it for the whole document."""
+    line = _line(record)
+    return make_finding(
+        "X001", Location(file, line, None, field=_local(root.tag)),
+        reason=f"Element '{_local(root.tag)}': Character content other than whitespace is "
+               f"not allowed because the content type is 'element-only' (text after the "
+               f"'{_local(record.tag)}' record of line {line}).")
 
 
 _RECORD_TAGS = [f"{{{namespace}}}{record_type}" for namespace in NAMESPACES.values()

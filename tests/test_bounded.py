@@ -72,3 +72,47 @@ def test_shared_strings_bomb_is_refused_in_seconds(tmp_path: Path) -> None:
     assert run.seconds < 10
     assert run.code == 2 and "E008" in run.codes(), run.stdout
     assert "shared strings" in run.json()["findings"][0]["message"]
+
+
+# ---- one huge CSV line -------------------------------------------------------------------------
+
+HUGE_LINE = 160 * MIB  # the old readers held it twice (bytes and text): past 256 MiB
+
+
+def _huge_line_file(path: Path, header: str, start: str) -> Path:
+    with path.open("wb") as out:
+        out.write(f"{header}\n{start}".encode())
+        block = b"3" * MIB
+        for _ in range(HUGE_LINE // MIB):
+            out.write(block)
+        out.write(b"\n")
+    return path
+
+
+def test_one_huge_csv_line_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    from conftest import csv_text, inschrijving
+
+    bulk_header = csv_text([inschrijving()]).splitlines()[0]
+    bulk = _huge_line_file(tmp_path / "bulk.csv", bulk_header, "inschrijving;99XX;")
+    export = _huge_line_file(tmp_path / "export.csv", "BSN;Nummer;Start;CROHO",
+                             "111222333;1;2024-09-01;")
+    export_first = _huge_line_file(tmp_path / "first.csv", "BSN;Nummer;Start;CROHO" + "3" * 10,
+                                   "")
+    runs = {
+        "validate": run_rodcli("validate", "--format", "json", "-j", "1", bulk, timeout=20,
+                               max_mb=MAX_MB),
+        "build": run_rodcli(*build_args(export, tmp_path), "-j", "1", timeout=20,
+                            max_mb=MAX_MB),
+        "init": run_rodcli("init", export, "--sector", "ho", timeout=20, max_mb=MAX_MB),
+        "init-header": run_rodcli("init", export_first, "--sector", "ho", timeout=20,
+                                  max_mb=MAX_MB),
+    }
+    for command, run in runs.items():
+        assert run.killed is None, (command, run.killed, run.peak_mb)
+        assert run.peak_mb < MAX_MB, (command, run.peak_mb)
+        assert "Traceback" not in run.stderr and "internal error" not in run.stderr, command
+        assert "I020" in run.stdout or (command.startswith("init") and run.code == 0), (
+            command, run.stdout[-500:])
+    assert runs["validate"].code == 1 and runs["build"].code == 2
+    assert "longer than 2 MiB" in runs["validate"].stdout
+    assert "B007" in runs["build"].stdout

@@ -250,15 +250,6 @@ _ENTRIES = [
           ("Gebruik bijv. --encoding utf-8, cp1252 of utf-16.",
            "Use e.g. --encoding utf-8, cp1252 or utf-16."),
           no_verdict=True),
-    _code("E011", E, "export",
-          ("Geen teksttekenset", "Not a text encoding"),
-          ("'{encoding}' zet bytes niet om in tekst (zoals rot13, zlib, base64, idna); alleen "
-           "een tekenset voor tekst kan",
-           "'{encoding}' does not turn bytes into text (like rot13, zlib, base64, idna); only "
-           "a text encoding will do"),
-          ("Gebruik bijv. --encoding utf-8, cp1252 of utf-16 (ook in [source] van de mapping).",
-           "Use e.g. --encoding utf-8, cp1252 or utf-16 (also in the mapping's [source])."),
-          no_verdict=True),
     _code("E010", E, "export",
           ("Ongeldig scheidingsteken", "Invalid separator"),
           ("Scheidingsteken '{delimiter}' is ongeldig: verwacht één teken, geen "
@@ -268,6 +259,23 @@ _ENTRIES = [
           ("Gebruik bijv. --delimiter ';', ',', '|' of tab.",
            "Use e.g. --delimiter ';', ',', '|' or tab."),
           no_verdict=True),
+    _code("E011", E, "export",
+          ("Geen teksttekenset", "Not a text encoding"),
+          ("'{encoding}' zet bytes niet om in tekst (zoals rot13, zlib, base64, idna); alleen "
+           "een tekenset voor tekst kan",
+           "'{encoding}' does not turn bytes into text (like rot13, zlib, base64, idna); only "
+           "a text encoding will do"),
+          ("Gebruik bijv. --encoding utf-8, cp1252 of utf-16 (ook in [source] van de mapping).",
+           "Use e.g. --encoding utf-8, cp1252 or utf-16 (also in the mapping's [source])."),
+          no_verdict=True),
+    _code("I021", E, "input",
+          ("XML-tekst geen UTF-8", "XML text not UTF-8"),
+          ("XML kan niet gedecodeerd worden: {reason}", "XML cannot be decoded: {reason}"),
+          ("Exporteer het bestand als UTF-8 (ROD vraagt UTF-8), met encoding=\"UTF-8\" in de "
+           "XML-declaratie.",
+           "Export the file as UTF-8 (ROD asks for UTF-8), with encoding=\"UTF-8\" in the XML "
+           "declaration.")),
+    # ---- XSD ------------------------------------------------------------------------------
     _code("I022", E, "input",
           ("Tijdelijke map vol", "Temporary folder full"),
           ("De tijdelijke map {folder} is vol ({reason}); rodcli heeft er voor deze invoer "
@@ -279,14 +287,6 @@ _ENTRIES = [
            "Free space in that folder, or choose another with TMPDIR, e.g. "
            "'TMPDIR=/path/with/space rodcli ...'."),
           no_verdict=True),
-    _code("I021", E, "input",
-          ("XML-tekst geen UTF-8", "XML text not UTF-8"),
-          ("XML kan niet gedecodeerd worden: {reason}", "XML cannot be decoded: {reason}"),
-          ("Exporteer het bestand als UTF-8 (ROD vraagt UTF-8), met encoding=\"UTF-8\" in de "
-           "XML-declaratie.",
-           "Export the file as UTF-8 (ROD asks for UTF-8), with encoding=\"UTF-8\" in the XML "
-           "declaration.")),
-    # ---- XSD ------------------------------------------------------------------------------
     _code("X001", E, "xsd",
           ("XSD-fout", "XSD violation"),
           ("{reason}", "{reason}"),

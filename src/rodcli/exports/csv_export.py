@@ -30,7 +30,7 @@ from rodcli.exports import (
 from rodcli.findings import Finding, Location, make_finding
 from rodcli.parallel import SliceUnsure
 from rodcli.readers.bulk_csv import CsvSlice, line_end_cuts, open_slice
-from rodcli.readers.textlines import LineDecoder
+from rodcli.readers.textlines import LineDecoder, LineTooLong, bounded_lines, check_carry
 from rodcli.records import csv_field_position
 
 # Larger than any legitimate field, small enough that a hostile file cannot eat memory.
@@ -59,7 +59,10 @@ def read_csv_export(
         source = _Source(handle, file, utf16, _UTF16_LABELS.get(utf16 or "", ""))
     csv.field_size_limit(FIELD_SIZE_LIMIT)
     lines = iter(source)
-    number, first, sep = _find_header(lines, file)
+    try:
+        number, first, sep = _find_header(lines, file)
+    except LineTooLong as error:
+        raise ExportError(make_finding("I020", Location(file), reason=str(error))) from error
     chosen = forced_delimiter or sep or sniff_delimiter(first)
 
     capture = _Capture(itertools.chain([first], lines), number - 1)
@@ -312,6 +315,7 @@ def _decode_stream(handle: BinaryIO, codec: str) -> Iterator[str]:
         *lines, carry = (carry + text).split("\n")
         for line in lines:
             yield line + "\n"
+        check_carry(carry)
     carry += _no_lone_surrogates(decoder.decode(b"", final=True))
     if first:
         carry = carry.removeprefix("\ufeff")
@@ -460,7 +464,7 @@ class _SliceLines:
         self.findings: list[Finding] = []  # never any: what a slice cannot judge, it raises
 
     def __iter__(self) -> Iterator[str]:
-        for raw in self._handle:
+        for raw in bounded_lines(self._handle):
             if self._strict:
                 try:
                     line = raw.decode("utf-8")

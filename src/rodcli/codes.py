@@ -287,6 +287,14 @@ _ENTRIES = [
            "Free space in that folder, or choose another with TMPDIR, e.g. "
            "'TMPDIR=/path/with/space rodcli ...'."),
           no_verdict=True),
+    _code("I023", E, "input",
+          ("Geen bulkbestand", "No bulk file"),
+          ("Dit kan geen bulkbestand zijn: {reason}; rodcli leest niet verder",
+           "This cannot be a bulk file: {reason}; rodcli reads no further"),
+          ("Controleer of dit het goede bestand is; een bulkbestand bevat na de kop alleen "
+           "records.",
+           "Check that this is the right file; after its header a bulk file holds records "
+           "only.")),
     _code("X001", E, "xsd",
           ("XSD-fout", "XSD violation"),
           ("{reason}", "{reason}"),

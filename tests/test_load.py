@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from conftest import csv_text, inschrijving, make_bsns
+from rodcli.pipeline import ValidateOptions
 from test_faults import MAPPING, write_export
 from test_hostile_xml import run_all
 
@@ -30,11 +31,14 @@ def _report(path: Path, number: int) -> str:
 
 
 def test_ten_validate_and_ten_build_at_once_match_each_alone(tmp_path: Path) -> None:
-    numbers = make_bsns(1500)
+    # validate's file is past the size from which it runs on several processes: ten runs
+    # of two processes each, with their stores in the one TMPDIR
+    numbers = make_bsns(16_000)
     bulk = tmp_path / "bulk.csv"
     bulk.write_text(csv_text([inschrijving(burgerservicenummer=number,
                                            inschrijvingvolgnummer=str(at % 7))
                               for at, number in enumerate(numbers)]), encoding="utf-8")
+    assert bulk.stat().st_size > ValidateOptions().parallel_from_bytes
     (tmp_path / "mapping.toml").write_text(MAPPING, encoding="utf-8")
     export = write_export(tmp_path / "export.csv", 1500, bad=40)
     temporary = tmp_path / "tmp"
@@ -42,7 +46,8 @@ def test_ten_validate_and_ten_build_at_once_match_each_alone(tmp_path: Path) -> 
     env = {"TMPDIR": str(temporary)}
 
     def validate(number: int) -> list[object]:
-        return ["validate", bulk, "--format", "json", "-o", tmp_path / f"v{number}.json", "-q"]
+        return ["validate", bulk, "--format", "json", "-o", tmp_path / f"v{number}.json", "-q",
+                "-j", "2"]
 
     def build(number: int) -> list[object]:
         return ["build", export, "-m", tmp_path / "mapping.toml", "--sector", "ho", "-o",

@@ -179,3 +179,44 @@ def test_unclosed_comments_do_not_make_the_parallel_planner_quadratic(tmp_path: 
     started = time.monotonic()
     assert plan_xml_slices(path, 2) is None  # nothing to cut: read whole, as one process
     assert time.monotonic() - started < 1.0
+
+
+def test_a_record_with_thousands_of_bad_attributes_gives_a_bounded_number_of_findings(
+        tmp_path: Path) -> None:
+    from conftest import inschrijving, xml_text
+
+    text = xml_text([inschrijving()])
+    attributes = "".join(f' a{n}="1"' for n in range(20_000))
+    path = tmp_path / "bulk.xml"
+    path.write_text(text.replace("<inschrijving>", f"<inschrijving{attributes}>", 1),
+                    encoding="utf-8")
+    run = run_rodcli("validate", "--format", "json", "--max-findings", "0", path, timeout=30,
+                     max_mb=MAX_MB)
+    assert_clean_refusal(run)
+    assert run.code == 1
+    assert 1 <= run.codes().count("X001") <= 100
+
+
+def test_xlsx_cells_are_counted_as_they_stream(tmp_path: Path, monkeypatch: object) -> None:
+    """A sheet of more cells than any export has is refused where the count is passed (the
+    bound is 5M; 40 here, so the test takes no minutes)."""
+    import pytest
+
+    from rodcli.exports import ExportError, open_export
+    from rodcli.exports import xlsx_export
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.setattr(xlsx_export, "MAX_CELLS", 40)
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c><c t="inlineStr"><is><t>1</t></is></c></row>'
+    path = tmp_path / "export.xlsx"
+    members = {name: (text.encode(), b"", 0, b"") for name, text in (
+        ("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", RELS),
+        ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS))}
+    members["xl/worksheets/sheet1.xml"] = (SHEET_HEAD.format(doctype="").encode(), row, 100,
+                                           SHEET_TAIL.encode())
+    write_zip(path, members)
+    table = open_export(path)
+    with pytest.raises(ExportError) as refused, table:
+        for _row in table.rows:
+            pass
+    assert "more than 40 cells" in refused.value.finding.params["reason"]

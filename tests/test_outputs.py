@@ -257,3 +257,24 @@ def test_bulk_and_rejects_files_are_private(work: Path, force: bool) -> None:
     assert (out / "bulk.xml").stat().st_mode & 0o777 == 0o600
     assert (out / "rejects.csv").stat().st_mode & 0o777 == 0o600
     assert (out / "report.txt").stat().st_mode & 0o777 == 0o644
+
+
+def test_init_without_force_keeps_a_mapping_that_appeared_meanwhile(
+        work: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from rodcli import cli
+
+    target = work / "out" / "mapping.toml"
+    real = cli.draft_from_export
+
+    def draft(*args: Any, **kwargs: Any) -> str:
+        target.write_text("# someone else's\n", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "draft_from_export", draft)
+    monkeypatch.setattr(sys, "argv", ["rodcli", "init", str(work / "export.csv"), "--sector",
+                                      "ho", "-o", str(target)])
+    with pytest.raises(SystemExit) as ended:
+        cli.main()
+    assert ended.value.code == 2
+    assert "exists" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "# someone else's\n"

@@ -155,8 +155,9 @@ def same_file(first: Path, second: Path) -> bool:
         return False
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path`` through a pending file, replacing ``path``.
+def write_atomically(path: Path, text: str, *, replace: bool = True) -> None:
+    """Write ``text`` as UTF-8 to ``path`` through a pending file, replacing ``path`` (with
+    ``replace=False``: only if nothing is there then, else ``FileExistsError``).
 
     Raises ``OSError`` when the directory is missing or not writable, or ``path`` is a
     directory; the pending file is discarded in every case.
@@ -169,7 +170,7 @@ def write_atomically(path: Path, text: str) -> None:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        pending.publish(replace=True)
+        pending.publish(replace=replace)
     finally:
         pending.discard()
 

@@ -425,7 +425,11 @@ def init(
         sys.stdout.write(text)
         return
     try:
-        write_atomically(output, text)
+        # without --force, a mapping that appeared there meanwhile is kept
+        write_atomically(output, text, replace=force)
+    except FileExistsError:
+        _stderr().print(Text(f"rodcli: {output} exists; pass --force to replace it"))
+        raise typer.Exit(2) from None
     except OSError as error:
         _stderr().print(Text(f"rodcli: cannot write {output}: {error.strerror or error}"))
         raise typer.Exit(2) from None

@@ -39,6 +39,9 @@ MAX_RATIO, RATIO_FROM_BYTES = 200, 16 << 20
 # counted first, as the part streams, without building anything. A 40,000-row export has
 # some hundreds of thousands at most.
 MAX_SHARED_STRINGS = 1_000_000
+# Cells are counted as the rows stream by: a 40,000-row export has a few million at most;
+# a sheet of more (small cells packed into the 256 MiB) would take minutes to read.
+MAX_CELLS = 5_000_000
 # What openpyxl and the libraries under it raise on a damaged sheet while rows are read.
 _DAMAGED = (zipfile.BadZipFile, zlib.error, ValueError, TypeError, KeyError, IndexError,
             AttributeError, EOFError, OSError, SyntaxError)
@@ -113,10 +116,15 @@ def _rows(
     table: ExportTable, values: Iterator[tuple[Any, ...]], header_line: int,
     close: Callable[[], None],
 ) -> Iterator[ExportRow]:
-    width, number = len(table.header), header_line
+    width, number, cells_read = len(table.header), header_line, 0
     try:
         for raw in _guarded(values, table.file, table.sheet):
             number += 1
+            cells_read += len(raw)
+            if cells_read > MAX_CELLS:
+                raise ExportError(make_finding(
+                    "E008", Location(table.file, number, sheet=table.sheet),
+                    reason=f"more than {MAX_CELLS:,} cells"))
             cells = [cell_value(value) for value in raw]
             if all(is_blank(cell) for cell in cells):
                 table.blank_rows += 1

@@ -8,6 +8,7 @@ exact lines; the header is validated at the end against the root with its record
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ PROLOG_SNIFF_BYTES = 1 << 16
 # root's attributes (each one an XSD error of its own), and bytes read without a record
 # ending (a huge comment, CDATA section or attribute that libxml2 would buffer whole).
 MAX_ROOT_CHILDREN = 10_000
+MAX_SCHEMA_FINDINGS = 100  # XSD errors kept of one record, or of the root
 MAX_ATTRIBUTES = 64
 MAX_BYTES_BETWEEN_RECORDS = 32 << 20
 
@@ -71,7 +73,9 @@ def schema_findings(error_log: etree._ListErrorLog, file: str) -> list[Finding]:
     and the value masked when the element holds a personal number (any length: a mistyped
     BSN of 8 or 10 digits is still somebody's)."""
     findings = []
-    for entry in error_log:
+    # An element with thousands of bad attributes or children gets a finding for each from
+    # libxml2: the first ones say what is wrong; the rest would only fill memory.
+    for entry in itertools.islice(error_log, MAX_SCHEMA_FINDINGS):
         element = _ELEMENT_IN_MESSAGE.search(entry.message)
         name = element.group(1) if element else None
         reason = _CLARK.sub("", entry.message)

@@ -133,7 +133,7 @@ def _xml(path: Path, head: bytes, block: bytes, repeat: int, tail: bytes) -> Pat
 def test_xml_that_cannot_be_a_bulk_file_is_stopped_early(tmp_path: Path) -> None:
     """Before: a document of another schema was read whole (171 MiB peaked at 2.98 GB), as
     were 5M non-record children (1.27 GB), 500k attributes on the root (500k findings,
-    1.2 GB) and a 1 GiB comment or CDATA section (1.1-3.1 GB)."""
+    1.2 GB) and a 1 GiB attribute, comment or CDATA section (1.1-3.1 GB)."""
     from rodcli.bulkformat import NAMESPACES, ROOT_ELEMENT
 
     root = f'<{ROOT_ELEMENT} xmlns="{NAMESPACES["ho"]}"'.encode()
@@ -149,6 +149,8 @@ def test_xml_that_cannot_be_a_bulk_file_is_stopped_early(tmp_path: Path) -> None
                         b"-->" + end),
         "cdata": _xml(tmp_path / "cdata.xml", root + b"><![CDATA[", b"c" * MIB, 300,
                       b"]]>" + end),
+        "attribute": _xml(tmp_path / "attribute.xml", root + b' a="', b"c" * MIB, 300,
+                          b'">' + end),
     }
     with files["root-attributes"].open("wb") as out:  # 300k distinct attributes
         out.write(root)

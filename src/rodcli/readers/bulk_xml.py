@@ -314,13 +314,14 @@ def _prolog(path: Path) -> tuple[bool, etree._Element | None]:
     line), and a document of another schema is known before it is read."""
     with path.open("rb") as handle:
         try:
+            # guarded: a root start tag of hundreds of MiB is not buffered whole
             for _event, element in etree.iterparse(
-                handle, events=("start",), resolve_entities=False, no_network=True,
-                load_dtd=False, huge_tree=False,
+                io.BufferedReader(_Guard(handle), 1 << 16), events=("start",),
+                resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
             ):
                 doctype = bool(getattr(element.getroottree().docinfo, "doctype", ""))
                 return doctype, element
-        except etree.XMLSyntaxError:
+        except (etree.XMLSyntaxError, _TooMuch):
             return False, None  # the main pass says where and why
     return False, None
 

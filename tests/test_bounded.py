@@ -7,6 +7,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
+from rodcli.exports import ExportError, open_export, xlsx_export
 from test_hostile_tabular import (
     CONTENT_TYPES,
     RELS,
@@ -199,15 +202,10 @@ def test_a_record_with_thousands_of_bad_attributes_gives_a_bounded_number_of_fin
     assert 1 <= run.codes().count("X001") <= 100
 
 
-def test_xlsx_cells_are_counted_as_they_stream(tmp_path: Path, monkeypatch: object) -> None:
+def test_xlsx_cells_are_counted_as_they_stream(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """A sheet of more cells than any export has is refused where the count is passed (the
     bound is 5M; 40 here, so the test takes no minutes)."""
-    import pytest
-
-    from rodcli.exports import ExportError, open_export
-    from rodcli.exports import xlsx_export
-
-    assert isinstance(monkeypatch, pytest.MonkeyPatch)
     monkeypatch.setattr(xlsx_export, "MAX_CELLS", 40)
     row = b'<row><c t="inlineStr"><is><t>x</t></is></c><c t="inlineStr"><is><t>1</t></is></c></row>'
     path = tmp_path / "export.xlsx"

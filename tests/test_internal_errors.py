@@ -104,12 +104,15 @@ def tiny_tmpfs(folder: Path, size: str) -> Iterator[Path]:
         subprocess.run(["umount", str(folder)], check=False)
 
 
-@pytest.mark.parametrize("command", ["validate", "build"])
+@pytest.mark.parametrize("command", ["validate", "build", "compare"])
 def test_a_full_temporary_folder_is_a_finding(tmp_path: Path, command: str) -> None:
     """Before: sqlite3.OperationalError (validate), "cannot write the report" (build)."""
     with tiny_tmpfs(tmp_path / "tmp", "256k") as temporary:
         if command == "validate":
             args: list[object] = ["validate", _large_csv(tmp_path / "bulk.csv"), "-j", "1"]
+        elif command == "compare":
+            bulk = _large_csv(tmp_path / "bulk.csv")
+            args = ["compare", bulk, bulk]
         else:
             (tmp_path / "mapping.toml").write_text(MAPPING, encoding="utf-8")
             export = write_export(tmp_path / "export.csv", 30_000)

@@ -27,7 +27,7 @@ from rodcli.bulkformat import SECTORS
 from rodcli.bulkformat.valuelists import value_lists
 from rodcli.bulkformat.xsd import xsd_text
 from rodcli.codes import CATALOGUE, Lang
-from rodcli.compare import CompareOptions, Comparison
+from rodcli.compare import CompareOptions, CompareSummary, Comparison, SideSummary
 from rodcli.compare import compare as run_compare
 from rodcli.draft import draft_from_export
 from rodcli.exports import ExportError
@@ -370,10 +370,14 @@ def compare(
     if output is not None and any(_same_file(output, path) for path in inputs):
         raise typer.BadParameter("is one of the input files; rodcli never overwrites its input",
                                  param_hint="'--output'")
-    comparison = run_compare(CompareOptions(
-        ours=ours, theirs=theirs, mapping=mapping, their_mapping=their_mapping,
-        sector=sector.value if sector else None, max_findings=max_findings,
-    ))
+    try:
+        comparison = run_compare(CompareOptions(
+            ours=ours, theirs=theirs, mapping=mapping, their_mapping=their_mapping,
+            sector=sector.value if sector else None, max_findings=max_findings,
+        ))
+    except (OSError, sqlite3.Error) as error:
+        comparison = Comparison(_scratch_full(error, [ours, theirs]),
+                                CompareSummary(SideSummary(str(ours)), SideSummary(str(theirs))))
     language: Lang = lang.value
     if output is None and output_format is CompareFormat.text:
         _stdout().print(render_compare_text(comparison, language))

@@ -278,3 +278,35 @@ def test_init_without_force_keeps_a_mapping_that_appeared_meanwhile(
     assert ended.value.code == 2
     assert "exists" in capsys.readouterr().err
     assert target.read_text(encoding="utf-8") == "# someone else's\n"
+
+
+def test_where_no_unnamed_file_can_be_made_a_named_one_does_the_same(
+        work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without O_TMPFILE (another OS, a file system without it): a hidden named temporary
+    file, published by link without --force (a file that appeared is kept) and with mode
+    0600, and never left behind."""
+    from rodcli import atomic
+
+    monkeypatch.setattr(atomic, "_unnamed_in", lambda folder: None)
+    out = work / "out"
+    options = build_module.BuildOptions(mapping=work / "mapping.toml", sector="ho",
+                                        output_format="xml", output=out / "bulk.xml",
+                                        rejects=out / "r.csv")
+    result = build_module.build(work / "export.csv", options)
+    assert "B004" in [finding.code for finding in result.findings]
+    assert {path.name: path.stat().st_mode & 0o777 for path in out.iterdir()} == {
+        "bulk.xml": 0o600, "r.csv": 0o600}
+    (out / "bulk.xml").unlink()
+    (out / "r.csv").unlink()
+    real = build_module.write_xml
+
+    def write_xml(*args: Any, **kwargs: Any) -> int:
+        assert leftovers(out), "a named temporary file while writing"
+        (out / "bulk.xml").write_text("someone else's\n", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "write_xml", write_xml)
+    result = build_module.build(work / "export.csv", options)
+    assert "B001" in [finding.code for finding in result.findings]
+    assert (out / "bulk.xml").read_text(encoding="utf-8") == "someone else's\n"
+    assert sorted(path.name for path in out.iterdir()) == ["bulk.xml"]

@@ -310,3 +310,31 @@ def test_where_no_unnamed_file_can_be_made_a_named_one_does_the_same(
     assert "B001" in [finding.code for finding in result.findings]
     assert (out / "bulk.xml").read_text(encoding="utf-8") == "someone else's\n"
     assert sorted(path.name for path in out.iterdir()) == ["bulk.xml"]
+
+
+@pytest.mark.skipif(not LINUX, reason="needs Linux /proc")
+def test_sigterm_to_a_validate_on_several_processes_ends_it_cleanly(tmp_path: Path) -> None:
+    """What `timeout` does: SIGTERM to rodcli alone, not to its workers. The run ends as on
+    Ctrl-C (exit 143), its workers are stopped, its folder removed."""
+    bulk = _large_csv(tmp_path / "bulk.csv")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    rodcli = Path(sys.executable).with_name("rodcli")
+    child = subprocess.Popen([str(rodcli), "validate", str(bulk), "-q", "--jobs", "2"],
+                             env={**os.environ, "TMPDIR": str(temporary)},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not _children(child.pid) and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    workers = _children(child.pid)
+    assert workers, "the run ended before it started a worker"
+    child.send_signal(signal.SIGTERM)
+    try:
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 143, err
+    assert "Traceback" not in err
+    assert not any(_alive(pid) for pid in workers)
+    assert list(temporary.iterdir()) == []

@@ -117,7 +117,7 @@ class _Deregistration(_Record):
 HoOpleidingcode = Annotated[
     IsatCode, FieldMeta("opleidingcode", "CROHO/ISAT code of the accredited programme",
                         "CROHO/ISAT-code van de geaccrediteerde opleiding",
-                        "5 cijfers in een ISAT-bereik / 5 digits in an ISAT range")
+                        "5 cijfers in een ISAT-bereik", expected_en="5 digits in an ISAT range")
 ]
 OpleidingsvormHO = Annotated[
     ValueCode, FieldMeta("opleidingsvorm", "full-time, part-time or dual",
@@ -140,7 +140,8 @@ VooropleidingHO = Annotated[
 Studielast = Annotated[
     Ects, FieldMeta("studielast", "study load of the module in ECTS (> 0)",
                     "studielast van de module in ECTS (> 0)",
-                    "getal > 0, max. 1 decimaal / number > 0, max. 1 decimal, e.g. 7.5")
+                    "getal > 0, hoogstens 1 decimaal, bijv. 7.5",
+                    expected_en="number > 0, at most 1 decimal, e.g. 7.5")
 ]
 RedenUitschrijvingHO = Annotated[
     ValueCode, FieldMeta("reden uitschrijving", "reason for deregistration (optional)",
@@ -199,7 +200,8 @@ class HoResultaat(_Record):
 
 MboOpleidingcode = Annotated[
     CreboCode, FieldMeta("opleidingcode", "CREBO code of the qualification, dossier or domain",
-                         "CREBO-code van kwalificatie, dossier of domein", "5 cijfers / 5 digits")
+                         "CREBO-code van kwalificatie, dossier of domein", "5 cijfers",
+                         expected_en="5 digits")
 ]
 Leerweg = Annotated[
     ValueCode, FieldMeta("leerweg", "learning pathway (BOL, BBL...)", "leerweg (BOL, BBL...)",
@@ -225,7 +227,8 @@ RedenUitschrijvingMBO = Annotated[
 ]
 BehaaldeKwalificatie = Annotated[
     CreboCode, FieldMeta("behaalde kwalificatie", "CREBO code of the qualification obtained",
-                         "CREBO-code van de behaalde kwalificatie", "5 cijfers / 5 digits")
+                         "CREBO-code van de behaalde kwalificatie", "5 cijfers",
+                         expected_en="5 digits")
 ]
 DatumDiploma = Annotated[
     BulkDate, FieldMeta("datum diploma", "date the diploma was obtained",

@@ -27,10 +27,14 @@ class FieldMeta:
     label: str  # DUO's Dutch name, as users know it
     en: str  # one-line meaning in English
     nl: str  # one-line meaning in Dutch
-    expected: str  # the accepted format, for messages ("9 cijfers / 9 digits")
+    expected: str  # the accepted format, for messages, in Dutch ("9 cijfers")
     value_list: str | None = None  # key in valuelists.toml
     pgn: bool = False  # a personal number: always masked in reports
     personal: bool = False  # a personal detail only delivered without a BSN
+    expected_en: str | None = None  # ``expected`` in English, where it has words
+
+    def expected_in(self, lang: str) -> str:
+        return self.expected_en if lang == "en" and self.expected_en else self.expected
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -158,35 +162,38 @@ Brin = Annotated[
     str,
     _pattern(r"[0-9]{2}[A-Z]{2}"),
     FieldMeta("BRIN-nummer", "institution code (BRIN4)", "instellingscode (BRIN4)",
-              "2 cijfers + 2 hoofdletters / 2 digits + 2 capitals, e.g. 99XX"),
+              "2 cijfers + 2 hoofdletters, bijv. 99XX",
+              expected_en="2 digits + 2 capitals, e.g. 99XX"),
 ]
 Bsn = Annotated[
     str,
     _pattern(r"[0-9]{9}"),
     AfterValidator(_check_bsn),
     FieldMeta("burgerservicenummer", "citizen service number (BSN)",
-              "burgerservicenummer (BSN)", "9 cijfers / 9 digits", pgn=True),
+              "burgerservicenummer (BSN)", "9 cijfers", pgn=True, expected_en="9 digits"),
 ]
 Onderwijsnummer = Annotated[
     str,
     _pattern(r"[0-9]{9}"),
     AfterValidator(_check_onderwijsnummer),
     FieldMeta("onderwijsnummer", "education number, only when there is no BSN",
-              "onderwijsnummer, alleen als er geen BSN is", "9 cijfers / 9 digits", pgn=True),
+              "onderwijsnummer, alleen als er geen BSN is", "9 cijfers", pgn=True,
+              expected_en="9 digits"),
 ]
 Volgnummer = Annotated[
     str,
     _pattern(r"[A-Za-z0-9._\-]{1,20}"),
     FieldMeta("inschrijvingvolgnummer", "enrolment sequence number, unique per student",
               "volgnummer van de inschrijving, uniek per student",
-              "1-20 tekens A-Z a-z 0-9 . _ - / 1-20 characters A-Z a-z 0-9 . _ -"),
+              "1-20 tekens uit A-Z, a-z, 0-9 en . _ -",
+              expected_en="1-20 characters from A-Z, a-z, 0-9 and . _ -"),
 ]
 BulkDate = Annotated[date, BeforeValidator(_parse_date)]
 Postcode = Annotated[
     str,
     _pattern(r"[1-9][0-9]{3}[A-Z]{2}"),
     FieldMeta("postcode", "postcode, only without BSN", "postcode, alleen zonder BSN",
-              "1234AB, zonder spatie / without space", personal=True),
+              "1234AB, zonder spatie", personal=True, expected_en="1234AB, without space"),
 ]
 IsatCode = Annotated[
     str,
@@ -206,7 +213,7 @@ Onderwijseenheidcode = Annotated[
     _pattern(r"[A-Za-z0-9._\-/ ]{1,40}"),
     FieldMeta("onderwijseenheidcode", "the institution's own code of the module",
               "eigen code van de module (onderwijseenheid)",
-              "1-40 tekens A-Z a-z 0-9 . _ - / spatie / 1-40 characters A-Z a-z 0-9 . _ - / "
-              "space"),
+              "1-40 tekens uit A-Z, a-z, 0-9, spatie en . _ - /",
+              expected_en="1-40 characters from A-Z, a-z, 0-9, space and . _ - /"),
 ]
 Ects = Annotated[Decimal, BeforeValidator(_parse_ects)]

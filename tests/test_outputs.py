@@ -338,3 +338,26 @@ def test_sigterm_to_a_validate_on_several_processes_ends_it_cleanly(tmp_path: Pa
     assert "Traceback" not in err
     assert not any(_alive(pid) for pid in workers)
     assert list(temporary.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["validate", "compare"])
+def test_a_report_over_an_input_is_a_finding(work: Path, command: str) -> None:
+    """validate -o and compare -o over an input (a --with file, through a symlink; the ROD
+    side): B008 before any work, exit 2, the input unchanged."""
+    from conftest import csv_text, inschrijving
+
+    bulk = work / "bulk.csv"
+    earlier = work / "earlier.csv"
+    for path in (bulk, earlier):
+        path.write_text(csv_text([inschrijving()]), encoding="utf-8")
+    (work / "out" / "alias.csv").symlink_to(earlier)
+    if command == "validate":
+        args: list[object] = ["validate", bulk, "--with", earlier, "-o",
+                              work / "out" / "alias.csv"]
+    else:
+        args = ["compare", bulk, earlier, "-o", work / "out" / "alias.csv"]
+    before = snapshot(work)
+    run = run_rodcli(*args)
+    assert run.code == 2, (run.stdout, run.stderr)
+    assert "B008" in run.stdout and "Traceback" not in run.stderr
+    assert snapshot(work) == before

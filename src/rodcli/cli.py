@@ -31,7 +31,7 @@ from rodcli.compare import CompareOptions, CompareSummary, Comparison, SideSumma
 from rodcli.compare import compare as run_compare
 from rodcli.draft import draft_from_export
 from rodcli.exports import ExportError
-from rodcli.findings import Result, Severity, exit_code
+from rodcli.findings import Location, Result, Severity, exit_code, make_finding
 from rodcli.masking import scrub
 from rodcli.pipeline import ValidateOptions, validate_files
 from rodcli.render import Renderer
@@ -194,9 +194,11 @@ def validate(
         jobs=jobs,
     )
     inputs = [*files, *(with_files or ()), *([schema] if schema else [])]
-    if output is not None and any(_same_file(output, path) for path in inputs):
-        raise typer.BadParameter("is one of the input files; rodcli never overwrites its input",
-                                 param_hint="'--output'")
+    overwritten = _input_at(output, inputs)
+    if overwritten is not None:
+        # refused before any work; the report goes to stdout, never over the input
+        _emit(overwritten, output_format, None, lang.value, quiet)
+        raise typer.Exit(2)
     try:
         result = validate_files(files, options)
     except (OSError, sqlite3.Error) as error:
@@ -221,6 +223,18 @@ def _emit(result: Result, output_format: OutputFormat, output: Path | None, lang
             raise typer.Exit(2) from None
     if not quiet:
         _stderr().print(render_summary(result, language))
+
+
+def _input_at(output: Path | None, inputs: list[Path]) -> Result | None:
+    """B008 when the report would go over one of the run's inputs (by path, ``..``, a
+    symbolic or hard link)."""
+    for source in inputs:
+        if output is not None and same_file(output, source):
+            result = Result()
+            result.add(make_finding("B008", Location(str(output)), file=output,
+                                    input=str(source)))
+            return result
+    return None
 
 
 def _scratch_full(error: OSError | sqlite3.Error, inputs: list[Path]) -> Result:
@@ -393,9 +407,10 @@ def compare(
     onderwijsnummer to BSN, and duplicate keys. Exit 0 agree, 1 differ, 2 no verdict.
     """
     inputs = [ours, theirs, *filter(None, (mapping, their_mapping))]
-    if output is not None and any(_same_file(output, path) for path in inputs):
-        raise typer.BadParameter("is one of the input files; rodcli never overwrites its input",
-                                 param_hint="'--output'")
+    overwritten = _input_at(output, inputs)
+    if overwritten is not None:
+        _stdout().print(render_text(overwritten, lang.value))
+        raise typer.Exit(2)
     try:
         comparison = run_compare(CompareOptions(
             ours=ours, theirs=theirs, mapping=mapping, their_mapping=their_mapping,

@@ -904,8 +904,8 @@ _ENTRIES = [
           ("{file} is ook een invoer van deze run ({input}); rodcli overschrijft zijn invoer "
            "nooit",
            "{file} is also an input of this run ({input}); rodcli never overwrites its input"),
-          ("Kies een ander pad voor -o, --rejects of --report.",
-           "Choose another path for -o, --rejects or --report."),
+          ("Kies een ander pad voor -o, --rejects of --report (validate, compare: -o).",
+           "Choose another path for -o, --rejects or --report (validate, compare: -o)."),
           no_verdict=True),
     _code("B009", W, "build",
           ("Geen rijen om te leveren", "No rows to deliver"),

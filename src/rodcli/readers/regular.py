@@ -7,6 +7,7 @@ temporary file, which every later open reads instead.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import stat
@@ -47,8 +48,6 @@ def _spool(path: Path) -> Path:
             descriptor = None
     if descriptor is None:
         handle, name = tempfile.mkstemp(prefix="rodcli-input-")
-        import atexit
-
         atexit.register(lambda: Path(name).unlink(missing_ok=True))
         copy = Path(name)
     else:

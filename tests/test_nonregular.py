@@ -77,3 +77,23 @@ def test_an_unreadable_csv_header_is_no_verdict(tmp_path: Path) -> None:
     run = run_rodcli("validate", "--format", "json", path)
     assert run.code == 2, run.stdout
     assert "I001" in run.codes()
+
+
+def test_without_unnamed_files_a_private_named_copy_does(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where O_TMPFILE is missing, the copy is a private named temporary file (0600)."""
+    from rodcli.pipeline import ValidateOptions, validate_files
+    from rodcli.readers import regular
+
+    monkeypatch.delattr(os, "O_TMPFILE", raising=False)
+    monkeypatch.setattr(regular, "_SPOOLED", {})
+    data = (EXAMPLES / "valid" / "ho_bulk.csv").read_text(encoding="utf-8")
+    wire = Tripwire(tmp_path / "bulk.csv", data)
+    try:
+        result = validate_files([wire.path], ValidateOptions())
+        copy = regular.regular_file(wire.path)
+    finally:
+        wire.close()
+    assert wire.opened == 1
+    assert result.files[0].records == 13 and not result.findings
+    assert copy != wire.path and copy.stat().st_mode & 0o777 == 0o600

@@ -14,6 +14,7 @@ from lxml import etree
 from rodcli.findings import FileReport, Finding, Location, make_finding
 from rodcli.readers.bulk_csv import RECORD_TYPE_COLUMN, read_csv_bulk
 from rodcli.readers.bulk_xml import read_xml_bulk
+from rodcli.readers.regular import regular_file
 from rodcli.records import RawRecord
 
 SNIFF_BYTES = 4096
@@ -42,6 +43,7 @@ def read_bulk(
 ) -> Iterator[RawRecord | Finding]:
     file = str(path)
     try:
+        path = regular_file(path)  # a FIFO or pipe: read once, then from a copy
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
     except OSError as error:

@@ -543,10 +543,12 @@ def test_disk_full_in_the_csv_writer_leaves_nothing(tmp_path: Path,
 
 
 def test_rename_failing_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def replace(source: Any, target: Any) -> None:
+    def replace(source: Any, target: Any, **kwargs: Any) -> None:
         raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
 
+    # put in place by a link without --force, by a rename with it
     monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(os, "link", replace)
     result = build(HO_CSV, options(tmp_path))
     assert [f.code for f in result.findings if f.code.startswith("B")] == ["B003"]
     assert list(tmp_path.iterdir()) == []
@@ -585,14 +587,16 @@ def test_existing_output_survives_a_failed_forced_build(tmp_path: Path,
 
 def test_rejects_rename_failing_leaves_no_bulk_file(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    real = os.replace
+    def refusing(real: Any) -> Any:
+        def step(source: Any, target: Any, **kwargs: Any) -> None:
+            if str(target).endswith("rejects.csv"):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            real(source, target, **kwargs)
+        return step
 
-    def replace(source: Any, target: Any) -> None:
-        if str(target).endswith("rejects.csv"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        real(source, target)
-
-    monkeypatch.setattr(os, "replace", replace)
+    # put in place by a link without --force, by a rename with it
+    monkeypatch.setattr(os, "replace", refusing(os.replace))
+    monkeypatch.setattr(os, "link", refusing(os.link))
     output = tmp_path / "bulk.xml"
     result = build(HO_BROKEN, options(tmp_path, rejects=tmp_path / "rejects.csv"))
     assert "B003" in {f.code for f in result.findings}

@@ -43,6 +43,9 @@ CLI_ONLY = {
     "I001": "test_unreadable_file",
     "I017": "test_unusable_schema",
     "I019": "test_foreign_root_with_own_schema",
+    # need a full disk or hundreds of MiB: tested in test_internal_errors.py, test_bounded.py
+    "I022": "test_a_full_temporary_folder_is_a_finding",
+    "I023": "test_xml_that_cannot_be_a_bulk_file_is_stopped_early",
 }
 NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
 SECTOR_BY_NAMESPACE = {namespace: sector for sector, namespace in NAMESPACES.items()}

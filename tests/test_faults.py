@@ -82,6 +82,18 @@ def leftovers(folder: Path) -> list[str]:
     return [path.name for path in folder.rglob("*") if TEMPORARY.match(path.name)]
 
 
+def writing_into(pid: int, folder: Path) -> bool:
+    """Whether process ``pid`` has a file open in ``folder``: a named temporary file, or an
+    unnamed one (O_TMPFILE: its link in /proc reads "FOLDER/#INODE (deleted)")."""
+    if leftovers(folder):
+        return True
+    try:
+        links = [os.readlink(entry) for entry in Path(f"/proc/{pid}/fd").iterdir()]
+    except OSError:
+        return False
+    return any(link.startswith(f"{folder}/") for link in links)
+
+
 def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
              *argv: object) -> tuple[int, str, str]:
     """``rodcli ARGV`` in-process through ``cli.main``: (exit code, stdout, stderr)."""
@@ -138,6 +150,21 @@ def _refuse_mkstemp_in(folder: Path) -> Callable[..., Any]:
     return mkstemp
 
 
+def refuse_new_files_in(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """No temporary file can be made in ``folder``: neither a named one (mkstemp) nor an
+    unnamed one (``os.open(folder, O_TMPFILE)``, what rodcli uses on Linux)."""
+    monkeypatch.setattr(tempfile, "mkstemp", _refuse_mkstemp_in(folder))
+    real_open = os.open
+
+    def open_(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        unnamed = getattr(os, "O_TMPFILE", 0)
+        if unnamed and flags & unnamed == unnamed and Path(path).resolve() == folder.resolve():
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", open_)
+
+
 @pytest.mark.parametrize("how", ["mkstemp-eacces", "under-a-file", "missing-folder"])
 def test_build_into_unwritable_folder_says_so(
     work: Path, how: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -146,7 +173,7 @@ def test_build_into_unwritable_folder_says_so(
     file, a missing folder: B003 with the reason, exit 2, nothing left behind."""
     output = work / "out" / "bulk.xml"
     if how == "mkstemp-eacces":
-        monkeypatch.setattr(tempfile, "mkstemp", _refuse_mkstemp_in(work / "out"))
+        refuse_new_files_in(monkeypatch, work / "out")
     elif how == "under-a-file":
         output = work / "mapping.toml" / "bulk.xml"
     else:
@@ -180,15 +207,19 @@ def test_build_when_rename_is_refused(
     """os.replace into the output folder refused (PermissionError), for the bulk file or
     the rejects file: B003 names the reason; neither file is left (the rejects file is put
     in place first and taken back when the bulk file cannot follow), nor a temporary one."""
-    real = os.replace
     refused = work / "out" / ("bulk.xml" if target == "bulk" else "rejects.csv")
 
-    def replace(source: Any, destination: Any, *args: Any, **kwargs: Any) -> None:
-        if Path(destination) == refused:
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(destination))
-        real(source, destination, *args, **kwargs)
+    def refusing(real: Callable[..., None]) -> Callable[..., None]:
+        def step(source: Any, destination: Any, *args: Any, **kwargs: Any) -> None:
+            if Path(destination) == refused:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES),
+                                      str(destination))
+            real(source, destination, *args, **kwargs)
+        return step
 
-    monkeypatch.setattr(os, "replace", replace)
+    # Without --force the file is linked into place, with it renamed: refuse both.
+    monkeypatch.setattr(os, "replace", refusing(os.replace))
+    monkeypatch.setattr(os, "link", refusing(os.link))
     before = snapshot(work)
     code, out, err = run_main(monkeypatch, capsys, *build_argv(work))
     assert code == 2
@@ -203,7 +234,7 @@ def test_report_into_unwritable_folder_says_so(
 ) -> None:
     """``--output``/``--report`` into a folder rodcli may not write to: exit 2 and 'cannot
     write' with the reason (the report is all validate writes)."""
-    monkeypatch.setattr(tempfile, "mkstemp", _refuse_mkstemp_in(work / "reports"))
+    refuse_new_files_in(monkeypatch, work / "reports")
     (work / "reports").mkdir()
     report = work / "reports" / "report.json"
     if command == "validate":
@@ -344,7 +375,7 @@ def test_ctrl_c_during_build_leaves_nothing(work: Path) -> None:
         child = Child(["build", export, "-m", work / "mapping.toml", "--sector", "ho", "-o",
                        output, "--rejects", work / "out" / "rejects.csv", "-q"], None, None)
         deadline = time.monotonic() + 60
-        while not leftovers(work / "out") and time.monotonic() < deadline:
+        while not writing_into(child.proc.pid, work / "out") and time.monotonic() < deadline:
             if child.poll(60, None):
                 break
             time.sleep(0.002)

@@ -7,7 +7,9 @@ gives findings and an exit code of 0, 1 or 2; no exception escapes.
   compressed data is damaged;
 * ``rodcli validate`` on arbitrary bytes, in every report format (each must still parse);
 * ``rodcli build`` on an arbitrary export with a fixed mapping (exit 0 means a bulk file that
-  validates); ``rodcli init`` on the same.
+  validates); ``rodcli init`` on the same;
+* the XML reader's per-record validation against lxml's whole-document validation, on valid
+  documents and their mutations (the same verdict).
 
 The budget in the suite is small and deterministic (``derandomize``). A long run by hand::
 
@@ -361,3 +363,83 @@ def test_init_cli_never_raises(folder: Path, data: bytes, sector: str) -> None:
     path = _write(folder, "export.bin", data)
     run = runner.invoke(app, ["init", str(path), "--sector", sector], catch_exceptions=False)
     assert run.exit_code in (0, 2)
+
+
+# ---- the XML differential: per-record validation against lxml's whole document ---------------
+#
+# validate checks each record on its own as it streams by and the root without its records at
+# the end (flat memory, exact lines). Whatever that skips (text beside records, header elements
+# out of order, anything after the last record) must still be caught: on valid documents and
+# their mutations, the reader says "XSD-invalid" exactly when lxml validating the whole
+# document does.
+
+DIFFERENTIAL_SEEDS = [
+    ("ho", xml_text([inschrijving(), uitschrijving(), resultaat(),
+                     module_inschrijving(inschrijvingvolgnummer="2")])),
+    ("mbo", xml_text([mbo_inschrijving(), mbo_uitschrijving()], sector="mbo")),
+]
+_PIECES = ["x", "42", "  ", "<extra/>", "<brin>99XX</brin>", "<!-- c -->", "<?pi x?>",
+           "<inschrijving/>", "&amp;", "<verzendendeInstantie>99XX</verzendendeInstantie>",
+           "<uitschrijving><brin>99XX</brin></uitschrijving>"]
+_MUTATION = st.tuples(st.sampled_from(["insert-line", "append", "prepend", "delete",
+                                       "duplicate", "swap"]),
+                      st.integers(min_value=0, max_value=63), st.sampled_from(_PIECES))
+_NOT_XSD_VALID = frozenset({"X001", "I004", "I005", "I006", "I007", "I016", "I021"})
+
+
+def _mutate(text: str, mutations: list[tuple[str, int, str]]) -> str:
+    lines = text.splitlines()
+    for kind, where, piece in mutations:
+        # the declaration and the root's tags stay: a document of another root or namespace
+        # is another matter (I006), not the differential's. Half the mutations land on the
+        # root's own children (header elements, record tags): where per-record validation
+        # could miss what the whole document's would not.
+        top = [at for at, line in enumerate(lines[:-1])
+               if at >= 2 and line.startswith("  <") and not line.startswith("   ")]
+        at = top[where // 2 % len(top)] if where % 2 == 0 and top else (
+            2 + where % (len(lines) - 3))
+        if kind == "insert-line":
+            lines.insert(at, piece)
+        elif kind == "append":
+            lines[at] += piece
+        elif kind == "prepend":
+            lines[at] = piece + lines[at]
+        elif kind == "delete" and len(lines) > 4:
+            del lines[at]
+        elif kind == "duplicate":
+            lines.insert(at, lines[at])
+        elif kind == "swap" and at + 1 < len(lines) - 1:
+            lines[at], lines[at + 1] = lines[at + 1], lines[at]
+    return "\n".join(lines) + "\n"
+
+
+def _whole_document_invalid(data: bytes, sector: str) -> bool:
+    from rodcli.bulkformat.xsd import builtin_schema, secure_parser
+
+    try:
+        document = etree.fromstring(data, secure_parser())
+    except etree.XMLSyntaxError:
+        return True
+    return not builtin_schema(sector).validate(document)
+
+
+def _reader_invalid(path: Path) -> bool:
+    report = FileReport(str(path))
+    for item in read_bulk(path, report, None, None):
+        if isinstance(item, RawRecord):
+            if item.schema_findings:
+                return True
+        elif item.code in _NOT_XSD_VALID:
+            return True
+    return False
+
+
+@FUZZ
+@given(seed=st.sampled_from(DIFFERENTIAL_SEEDS),
+       mutations=st.lists(_MUTATION, min_size=0, max_size=2))
+def test_per_record_validation_agrees_with_whole_document_validation(
+        folder: Path, seed: tuple[str, str], mutations: list[tuple[str, int, str]]) -> None:
+    sector, text = seed
+    data = _mutate(text, mutations).encode("utf-8")
+    path = _write(folder, "differential.xml", data)
+    assert _reader_invalid(path) == _whole_document_invalid(data, sector), data.decode()

@@ -451,6 +451,30 @@ def test_rejects_file_cells_are_neutralised(tmp_path: Path) -> None:
             if cell == "'" + formula} == set(FORMULAS)
 
 
+HIDDEN_FORMULAS = [" =1+1", "  +2", "\n=3", "\u00a0-4", "\u200b@SUM(A1)", "\ufeff=5",
+                   " \u00a0\u200b=6", "\u2060+7"]
+
+
+def test_rejects_file_cells_with_a_blank_before_a_formula_are_neutralised(
+        tmp_path: Path) -> None:
+    """Before: a space, LF, no-break or zero-width space before = + - @ went through as it
+    was (Excel, or a later trim, then runs it)."""
+    rows = [[ROW_BSNS[0], str(number), "2024-09-01", formula]
+            for number, formula in enumerate(HIDDEN_FORMULAS, start=1)]
+    rows.append(good_row(99).split(";"))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\n").writerows(
+        [EXPORT_HEADER.split(";"), *rows])
+    export = tmp_path / "export.csv"
+    export.write_text(buffer.getvalue(), encoding="utf-8")
+    rejects = tmp_path / "rejects.csv"
+    run = runner.invoke(app, [str(a) for a in build_args(export, tmp_path, "--rejects",
+                                                         rejects)], catch_exceptions=False)
+    assert run.exit_code == 1, run.stdout
+    croho = [row[4] for row in _cells(rejects)[1:]]
+    assert croho == ["'" + formula for formula in HIDDEN_FORMULAS]
+
+
 def test_rejects_file_header_is_neutralised(tmp_path: Path) -> None:
     """The export's own column names go into the rejects header: neutralised too."""
     export = tmp_path / "export.csv"

@@ -58,7 +58,10 @@ BSNS = list(_numbers(make_bsn, 31_415_926, 30))
 ONRS = list(_numbers(make_onderwijsnummer, 10_271_828, 8))
 WRONG = [make_invalid(number) for number in BSNS[20:24]] + [make_invalid(ONRS[6])]
 SHORT, LONG = "27182818", "3141592653"  # mistyped personal numbers (8 and 10 digits)
-NINE_DIGIT = [*BSNS, *ONRS, *WRONG]
+# Numbers hidden in other shapes (issue 16): a BSN + "01" as sequence number, a BSN + "99XX"
+# as BRIN, "1234 56 789" or "123.456.789" in a postcode, a fase or a coded column.
+HIDDEN = list(_numbers(make_bsn, 27_182_900, 8))
+NINE_DIGIT = [*BSNS, *ONRS, *WRONG, *HIDDEN]
 EVERY_NUMBER = [*NINE_DIGIT, SHORT, LONG]
 
 
@@ -68,7 +71,15 @@ def test_numbers_are_distinct_and_not_inside_each_other() -> None:
         assert not [other for other in EVERY_NUMBER if other != number and number in other]
 
 
-B, N, W = BSNS, ONRS, WRONG  # short names for the rows below (N: onderwijsnummers)
+B, N, W, H = BSNS, ONRS, WRONG, HIDDEN  # short names for the rows below (N: onderwijsnummers)
+
+
+def spaced(number: str) -> str:
+    return f"{number[:4]} {number[4:6]} {number[6:]}"
+
+
+def dotted(number: str) -> str:
+    return f"{number[:3]}.{number[3:6]}.{number[6:]}"
 
 
 def ho_rows() -> list[dict[str, object]]:
@@ -100,6 +111,13 @@ def ho_rows() -> list[dict[str, object]]:
                             inschrijvingvolgnummer="17"),
         module_inschrijving(burgerservicenummer=B[21], onderwijseenheidcode=B[22],
                             inschrijvingvolgnummer=B[23]),
+        # numbers hidden in other shapes, in records with an error (so their key is shown)
+        inschrijving(burgerservicenummer=H[0], inschrijvingvolgnummer=H[0] + "01",
+                     opleidingsvorm="FULLTIME"),
+        inschrijving(burgerservicenummer=B[0], brin=H[1] + "99XX", inschrijvingvolgnummer="18"),
+        inschrijving(burgerservicenummer=B[0], postcode=spaced(H[2]), inschrijvingvolgnummer="19"),
+        inschrijving(burgerservicenummer=B[0], opleidingsfase=dotted(H[3]),
+                     inschrijvingvolgnummer="20"),
     ]
 
 
@@ -153,6 +171,10 @@ def export_rows() -> list[list[str]]:
         [LONG, "", "10", "2024-09-01", "34607", "VT", "", ""],
         ["", W[4], "11", "2024-09-01", "34607", "VT", "", B[12]],
         [B[13], "", "12", "2024-09-01", "34607", "VT", "", "", B[14]],  # a cell too many
+        [H[4], "", H[4] + "01", "2024-09-01", "34607", "VT", "", ""],  # BSN + 01 as number
+        [B[0], "", "13", "2024-09-01", "34607", spaced(H[5]), "", ""],  # in a coded column
+        [B[0], "", "14", "2024-09-01", dotted(H[6]), "VT", "", ""],
+        [B[0], "", "15", "2024-09-01", H[7] + "99", "VT", "", ""],
     ]
 
 
@@ -218,7 +240,9 @@ FORMATS = ["text", "json", "junit", "sarif", "github", "html"]
 
 
 def leaked(text: str) -> list[str]:
-    return [number for number in EVERY_NUMBER if number in text]
+    return [number for number in EVERY_NUMBER
+            if number in text or (len(number) == 9 and (spaced(number) in text
+                                                       or dotted(number) in text))]
 
 
 def run_and_search(args: list[object], folder: Path, allowed: set[Path]) -> tuple[int, dict]:
@@ -350,6 +374,16 @@ def test_init_on_headerless_export_masks_every_number(inputs: dict[str, Path],
 
 
 # ---- codes, schema ------------------------------------------------------------------------------
+
+
+def test_codes_does_not_echo_a_number(tmp_path: Path) -> None:
+    """Before: 'rodcli codes <BSN>' echoed the number in 'Unknown code'."""
+    for number, given in enumerate((B[0], spaced(H[0]), H[1] + "01")):
+        (tmp_path / str(number)).mkdir()
+        code, found = run_and_search(["codes", given], out_folder(tmp_path / str(number)),
+                                     set())
+        assert code == 2
+        assert found == {}
 
 
 @pytest.mark.parametrize("args", [["codes"], ["codes", "F009"], ["schema"],

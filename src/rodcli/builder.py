@@ -29,7 +29,7 @@ from typing import IO, Literal
 
 from lxml import etree
 
-from rodcli.atomic import interrupts_held, publish, temporary_beside
+from rodcli.atomic import PRIVATE, Pending, pending_beside, same_file
 from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import Record
 from rodcli.bulkformat.xsd import builtin_schema, secure_parser
@@ -38,6 +38,7 @@ from rodcli.comparison import Delta
 from rodcli.engine.keys import Row, checked_row, failed_row
 from rodcli.engine.precise import RecordChecker
 from rodcli.engine.run import COLUMNAR_FROM_RECORDS, Engine
+from rodcli.excelsafe import neutralise
 from rodcli.exports import ExportError, ExportRow, ExportTable, open_export
 from rodcli.exports.csv_export import SliceLayout, plan_export_slices, read_csv_slice
 from rodcli.findings import (
@@ -59,8 +60,6 @@ from rodcli.writers.xml import write_xml, xml_end, xml_record, xml_start
 
 BulkFormat = Literal["xml", "csv"]
 PROGRESS_EVERY = 1000
-# Cells that Excel would run as a formula: neutralised in the rejects file (OWASP advice).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +79,9 @@ class BuildOptions:
     # written, and each delivered record gone from the export is a warning (C006).
     since: tuple[Path, ...] = ()
     jobs: int | None = None  # processes for the first pass over a large CSV export; None: cores
+    # The report the caller writes after the run: only checked here, against the other
+    # outputs and the inputs, so that no output ends up over another.
+    report: Path | None = None
     # Forking is cheap; from about 10,000 rows the second core more than pays for itself.
     parallel_from_bytes: int = 1 << 20
 
@@ -241,10 +243,22 @@ def _findings_of(error: MappingError | ExportError) -> list[Finding]:
 
 
 def _refuse_output(export: Path, options: BuildOptions) -> Finding | None:
+    """An output that is an input, two outputs that are one file (by path, ``..``, symbolic
+    or hard link), or an output that exists (a dangling link included) without --force."""
+    inputs = [("export", export), ("--mapping", options.mapping),
+              *(("--since", path) for path in options.since)]
+    outputs = [path for path in (options.output, options.rejects, options.report) if path]
+    for target in outputs:
+        for what, source in inputs:
+            if same_file(target, source):
+                return make_finding("B008", Location(str(target)), file=target,
+                                    input=f"{what} {source}")
+    for number, first in enumerate(outputs):
+        for second in outputs[number + 1:]:
+            if same_file(first, second):
+                return make_finding("B010", Location(str(second)), first=first, second=second)
     for target in filter(None, (options.output, options.rejects)):
-        if target.exists() and target.resolve() == export.resolve():
-            return make_finding("B008", Location(str(target)), file=target)
-        if target.exists() and not options.force:
+        if os.path.lexists(target) and not options.force:
             return make_finding("B001", Location(str(target)), file=target)
     return None
 
@@ -479,14 +493,13 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
     assert result.build is not None
     summary = result.build
     output = options.output
-    temporary: Path | None = None
-    rejects_temporary: Path | None = None
+    pending: Pending | None = None
+    rejects_pending: Pending | None = None
     write_bulk = summary.rows_accepted > 0
     rejects_writer: _RejectsWriter | None = None
     try:
-        with interrupts_held():  # a temporary file made is a temporary file removed
-            temporary = temporary_beside(output)
-            rejects_temporary = temporary_beside(options.rejects) if options.rejects else None
+        pending = pending_beside(output)
+        rejects_pending = pending_beside(options.rejects) if options.rejects else None
         with contextlib.ExitStack() as stack:
             rejected_rows: Iterator[ExportRow] = iter(())
             mapping: CompiledMapping | None = None
@@ -496,7 +509,8 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
                 mapping = compile_mapping(spec, mapping_text, str(options.mapping), table,
                                           options.sector)
                 rejected_rows = _rows_at(table, first.rejected)
-            rejects_writer = _RejectsWriter(rejects_temporary, first.header, options.lang)
+            rejects_writer = _RejectsWriter(rejects_pending.path if rejects_pending else None,
+                                            first.header, options.lang)
 
             def reject(row: ExportRow) -> None:
                 assert rejects_writer is not None
@@ -518,11 +532,11 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
                 # A row is accepted only when its records passed, BRIN included: a sender.
                 assert first.sender is not None
                 header = DocumentHeader.new(first.sender)
-                with temporary.open("wb") as out:
+                with pending.path.open("wb") as out:
                     summary.records_written = write_xml(records, options.sector, header, out)
                     _sync(out)
             else:
-                with temporary.open("w", encoding="utf-8", newline="") as text_out:
+                with pending.path.open("w", encoding="utf-8", newline="") as text_out:
                     summary.records_written = write_csv(records, text_out)
                     _sync(text_out)
             rejects_writer.close()
@@ -531,28 +545,24 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
             summary.records_unchanged = delta.unchanged
             result.extend(delta.finish())
         if write_bulk:
-            problem = _self_check(temporary, options.sector, options.output_format,
+            problem = _self_check(pending.path, options.sector, options.output_format,
                                   options.since)
             if problem is not None:
                 result.add(make_finding("B006", Location(str(output)), reason=problem))
                 return
-        # The rejects file first: if the bulk file then cannot be placed, the rejects file is
-        # taken back, so either both are there or neither is.
-        if rejects_temporary is not None and options.rejects is not None:
-            publish(rejects_temporary, options.rejects)
+        _publish(options, pending if write_bulk else None, rejects_pending)
         if write_bulk:
-            try:
-                publish(temporary, output)
-            except OSError:
-                if options.rejects is not None:
-                    options.rejects.unlink(missing_ok=True)
-                raise
             summary.output = str(output)
-        if rejects_temporary is not None and options.rejects is not None:
+        if rejects_pending is not None and options.rejects is not None:
             summary.rejects = str(options.rejects)
             if first.rejected:
                 result.add(make_finding("B004", Location(str(options.rejects)),
                                         count=len(first.rejected), file=options.rejects))
+    except FileExistsError as error:
+        # Without --force, a file that appeared at an output while this run worked (another
+        # build, a user) is kept: the link that would publish over it fails.
+        appeared = Path(error.filename2 or error.filename or output)
+        result.add(make_finding("B001", Location(str(appeared)), file=appeared))
     except OSError as error:
         result.add(make_finding("B003", Location(str(output)), file=output,
                                 reason=error.strerror or str(error)))
@@ -562,9 +572,24 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
             # error must not replace that report.
             with contextlib.suppress(OSError):
                 rejects_writer.close()
-        for leftover in (temporary, rejects_temporary):
+        for leftover in (pending, rejects_pending):
             if leftover is not None:
-                leftover.unlink(missing_ok=True)
+                leftover.discard()
+
+
+def _publish(options: BuildOptions, bulk: Pending | None, rejects: Pending | None) -> None:
+    """The rejects file first: if the bulk file then cannot be placed, the rejects file is
+    taken back, so either both are there or neither is. Both hold full personal numbers:
+    mode 0600."""
+    if rejects is not None:
+        rejects.publish(replace=options.force, mode=PRIVATE)
+    if bulk is not None:
+        try:
+            bulk.publish(replace=options.force, mode=PRIVATE)
+        except OSError:
+            if rejects is not None and options.rejects is not None:
+                options.rejects.unlink(missing_ok=True)
+            raise
 
 
 def _rows_at(table: ExportTable, lines: dict[int, list[Finding]]) -> Iterator[ExportRow]:
@@ -727,4 +752,4 @@ def _cell_for_excel(cell: object) -> str:
 
 
 def _neutralise(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return neutralise(text)

@@ -6,6 +6,8 @@ import contextlib
 import dataclasses
 import os
 import shutil
+import signal
+import sqlite3
 import sys
 import tempfile
 import traceback
@@ -18,11 +20,11 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from rodcli import __version__
-from rodcli.atomic import write_atomically
+from rodcli import __version__, scratch
+from rodcli.atomic import same_file, write_atomically
 from rodcli.bulkformat import SECTORS
 from rodcli.codes import CATALOGUE, Lang
-from rodcli.findings import Result, Severity, exit_code
+from rodcli.findings import Location, Result, Severity, exit_code, make_finding
 from rodcli.masking import scrub
 from rodcli.render import Renderer
 from rodcli.render.text import render_summary, render_text
@@ -203,11 +205,16 @@ def validate(
         jobs=jobs,
     )
     inputs = [*files, *(with_files or ()), *([schema] if schema else [])]
-    if output is not None and any(_same_file(output, path) for path in inputs):
-        raise typer.BadParameter("is one of the input files; rodcli never overwrites its input",
-                                 param_hint="'--output'")
+    overwritten = _input_at(output, inputs)
+    if overwritten is not None:
+        # refused before any work; the report goes to stdout, never over the input
+        _emit(overwritten, output_format, None, lang.value, quiet)
+        raise typer.Exit(2)
     with _stdin_spooled(files) as (paths, names):
-        result = _named(validate_files(paths, options), names)
+        try:
+            result = _named(validate_files(paths, options), names)
+        except (OSError, sqlite3.Error) as error:
+            result = _scratch_full(error, inputs)
     _emit(result, output_format, output, lang.value, quiet)
     raise typer.Exit(exit_code(result, Severity.parse(fail_on.value)))
 
@@ -285,11 +292,31 @@ def _emit(result: Result, output_format: OutputFormat, output: Path | None, lang
         _stderr().print(render_summary(result, language))
 
 
+def _input_at(output: Path | None, inputs: list[Path]) -> Result | None:
+    """B008 when the report would go over one of the run's inputs (by path, ``..``, a
+    symbolic or hard link)."""
+    for source in inputs:
+        if output is not None and same_file(output, source):
+            result = Result()
+            result.add(make_finding("B008", Location(str(output)), file=output,
+                                    input=str(source)))
+            return result
+    return None
+
+
+def _scratch_full(error: OSError | sqlite3.Error, inputs: list[Path]) -> Result:
+    """A run that filled the temporary folder ends with I022 (where, how much, TMPDIR);
+    any other error goes on up."""
+    finding = scratch.folder_full(error, inputs)
+    if finding is None:
+        raise error
+    result = Result()
+    result.add(finding)
+    return result
+
+
 def _same_file(first: Path, second: Path) -> bool:
-    try:
-        return first.exists() and second.exists() and first.samefile(second)
-    except OSError:
-        return False
+    return same_file(first, second)
 
 
 class BulkFormatChoice(StrEnum):
@@ -358,16 +385,19 @@ def build(
     from rodcli.builder import BuildOptions
     from rodcli.builder import build as run_build
 
-    for target in filter(None, (output, rejects, report)):
-        if any(_same_file(target, source) for source in (export, mapping, *(since or ()))):
-            raise typer.BadParameter(f"{target} is an input; rodcli never overwrites its input")
     options = BuildOptions(
         mapping=mapping, sector=sector.value, output_format=bulk_format.value, output=output,
         rejects=rejects, force=force, delimiter=delimiter, encoding=encoding, sheet=sheet,
         max_findings=max_findings, lang=lang.value, since=tuple(since or ()), jobs=jobs,
+        report=report,
     )
-    with _progress(quiet) as on_progress:
-        result = run_build(export, options, on_progress)
+    try:
+        with _progress(quiet) as on_progress:
+            result = run_build(export, options, on_progress)
+    except (OSError, sqlite3.Error) as error:
+        result = _scratch_full(error, [export, *(since or ())])
+    if any(finding.code in ("B008", "B010") for finding in result.findings):
+        report = None  # the report's own path may be what was refused: never write there
     _emit(result, report_format, report, lang.value, quiet)
     raise typer.Exit(exit_code(result, Severity.parse(fail_on.value)))
 
@@ -452,18 +482,23 @@ def compare(
     records on one side only, every field that differs, personal numbers changed from
     onderwijsnummer to BSN, and duplicate keys. Exit 0 agree, 1 differ, 2 no verdict.
     """
-    from rodcli.comparison import CompareOptions
+    from rodcli.comparison import CompareOptions, CompareSummary, Comparison, SideSummary
     from rodcli.comparison import compare as run_compare
     from rodcli.render.compare_text import render_compare_summary_plain, render_compare_text
 
     inputs = [ours, theirs, *filter(None, (mapping, their_mapping))]
-    if output is not None and any(_same_file(output, path) for path in inputs):
-        raise typer.BadParameter("is one of the input files; rodcli never overwrites its input",
-                                 param_hint="'--output'")
-    comparison = run_compare(CompareOptions(
-        ours=ours, theirs=theirs, mapping=mapping, their_mapping=their_mapping,
-        sector=sector.value if sector else None, max_findings=max_findings,
-    ))
+    overwritten = _input_at(output, inputs)
+    if overwritten is not None:
+        _stdout().print(render_text(overwritten, lang.value))
+        raise typer.Exit(2)
+    try:
+        comparison = run_compare(CompareOptions(
+            ours=ours, theirs=theirs, mapping=mapping, their_mapping=their_mapping,
+            sector=sector.value if sector else None, max_findings=max_findings,
+        ))
+    except (OSError, sqlite3.Error) as error:
+        comparison = Comparison(_scratch_full(error, [ours, theirs]),
+                                CompareSummary(SideSummary(str(ours)), SideSummary(str(theirs))))
     language: Lang = lang.value
     if output is None and output_format is CompareFormat.text:
         _stdout().print(render_compare_text(comparison, language))
@@ -507,7 +542,7 @@ def init(
     from rodcli.draft import draft_from_export
     from rodcli.exports import ExportError
 
-    if output is not None and output.exists() and not force:
+    if output is not None and os.path.lexists(output) and not force:
         raise typer.BadParameter(f"{output} exists; pass --force to replace it",
                                  param_hint="'--output'")
     if output is not None and _same_file(output, export):
@@ -524,7 +559,11 @@ def init(
         sys.stdout.write(text)
         return
     try:
-        write_atomically(output, text)
+        # without --force, a mapping that appeared there meanwhile is kept
+        write_atomically(output, text, replace=force)
+    except FileExistsError:
+        _stderr().print(Text(f"rodcli: {output} exists; pass --force to replace it"))
+        raise typer.Exit(2) from None
     except OSError as error:
         _stderr().print(Text(f"rodcli: cannot write {output}: {error.strerror or error}"))
         raise typer.Exit(2) from None
@@ -545,7 +584,9 @@ def codes(
     if code is not None:
         info = CATALOGUE.get(code.upper())
         if info is None:
-            _stderr().print(f"Unknown code {code!r}; run 'rodcli codes' for the list.")
+            # What was typed can be anything, a student's number included.
+            _stderr().print(Text(f"Unknown code {scrub(repr(code))}; run 'rodcli codes' for "
+                                 "the list."))
             raise typer.Exit(2)
         console.print(Text(f"{info.code}  {info.title.get(language)}", style="bold"))
         console.print(f"severity: {info.severity.label}   family: {info.family}")
@@ -604,6 +645,18 @@ def schema_command(
 def _interrupted() -> None:
     with contextlib.suppress(OSError):
         _stderr().print("rodcli: onderbroken / interrupted; no partial output was left behind.")
+    if _terminated:
+        sys.exit(128 + signal.SIGTERM)
+
+
+_terminated: list[bool] = []  # SIGTERM arrived: the run ends as on Ctrl-C, exit 143
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # What `timeout` and a cancelled CI job send: the same way out as Ctrl-C (temporary
+    # files removed, workers stopped), then 128 + 15 as shells expect.
+    _terminated.append(True)
+    raise KeyboardInterrupt
 
 
 def main() -> None:
@@ -611,6 +664,8 @@ def main() -> None:
     debug = "--debug" in sys.argv or bool(os.environ.get("RODCLI_DEBUG"))
     if "--debug" in sys.argv:
         sys.argv.remove("--debug")
+    signal.signal(signal.SIGTERM, _terminate)
+    scratch.remove_stale()
     try:
         app(standalone_mode=True)
     except SystemExit as ending:

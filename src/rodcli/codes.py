@@ -261,6 +261,15 @@ _ENTRIES = [
           ("Gebruik bijv. --delimiter ';', ',', '|' of tab.",
            "Use e.g. --delimiter ';', ',', '|' or tab."),
           no_verdict=True),
+    _code("E011", E, "export",
+          ("Geen teksttekenset", "Not a text encoding"),
+          ("'{encoding}' zet bytes niet om in tekst (zoals rot13, zlib, base64, idna); alleen "
+           "een tekenset voor tekst kan",
+           "'{encoding}' does not turn bytes into text (like rot13, zlib, base64, idna); only "
+           "a text encoding will do"),
+          ("Gebruik bijv. --encoding utf-8, cp1252 of utf-16 (ook in [source] van de mapping).",
+           "Use e.g. --encoding utf-8, cp1252 or utf-16 (also in the mapping's [source])."),
+          no_verdict=True),
     _code("I021", E, "input",
           ("XML-tekst geen UTF-8", "XML text not UTF-8"),
           ("XML kan niet gedecodeerd worden: {reason}", "XML cannot be decoded: {reason}"),
@@ -269,6 +278,25 @@ _ENTRIES = [
            "Export the file as UTF-8 (ROD asks for UTF-8), with encoding=\"UTF-8\" in the XML "
            "declaration.")),
     # ---- XSD ------------------------------------------------------------------------------
+    _code("I022", E, "input",
+          ("Tijdelijke map vol", "Temporary folder full"),
+          ("De tijdelijke map {folder} is vol ({reason}); rodcli heeft er voor deze invoer "
+           "ongeveer {needed} nodig",
+           "The temporary folder {folder} is full ({reason}); rodcli needs about {needed} there "
+           "for this input"),
+          ("Maak ruimte vrij in die map, of kies een andere met TMPDIR, bijv. "
+           "'TMPDIR=/pad/met/ruimte rodcli ...'.",
+           "Free space in that folder, or choose another with TMPDIR, e.g. "
+           "'TMPDIR=/path/with/space rodcli ...'."),
+          no_verdict=True),
+    _code("I023", E, "input",
+          ("Geen bulkbestand", "No bulk file"),
+          ("Dit kan geen bulkbestand zijn: {reason}; rodcli leest niet verder",
+           "This cannot be a bulk file: {reason}; rodcli reads no further"),
+          ("Controleer of dit het goede bestand is; een bulkbestand bevat na de kop alleen "
+           "records.",
+           "Check that this is the right file; after its header a bulk file holds records "
+           "only.")),
     _code("X001", E, "xsd",
           ("XSD-fout", "XSD violation"),
           ("{reason}", "{reason}"),
@@ -872,10 +900,12 @@ _ENTRIES = [
            "build again."),
           no_verdict=True),
     _code("B008", E, "build",
-          ("Uitvoer is de invoer", "Output is the input"),
-          ("{file} is de export zelf; rodcli overschrijft zijn invoer nooit",
-           "{file} is the export itself; rodcli never overwrites its input"),
-          ("Kies een ander pad voor -o of --rejects.", "Choose another path for -o or --rejects."),
+          ("Uitvoer is een invoer", "Output is an input"),
+          ("{file} is ook een invoer van deze run ({input}); rodcli overschrijft zijn invoer "
+           "nooit",
+           "{file} is also an input of this run ({input}); rodcli never overwrites its input"),
+          ("Kies een ander pad voor -o, --rejects of --report (validate, compare: -o).",
+           "Choose another path for -o, --rejects or --report (validate, compare: -o)."),
           no_verdict=True),
     _code("B009", W, "build",
           ("Geen rijen om te leveren", "No rows to deliver"),
@@ -883,6 +913,14 @@ _ENTRIES = [
            "Not one row can be delivered; no bulk file was written"),
           ("Herstel de afgewezen rijen (zie de meldingen of het rejects-bestand).",
            "Fix the rejected rows (see the findings or the rejects file).")),
+    _code("B010", E, "build",
+          ("Twee uitvoerbestanden zijn een", "Two outputs are one file"),
+          ("{first} en {second} zijn hetzelfde bestand; het ene zou het andere overschrijven",
+           "{first} and {second} are the same file; one would overwrite the other"),
+          ("Geef -o, --rejects en --report elk een eigen pad (ook niet via een link of '..').",
+           "Give -o, --rejects and --report a path each (not the same through a link or "
+           "'..' either)."),
+          no_verdict=True),
 ]
 
 CATALOGUE: dict[str, CodeInfo] = {entry.code: entry for entry in _ENTRIES}

@@ -111,7 +111,11 @@ def _inert(text: str) -> str:
     """Text from the input as it may appear in a report: masked and inert."""
     text = scrub(text)
     # Control characters are never printable: most texts are, and need no translation.
-    return text if text.isprintable() else text.translate(_CONTROLS)
+    if text.isprintable():
+        return text
+    # Half a UTF-16 pair (from a UTF-7 export) cannot be written in any report: an escape.
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text.translate(_CONTROLS)
 
 
 def _shown(text: str | None) -> str | None:

@@ -360,6 +360,29 @@ def _cell_text(cell: Cell) -> str:
 # ---- loading ------------------------------------------------------------------------------
 
 
+# Tables and arrays in a mapping go 4 levels deep ([fields] > field > codes > code); deeper
+# is no mapping, and very deep nesting would exhaust the recursion of the TOML reader or of
+# the checks after it.
+MAX_NESTING = 16
+
+
+def _depth(value: object) -> int:
+    """How deeply ``value``'s tables and arrays nest, without recursion."""
+    deepest, todo = 0, [(value, 0)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, dict):
+            todo.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            todo.extend((child, level + 1) for child in item)
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+        if deepest > MAX_NESTING:
+            break
+    return deepest
+
+
 def load_mapping(path: Path) -> tuple[MappingFile, str]:
     """Read and shape-check a mapping file; returns it with its text (for line numbers)."""
     file = str(path)
@@ -382,6 +405,12 @@ def load_mapping(path: Path) -> tuple[MappingFile, str]:
         raise MappingError(
             [make_finding("M001", Location(file, line, column), reason=reason)]
         ) from None
+    except RecursionError:  # tomllib reads nested tables and arrays by recursion
+        raw = None
+    if raw is None or _depth(raw) > MAX_NESTING:
+        raise MappingError([make_finding(
+            "M001", Location(file),
+            reason=f"nested more than {MAX_NESTING} levels deep (a mapping needs 4)")]) from None
     try:
         return MappingFile.model_validate(raw), text
     except ValidationError as error:

@@ -10,6 +10,7 @@ every core itself.)
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -67,8 +68,23 @@ def workers(count: int) -> Iterator[ProcessPoolExecutor]:
 
 def _leave_interrupts_to_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent's SIGTERM handler (end as on Ctrl-C) is not the worker's: terminate() ends
+    # a worker outright.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _die_with_parent() -> None:
+    """On Linux, a worker gets SIGKILL when the run is killed outright (``kill -9``),
+    instead of working on for minutes with nobody to read its results."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() == 1:  # the parent died before the line above
+            os._exit(1)
 
 
 def _start_method() -> BaseContext:

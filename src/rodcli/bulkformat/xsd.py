@@ -35,11 +35,47 @@ def builtin_schema(sector: str) -> etree.XMLSchema:
     return etree.XMLSchema(document)
 
 
+# Elements of an XSD that bring in another schema document by its schemaLocation.
+_REFERENCES = [f"{{http://www.w3.org/2001/XMLSchema}}{name}"
+               for name in ("include", "import", "redefine", "override")]
+_MAX_DOCUMENTS = 100  # an XSD split over more files than this is no schema of DUO's
+
+
 def load_schema(path: Path) -> etree.XMLSchema:
+    """A user's XSD (``--schema``), with the local files it includes or imports.
+
+    Every document it refers to is checked before libxml2 compiles it: a URL is refused
+    (libxml2 drops an import it cannot load without a word: the document would then be
+    checked against less than the user meant), and so is anything that is not a regular
+    file (a FIFO would hang the run, a device would never end)."""
     try:
+        _check_references(path)
         document = etree.parse(str(path), secure_parser())
         return etree.XMLSchema(document)
     except OSError as error:
         raise SchemaError(error.strerror or str(error)) from None
     except (etree.XMLSyntaxError, etree.XMLSchemaParseError) as error:
         raise SchemaError(str(error)) from None
+
+
+def _check_references(path: Path) -> None:
+    seen: set[Path] = set()
+    todo = [path]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if len(seen) > _MAX_DOCUMENTS:
+            raise SchemaError(f"more than {_MAX_DOCUMENTS} schema documents")
+        if not current.is_file():
+            raise SchemaError(f"{current} is not a regular file")
+        document = etree.parse(str(current), secure_parser())
+        for element in document.iter(*_REFERENCES):
+            location = element.get("schemaLocation")
+            if location is None:
+                continue  # an import by namespace only: libxml2 loads nothing for it
+            if "://" in location or location.lower().startswith(("file:", "http:", "ftp:")):
+                raise SchemaError(f"{etree.QName(element).localname} of {location}: rodcli "
+                                  "reads no schema from a URL; save it beside the XSD")
+            todo.append((current.parent / location).resolve())

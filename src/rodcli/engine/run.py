@@ -28,8 +28,8 @@ from rodcli.bulkformat.types import DateNotation
 from rodcli.engine.batch import Batch, batch_of_records
 from rodcli.engine.keys import KeyTable, PreciseKeys, Row, check_groups
 from rodcli.engine.precise import RecordChecker
-from rodcli.findings import FileReport, Finding, Location, make_finding
-from rodcli.readers.bulk_xml import RETAINED_RECORDS, read_xml_bulk
+from rodcli.findings import FileReport, Finding
+from rodcli.readers.bulk_xml import RETAINED_RECORDS
 from rodcli.records import RawRecord, RecordsEnd
 from rodcli.rules import CrossRecordRule, RecordRule, cross_record_rules, record_rules
 
@@ -179,38 +179,13 @@ def _notation(report: FileReport) -> DateNotation:
 
 def bulk_items(path: Path, report: FileReport, sector: Sector | None,
                own_schema: etree.XMLSchema | None, columnar: bool) -> Iterator[Item]:
-    """The records and findings of a bulk file, as its adapter reads them."""
-    from rodcli.readers import SNIFF_BYTES, detect_kind
+    """The records and findings of a bulk file, as its adapter reads them: a CSV file in
+    batches of columns (``csv_input``) when ``columnar``, XML through the XSD reader."""
+    from rodcli.readers import read_bulk
 
-    file = str(path)
-    try:
-        handle = path.open("rb")
-    except OSError as error:
-        report.readable = False
-        yield make_finding("I001", Location(file), reason=error.strerror or str(error))
-        return
-    with handle:
-        try:
-            head = handle.read(SNIFF_BYTES)
-        except OSError as error:
-            report.readable = False
-            yield make_finding("I001", Location(file), reason=error.strerror or str(error))
-            return
-        if not head.strip():
-            yield make_finding("I007", Location(file))
-            return
-        kind = detect_kind(head)
-        if kind == "xml":
-            yield from read_xml_bulk(path, file, report, sector, own_schema)
-        elif kind == "csv":
-            handle.seek(0)
-            if columnar:
-                from rodcli.engine.csv_input import csv_items
+    csv_reader = None
+    if columnar:
+        from rodcli.engine.csv_input import csv_items
 
-                yield from csv_items(handle, path, file, report, sector)
-            else:
-                from rodcli.readers.bulk_csv import read_csv_bulk
-
-                yield from read_csv_bulk(handle, file, report, sector)
-        else:
-            yield make_finding("I005", Location(file, 1, 1))
+        csv_reader = csv_items
+    yield from read_bulk(path, report, sector, own_schema, csv_reader, records_end=True)

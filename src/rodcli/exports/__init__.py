@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 
 from rodcli.findings import Finding, Location, make_finding
+from rodcli.readers.regular import regular_file
 from rodcli.records import csv_field_position
 
 Cell = str | datetime.date | datetime.datetime | int | float | None
@@ -158,7 +159,8 @@ def open_export(
     """
     file = str(path)
     try:
-        handle = open(path, "rb")  # the table owns it and closes it
+        # a FIFO or pipe: read once, then from a copy (build reads the export twice)
+        handle = open(regular_file(path), "rb")  # the table owns it and closes it
     except OSError as error:
         raise ExportError(
             make_finding("I001", Location(file), reason=error.strerror or str(error))

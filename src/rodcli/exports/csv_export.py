@@ -30,7 +30,7 @@ from rodcli.exports import (
 from rodcli.findings import Finding, Location, make_finding
 from rodcli.parallel import SliceUnsure
 from rodcli.readers.bulk_csv import CsvSlice, line_end_cuts, open_slice
-from rodcli.readers.textlines import LineDecoder
+from rodcli.readers.textlines import LineDecoder, LineTooLong, bounded_lines, check_carry
 from rodcli.records import csv_field_position
 
 # Larger than any legitimate field, small enough that a hostile file cannot eat memory.
@@ -68,7 +68,10 @@ def read_csv_export(
         source = _Source(handle, file, utf16, (label, label))
     csv.field_size_limit(FIELD_SIZE_LIMIT)
     lines = iter(source)
-    number, first, sep = _find_header(lines, file)
+    try:
+        number, first, sep = _find_header(lines, file)
+    except LineTooLong as error:
+        raise ExportError(make_finding("I020", Location(file), reason=str(error))) from error
     chosen = forced_delimiter or sep or sniff_delimiter(first)
 
     capture = _Capture(itertools.chain([first], lines), number - 1)
@@ -199,11 +202,21 @@ def _check_delimiter(delimiter: str, file: str) -> str:
     return chosen
 
 
+# Codecs Python knows that do not turn a file's bytes into its text: transforms of text or
+# bytes (rot13, zlib, base64: not "text encodings" to Python either), codecs for a domain name
+# or a Python literal, and the one that refuses everything.
+_NOT_FOR_FILES = frozenset({"idna", "punycode", "undefined", "unicode-escape",
+                            "raw-unicode-escape"})
+
+
 def _check_encoding(encoding: str, file: str) -> str:
     try:
-        return codecs.lookup(encoding).name
-    except LookupError as error:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError) as error:  # ValueError: a name with a NUL byte
         raise ExportError(make_finding("E009", Location(file), encoding=encoding)) from error
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FOR_FILES:
+        raise ExportError(make_finding("E011", Location(file), encoding=encoding))
+    return info.name
 
 
 def _utf16_without_bom(head: bytes, file: str) -> str | None:
@@ -275,6 +288,15 @@ class _Source:
             self.findings.append(_encoding_note(label, location))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(text: str) -> str:
+    """Some codecs (UTF-7) decode bytes to half a UTF-16 pair, which no file can be written
+    with: such a character becomes U+FFFD, like any byte that cannot be decoded."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def _encoding_note(label: tuple[str, str], location: Location) -> Finding:
     """E001 with the encoding described in Dutch and in English."""
     dutch, english = label
@@ -306,13 +328,14 @@ def _decode_stream(handle: BinaryIO, codec: str) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder(codec)(errors="replace")
     carry, first = "", True
     while chunk := handle.read(1 << 16):
-        text = decoder.decode(chunk)
+        text = _no_lone_surrogates(decoder.decode(chunk))
         if first and text:
             text, first = text.removeprefix("\ufeff"), False
         *lines, carry = (carry + text).split("\n")
         for line in lines:
             yield line + "\n"
-    carry += decoder.decode(b"", final=True)
+        check_carry(carry)
+    carry += _no_lone_surrogates(decoder.decode(b"", final=True))
     if first:
         carry = carry.removeprefix("\ufeff")
     if carry:
@@ -459,7 +482,7 @@ class _SliceLines:
         self.findings: list[Finding] = []  # never any: what a slice cannot judge, it raises
 
     def __iter__(self) -> Iterator[str]:
-        for raw in self._handle:
+        for raw in bounded_lines(self._handle):
             if self._strict:
                 try:
                     line = raw.decode("utf-8")

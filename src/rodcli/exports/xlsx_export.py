@@ -29,8 +29,19 @@ from rodcli.exports import (
 from rodcli.findings import Location, make_finding
 
 # Far beyond any student export (40,000 rows unpack to some tens of MiB), far below what
-# would exhaust memory.
-MAX_UNPACKED_BYTES = 512 << 20
+# would exhaust memory: for all members together, as the ZIP directory declares them (zipfile
+# stops each member at its declared size, so the bound holds for the reading too).
+MAX_UNPACKED_BYTES = 256 << 20
+# Deflate packs a real sheet 5-20 times; a member packed far tighter is a bomb of repeated
+# bytes (the ratio is checked from this unpacked size on: small members vary more).
+MAX_RATIO, RATIO_FROM_BYTES = 200, 16 << 20
+# openpyxl holds every shared string in memory before the first row is read: their number is
+# counted first, as the part streams, without building anything. A 40,000-row export has
+# some hundreds of thousands at most.
+MAX_SHARED_STRINGS = 1_000_000
+# Cells are counted as the rows stream by: a 40,000-row export has a few million at most;
+# a sheet of more (small cells packed into the 256 MiB) would take minutes to read.
+MAX_CELLS = 5_000_000
 # What openpyxl and the libraries under it raise on a damaged sheet while rows are read.
 _DAMAGED = (zipfile.BadZipFile, zlib.error, ValueError, TypeError, KeyError, IndexError,
             AttributeError, EOFError, OSError, SyntaxError)
@@ -105,10 +116,15 @@ def _rows(
     table: ExportTable, values: Iterator[tuple[Any, ...]], header_line: int,
     close: Callable[[], None],
 ) -> Iterator[ExportRow]:
-    width, number = len(table.header), header_line
+    width, number, cells_read = len(table.header), header_line, 0
     try:
         for raw in _guarded(values, table.file, table.sheet):
             number += 1
+            cells_read += len(raw)
+            if cells_read > MAX_CELLS:
+                raise ExportError(make_finding(
+                    "E008", Location(table.file, number, sheet=table.sheet),
+                    reason=f"more than {MAX_CELLS:,} cells"))
             cells = [cell_value(value) for value in raw]
             if all(is_blank(cell) for cell in cells):
                 table.blank_rows += 1
@@ -175,21 +191,23 @@ def _pick_sheet(workbook: Any, name: str | None, file: str) -> Any:
 
 
 def _check_package(handle: BinaryIO, file: str) -> None:
-    """A ZIP is taken for a workbook by its magic; say what it is when it is something else."""
+    """A ZIP is taken for a workbook by its magic; say what it is when it is something else.
+    Every member's declared size and packing ratio is checked before any member is read."""
     try:
         with zipfile.ZipFile(handle) as archive:
-            names = archive.namelist()
-            unpacked = sum(member.file_size for member in archive.infolist())
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
+            members = archive.infolist()
+            names = [member.filename for member in members]
+            _check_sizes(members, file)
+            mimetype = b""
+            if "mimetype" in names:
+                with archive.open("mimetype") as stream:
+                    mimetype = stream.read(100)
+            if "xl/sharedStrings.xml" in names:
+                _check_shared_strings(archive, file)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error,
+            NotImplementedError, RuntimeError) as error:
+        # NotImplementedError: a compression method zipfile lacks; RuntimeError: encrypted
         raise ExportError(make_finding("E008", Location(file), reason=str(error))) from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        # zipfile stops each member at its declared size, so this bound holds for the reading
-        # too: a "zip bomb" is refused before anything is inflated.
-        raise ExportError(make_finding(
-            "E008", Location(file),
-            reason=f"unpacks to {unpacked // (1 << 20):,} MiB, more than "
-                   f"{MAX_UNPACKED_BYTES // (1 << 20)} MiB"))
     if "xl/workbook.bin" in names:
         found = "Excel binary (.xlsb)"
     elif any(name.startswith("xl/") for name in names):
@@ -206,3 +224,36 @@ def _check_package(handle: BinaryIO, file: str) -> None:
         shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
         found = f"ZIP: {shown or '-'}"
     raise ExportError(make_finding("E008", Location(file), reason=found))
+
+
+def _check_sizes(members: list[zipfile.ZipInfo], file: str) -> None:
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ExportError(make_finding(
+            "E008", Location(file),
+            reason=f"unpacks to {unpacked // (1 << 20):,} MiB, more than "
+                   f"{MAX_UNPACKED_BYTES // (1 << 20)} MiB"))
+    for member in members:
+        if (member.file_size >= RATIO_FROM_BYTES
+                and member.file_size > MAX_RATIO * max(member.compress_size, 1)):
+            raise ExportError(make_finding(
+                "E008", Location(file),
+                reason=f"{member.filename} unpacks {member.file_size // member.compress_size:,}"
+                       f" times its size, more than {MAX_RATIO} times (a ZIP bomb)"))
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, file: str) -> None:
+    """Refuse a workbook with more shared strings than any export has, counted as the part
+    streams by (a tag split by a chunk border is counted in the next chunk)."""
+    count, carry = 0, b""
+    with archive.open("xl/sharedStrings.xml") as stream:
+        while chunk := stream.read(1 << 20):
+            text = carry + chunk
+            count += text.count(b"<si>") + text.count(b"<si ") + text.count(b"<si/")
+            # keep the last bytes, minus any whole tag counted already
+            tail = text[-3:]
+            carry = b"" if b"<" not in tail else tail[tail.index(b"<"):]
+            if count > MAX_SHARED_STRINGS:
+                raise ExportError(make_finding(
+                    "E008", Location(file),
+                    reason=f"more than {MAX_SHARED_STRINGS:,} shared strings"))

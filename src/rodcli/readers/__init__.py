@@ -6,15 +6,17 @@ The kind of file (XML or CSV) is detected from its content, never from its name.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from lxml import etree
 
-from rodcli.findings import FileReport, Finding, Location, make_finding
+from rodcli.findings import FileReport, Location, make_finding
 from rodcli.readers.bulk_csv import RECORD_TYPE_COLUMN, read_csv_bulk
 from rodcli.readers.bulk_xml import read_xml_bulk
-from rodcli.records import RawRecord, RecordsEnd
+from rodcli.readers.regular import regular_file
+from rodcli.records import RecordsEnd
 
 SNIFF_BYTES = 4096
 
@@ -37,11 +39,22 @@ def detect_kind(head: bytes) -> str | None:
     return None
 
 
+# A reader of bulk CSV in place of ``read_csv_bulk`` (the engine's column adapter):
+# (handle at the start, the regular file's path, the name to report, report, sector).
+CsvReader = Callable[[BinaryIO, Path, str, FileReport, str | None],
+                     Iterator[Any]]
+
+
 def read_bulk(
-    path: Path, report: FileReport, sector: str | None, own_schema: etree.XMLSchema | None
-) -> Iterator[RawRecord | Finding]:
+    path: Path, report: FileReport, sector: str | None, own_schema: etree.XMLSchema | None,
+    csv_reader: CsvReader | None = None, records_end: bool = False,
+) -> Iterator[Any]:
+    """The records and findings of a bulk file, XML or CSV as its content says. With
+    ``records_end`` the XML reader's ``RECORDS_END`` comes through (for a reader of records
+    in batches); ``csv_reader`` reads a CSV file instead of ``read_csv_bulk``."""
     file = str(path)
     try:
+        path = regular_file(path)  # a FIFO or pipe: read once, then from a copy
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
     except OSError as error:
@@ -54,10 +67,13 @@ def read_bulk(
     kind = detect_kind(head)
     if kind == "xml":
         for item in read_xml_bulk(path, file, report, sector, own_schema):
-            if not isinstance(item, RecordsEnd):
+            if records_end or not isinstance(item, RecordsEnd):
                 yield item
     elif kind == "csv":
         with path.open("rb") as handle:
-            yield from read_csv_bulk(handle, file, report, sector)
+            if csv_reader is not None:
+                yield from csv_reader(handle, path, file, report, sector)
+            else:
+                yield from read_csv_bulk(handle, file, report, sector)
     else:
         yield make_finding("I005", Location(file, 1, 1))

@@ -188,6 +188,12 @@ def read_csv_bulk(
     except csv.Error as error:
         # The broken record started where the lines not yet turned into a row began.
         start = line_offset + reader.line_num - len(record_text) + 1
+        if header is None and (part is None or part.first):
+            # Without a header no row can be read: no verdict on the file (exit 2).
+            report.readable = False
+            yield make_finding("I001", Location(file, max(start, 1)),
+                               reason=f"header row: {error}")
+            return
         yield make_finding("I020", Location(file, max(start, 1)), reason=str(error))
     yield from _drain(decoder)
     report.encoding = decoder.encoding

@@ -7,11 +7,13 @@ exact lines; the header is validated at the end against the root with its record
 
 from __future__ import annotations
 
+import io
+import itertools
 import re
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from lxml import etree
 
@@ -29,6 +31,14 @@ _CLARK = re.compile(r"\{[^}\s']*:[^}\s']*\}")
 _ELEMENT_IN_MESSAGE = re.compile(r"Element '(?:\{[^}]*\})?([A-Za-z_][\w.-]*)'")
 _DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 PROLOG_SNIFF_BYTES = 1 << 16
+# What no bulk file comes near, checked as the document streams in, so that memory stays
+# bounded whatever the document: elements in the root that are not (yet handled) records, the
+# root's attributes (each one an XSD error of its own), and bytes read without a record
+# ending (a huge comment, CDATA section or attribute that libxml2 would buffer whole).
+MAX_ROOT_CHILDREN = 10_000
+MAX_SCHEMA_FINDINGS = 100  # XSD errors kept of one record, or of the root
+MAX_ATTRIBUTES = 64
+MAX_BYTES_BETWEEN_RECORDS = 32 << 20
 
 
 def _line(element: etree._Element) -> int | None:
@@ -62,7 +72,9 @@ def schema_findings(error_log: etree._ListErrorLog, file: str) -> list[Finding]:
     and the value masked when the element holds a personal number (any length: a mistyped
     BSN of 8 or 10 digits is still somebody's)."""
     findings = []
-    for entry in error_log:
+    # An element with thousands of bad attributes or children gets a finding for each from
+    # libxml2: the first ones say what is wrong; the rest would only fill memory.
+    for entry in itertools.islice(error_log, MAX_SCHEMA_FINDINGS):
         element = _ELEMENT_IN_MESSAGE.search(entry.message)
         name = element.group(1) if element else None
         reason = _CLARK.sub("", entry.message)
@@ -83,11 +95,46 @@ def schema_findings(error_log: etree._ListErrorLog, file: str) -> list[Finding]:
 def _check_prolog(head: bytes, file: str) -> Iterator[Finding]:
     if head.startswith(b"\xef\xbb\xbf"):
         yield make_finding("I003", Location(file, 1, 1))
-    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")) or is_utf16_without_bom(head):
         yield make_finding("I002", Location(file, 1, 1), byte=f"0x{head[0]:02X}", assumed="UTF-16")
     declared = _DECLARED_ENCODING.search(head[:512])
     if declared and declared.group(1).decode("ascii").lower() not in ("utf-8", "utf8"):
         yield make_finding("I018", Location(file, 1, 1), found=declared.group(1).decode("ascii"))
+
+
+def is_utf16_without_bom(head: bytes) -> bool:
+    """A document in UTF-16 without a byte order mark: its '<' comes with a NUL byte, which
+    libxml2 reads as UTF-16 (the declaration, in UTF-16 itself, is not seen by a byte
+    search for 'encoding=')."""
+    return head.startswith((b"<\x00", b"\x00<"))
+
+
+class _TooMuch(Exception):
+    """What the guard found: this cannot be a bulk file, read no further."""
+
+
+class _Guard(io.RawIOBase):
+    """The document's bytes for libxml2, with the bounds checked before each read."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self.root: etree._Element | None = None
+        self.since_record = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.root is not None and len(self.root) > MAX_ROOT_CHILDREN:
+            raise _TooMuch(f"more than {MAX_ROOT_CHILDREN:,} elements in the root that are "
+                           "no records")
+        if self.since_record > MAX_BYTES_BETWEEN_RECORDS:
+            raise _TooMuch(f"more than {MAX_BYTES_BETWEEN_RECORDS >> 20} MiB without a "
+                           "record ending")
+        data = self._handle.read(len(buffer))
+        buffer[:len(data)] = data
+        self.since_record += len(data)
+        return len(data)
 
 
 def read_xml_bulk(
@@ -106,28 +153,40 @@ def read_xml_bulk(
     with path.open("rb") as handle:
         head = handle.read(PROLOG_SNIFF_BYTES)
     yield from _check_prolog(head, file)
-    report.encoding = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8"
-    if _declares_doctype(path):
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff")) or is_utf16_without_bom(head)
+    report.encoding = "utf-16" if utf16 else "utf-8"
+    doctype, root = _prolog(path)
+    if doctype:
         yield make_finding("I016", Location(file, 1, 1))
+        return
+    if (root is not None and own_schema is None and _sector_of(root) is None
+            and path.stat().st_size > PROLOG_SNIFF_BYTES):
+        # A large document of another schema: said from its root's start tag, never read
+        # whole. (A small one is read whole as before: a document cut inside its root's
+        # start tag is then said to be cut, I004, not to be of another schema.)
+        yield from _check_root(root, path, file, report, sector, None)
         return
     with path.open("rb") as handle:
         yield from _stream(handle, path, file, report, sector, own_schema)
 
 
-def _declares_doctype(path: Path) -> bool:
-    """Whether a DOCTYPE stands before the root: read up to the root's start tag only, so an
-    entity bomb in the content is never reached (the DOCTYPE is the only way to bring in
-    entities or a DTD; the main pass checks again, as a second line)."""
+def _prolog(path: Path) -> tuple[bool, etree._Element | None]:
+    """Whether a DOCTYPE stands before the root, and the root as its start tag has it: read
+    up to that tag only, so an entity bomb in the content is never reached (the DOCTYPE is
+    the only way to bring in entities or a DTD; the main pass checks again, as a second
+    line), and a document of another schema is known before it is read."""
     with path.open("rb") as handle:
         try:
+            # guarded: a root start tag of hundreds of MiB is not buffered whole
             for _event, element in etree.iterparse(
-                handle, events=("start",), resolve_entities=False, no_network=True,
-                load_dtd=False, huge_tree=False,
+                io.BufferedReader(_Guard(handle), 1 << 16), events=("start",),
+                resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
             ):
-                return bool(getattr(element.getroottree().docinfo, "doctype", ""))
-        except etree.XMLSyntaxError:
-            return False  # the main pass says where and why
-    return False
+                doctype = bool(getattr(element.getroottree().docinfo, "doctype", ""))
+                return doctype, element
+        except (etree.XMLSyntaxError, _TooMuch):
+            return False, None  # the main pass says where and why
+    return False, None
 
 
 def _stream(
@@ -144,15 +203,24 @@ def _stream(
     first_record_type = ""
     prefix = ""
     retained: deque[etree._Element] = deque()
+    guard = _Guard(handle)
     try:
-        # Only record elements raise events: the Python loop runs once per record, not once
-        # per element, while libxml2 still builds (and we prune) the tree underneath.
+        # Only record elements (and the root's start) raise events: the Python loop runs
+        # about once per record, not once per element, while libxml2 still builds (and we
+        # prune) the tree underneath.
         events = etree.iterparse(
-            handle, events=("end",), tag=_RECORD_TAGS, resolve_entities=False,
-            no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
-            remove_pis=True,
+            io.BufferedReader(guard, 1 << 16), events=("start", "end"),
+            tag=_RECORD_TAGS + _ROOT_TAGS, resolve_entities=False, no_network=True,
+            load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
         )
-        for _event, element in events:
+        for event, element in events:
+            if event == "start":
+                if guard.root is None:
+                    guard.root = element
+                    if len(element.attrib) > MAX_ATTRIBUTES:
+                        raise _TooMuch(f"the root has more than {MAX_ATTRIBUTES} attributes")
+                continue
+            guard.since_record = 0
             if root is None:
                 root = element.getroottree().getroot()
                 opening = list(_check_root(root, path, file, report, sector, own_schema))
@@ -172,6 +240,10 @@ def _stream(
             if first_record_line is None:
                 first_record_line, first_record_type = _line(element), record_type
             yield record
+            if schema is not None and element.tail is not None and element.tail.strip():
+                # Text after a record sits in the root, which is validated at the end
+                # without its records, and so without this text: the XSD's verdict here.
+                yield _stray_text(root, element, file)
             # A record's element stays alive while the engine may still ask its field lines
             # (it checks records in batches); then it is cleared and dropped from the tree.
             retained.append(element)
@@ -187,6 +259,9 @@ def _stream(
                 return
             if report.sector is not None and own_schema is None:
                 schema = builtin_schema(report.sector)
+    except _TooMuch as error:
+        yield make_finding("I023", Location(file), reason=str(error))
+        return
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (error.lineno, 0)
         location = Location(file, line or None, column or None)
@@ -226,8 +301,21 @@ def _stream(
 
 # As many as the engine checks in one batch (engine.run.BATCH_RECORDS).
 RETAINED_RECORDS = 4096
+
+
+def _stray_text(root: etree._Element, record: etree._Element, file: str) -> Finding:
+    """X001 for text after a record, as libxml2 words it for the whole document."""
+    line = _line(record)
+    return make_finding(
+        "X001", Location(file, line, None, field=_local(root.tag)),
+        reason=f"Element '{_local(root.tag)}': Character content other than whitespace is "
+               f"not allowed because the content type is 'element-only' (text after the "
+               f"'{_local(record.tag)}' record of line {line}).")
+
+
 _RECORD_TAGS = [f"{{{namespace}}}{record_type}" for namespace in NAMESPACES.values()
                 for record_type in RECORD_TYPES]
+_ROOT_TAGS = [f"{{{namespace}}}{ROOT_ELEMENT}" for namespace in NAMESPACES.values()]
 _STOPPING = frozenset({"I016", "I019", "I006"})
 
 

@@ -8,6 +8,7 @@ still be checked and the user learns every other problem in the same run.
 from __future__ import annotations
 
 import codecs
+import csv
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -15,6 +16,31 @@ from rodcli.findings import Finding, Location, make_finding
 
 _UTF8_BOM = codecs.BOM_UTF8
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# No record of a bulk file or an export comes near this (a field may hold 1 MiB): a longer
+# line is no data rodcli can use, and is never read whole (a 500 MB line cost 1 GB).
+MAX_LINE_BYTES = 2 << 20
+
+
+class LineTooLong(csv.Error):
+    """A physical line longer than MAX_LINE_BYTES: reported like a record the csv module
+    cannot read (I020), where the line starts."""
+
+    def __init__(self) -> None:
+        super().__init__(f"line longer than {MAX_LINE_BYTES >> 20} MiB; no record is")
+
+
+def bounded_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """The physical lines of ``stream`` (ends kept), none read past MAX_LINE_BYTES."""
+    while line := stream.readline(MAX_LINE_BYTES + 1):
+        if len(line) > MAX_LINE_BYTES:
+            raise LineTooLong
+        yield line
+
+
+def check_carry(carry: str) -> None:
+    """For decoders that cut lines themselves: the part of a line not yet ended."""
+    if len(carry) > MAX_LINE_BYTES:
+        raise LineTooLong
 
 
 class LineDecoder:
@@ -71,6 +97,7 @@ def _decoded_lines(stream: _Prepend, encoding: str) -> Iterator[str]:
         *lines, carry = (carry + decoder.decode(chunk)).split("\n")
         for line in lines:
             yield line + "\n"
+        check_carry(carry)
     carry += decoder.decode(b"", final=True)
     if carry:
         yield carry
@@ -99,9 +126,12 @@ class _Prepend:
         self._head = b""
         for line in complete:
             yield line + b"\n"
-        for chunk in self._rest:
+        while True:
+            chunk = self._rest.readline(MAX_LINE_BYTES + 1)
             if pending:
                 chunk, pending = pending + chunk, b""
+            if not chunk:
+                return
+            if len(chunk) > MAX_LINE_BYTES:
+                raise LineTooLong
             yield chunk
-        if pending:
-            yield pending

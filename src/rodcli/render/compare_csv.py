@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 
+from rodcli import excelsafe
 from rodcli.codes import Lang, hint, message, title
 from rodcli.comparison import Comparison
 from rodcli.findings import Finding
@@ -22,7 +23,6 @@ from rodcli.render.text import severity_word
 BOM = "\ufeff"
 DELIMITER = ";"
 # Cells that Excel would run as a formula (OWASP's list).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS: dict[Lang, tuple[str, ...]] = {
     "nl": ("code", "soort", "ernst", "record", "recordtype", "veld", "waarde school",
@@ -42,8 +42,7 @@ _CUT: dict[Lang, str] = {
 
 def neutralise(cell: object) -> str:
     """A cell as text that Excel shows and never runs."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return excelsafe.neutralise("" if cell is None else str(cell))
 
 
 def _difference_row(comparison: Comparison, finding: Finding, lang: Lang) -> list[object]:

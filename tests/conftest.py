@@ -334,3 +334,28 @@ def write_bulk(path: Path, rows: list[dict[str, str]]) -> Path:
                                    for row in rows]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+# ---- long runs, for the signal and resource tests ----------------------------------------------
+
+
+def large_bulk_csv(path: Path, rows: int = 130_000) -> Path:
+    """A clean bulk CSV of ``rows`` enrolments (about 10 MB): long enough to interrupt."""
+    numbers = make_bsns(1000)
+    header = csv_columns()
+    lines = [";".join(header)]
+    for at in range(rows):
+        row = inschrijving(burgerservicenummer=numbers[at % 1000],
+                           inschrijvingvolgnummer=f"V{at}")
+        lines.append(";".join(_text(row.get(name, ""), "compact") for name in header))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux)."""
+    try:
+        return [int(child) for child in
+                Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []

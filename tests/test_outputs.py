@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_parallel import _children, _large_csv
 
-from rodcli import build as build_module
+from conftest import children as _children
+from conftest import large_bulk_csv as _large_csv
+from rodcli import builder as build_module
 from rodcli import scratch
 from test_faults import MAPPING, leftovers, snapshot, write_export, writing_into
 from test_hostile_xml import Child, run_all, run_rodcli
@@ -189,16 +190,15 @@ def test_sigkill_during_build_leaves_nothing_readable(work: Path) -> None:
 
 
 @pytest.mark.skipif(not LINUX, reason="needs Linux /proc and prctl")
-def test_killed_validate_leaves_no_worker_and_its_folder_goes_next_run(tmp_path: Path) -> None:
-    """Before: a validate killed with SIGKILL left a worker running for minutes and its
-    scratch folder. Its workers now die with it; the next run removes the folder."""
-    bulk = _large_csv(tmp_path / "bulk.csv")
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
+def test_killed_build_leaves_no_worker(work: Path) -> None:
+    """Before: a run killed with SIGKILL left a worker running for minutes. Build's workers
+    (a large export's first pass) now die with it."""
+    export = write_export(work / "big.csv", 60_000)
     rodcli = Path(sys.executable).with_name("rodcli")
-    env = {**os.environ, "TMPDIR": str(temporary)}
-    child = subprocess.Popen([str(rodcli), "validate", str(bulk), "-q", "--jobs", "2"],
-                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen([str(rodcli), "build", str(export), "-m", str(work / "mapping.toml"),
+                              "--sector", "ho", "-o", str(work / "out" / "bulk.xml"), "-q",
+                              "--jobs", "2"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not _children(child.pid) and child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -210,6 +210,24 @@ def test_killed_validate_leaves_no_worker_and_its_folder_goes_next_run(tmp_path:
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_alive(pid) for pid in workers)
+
+
+@pytest.mark.skipif(not LINUX, reason="needs Linux /proc")
+def test_the_folder_of_a_killed_run_goes_next_run(tmp_path: Path) -> None:
+    """A compare killed with SIGKILL leaves its scratch folder (it cannot remove it); the
+    next rodcli start removes it."""
+    bulk = _large_csv(tmp_path / "bulk.csv")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    rodcli = Path(sys.executable).with_name("rodcli")
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    child = subprocess.Popen([str(rodcli), "compare", str(bulk), str(bulk), "-q"],
+                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(temporary.iterdir()) and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    child.kill()
+    child.wait()
     stale = list(temporary.iterdir())
     assert stale, "the killed run left no folder: nothing to prove"
     subprocess.run([str(rodcli), "codes", "B001"], env=env, check=True,
@@ -262,15 +280,16 @@ def test_bulk_and_rejects_files_are_private(work: Path, force: bool) -> None:
 def test_init_without_force_keeps_a_mapping_that_appeared_meanwhile(
         work: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from rodcli import cli
+    from rodcli import draft as draft_module
 
     target = work / "out" / "mapping.toml"
-    real = cli.draft_from_export
+    real = draft_module.draft_from_export
 
     def draft(*args: Any, **kwargs: Any) -> str:
         target.write_text("# someone else's\n", encoding="utf-8")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(cli, "draft_from_export", draft)
+    monkeypatch.setattr(draft_module, "draft_from_export", draft)
     monkeypatch.setattr(sys, "argv", ["rodcli", "init", str(work / "export.csv"), "--sector",
                                       "ho", "-o", str(target)])
     with pytest.raises(SystemExit) as ended:
@@ -313,15 +332,14 @@ def test_where_no_unnamed_file_can_be_made_a_named_one_does_the_same(
 
 
 @pytest.mark.skipif(not LINUX, reason="needs Linux /proc")
-def test_sigterm_to_a_validate_on_several_processes_ends_it_cleanly(tmp_path: Path) -> None:
+def test_sigterm_to_a_build_on_several_processes_ends_it_cleanly(work: Path) -> None:
     """What `timeout` does: SIGTERM to rodcli alone, not to its workers. The run ends as on
-    Ctrl-C (exit 143), its workers are stopped, its folder removed."""
-    bulk = _large_csv(tmp_path / "bulk.csv")
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
+    Ctrl-C (exit 143), its workers are stopped, nothing is left."""
+    export = write_export(work / "big.csv", 60_000)
+    out = work / "out"
     rodcli = Path(sys.executable).with_name("rodcli")
-    child = subprocess.Popen([str(rodcli), "validate", str(bulk), "-q", "--jobs", "2"],
-                             env={**os.environ, "TMPDIR": str(temporary)},
+    child = subprocess.Popen([str(rodcli), "build", str(export), "-m", str(work / "mapping.toml"),
+                              "--sector", "ho", "-o", str(out / "bulk.xml"), "-q", "--jobs", "2"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not _children(child.pid) and child.poll() is None and time.monotonic() < deadline:
@@ -337,7 +355,7 @@ def test_sigterm_to_a_validate_on_several_processes_ends_it_cleanly(tmp_path: Pa
     assert child.returncode == 143, err
     assert "Traceback" not in err
     assert not any(_alive(pid) for pid in workers)
-    assert list(temporary.iterdir()) == []
+    assert list(out.iterdir()) == []
 
 
 @pytest.mark.parametrize("command", ["validate", "compare"])

@@ -446,7 +446,8 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
         kind = _kind_of(model, name)
         valid_codes = frozenset(lists[meta.value_list].codes) if meta.value_list else None
         for source_code, target in (source.codes or {}).items():
-            if valid_codes is not None and target not in valid_codes:
+            # "" translates to nothing: the optional field stays empty for that value.
+            if valid_codes is not None and target and target not in valid_codes:
                 findings.append(make_finding(
                     "M004", at("fields", name), source=source_code, value=target, field=name,
                     valuelist=lists[meta.value_list or ""].name,

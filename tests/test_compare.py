@@ -157,16 +157,16 @@ def test_field_differences_side_by_side(tmp_path: Path) -> None:
 
 
 def test_field_difference_message_in_both_languages(tmp_path: Path) -> None:
-    ours, theirs = sides(tmp_path, [uitschrijving(redenUitschrijving="VOORTIJDIG")],
-                         [uitschrijving(redenUitschrijving="OVERSTAP")])
+    ours, theirs = sides(tmp_path, [uitschrijving(redenUitschrijving="9")],
+                         [uitschrijving(redenUitschrijving="4")])
     comparison = run(ours, theirs)
     text_nl = render_compare_plain(comparison, "nl")
     text_en = render_compare_plain(comparison, "en")
-    assert "school: VOORTIJDIG   ROD: OVERSTAP" in text_nl
+    assert "school: 9   ROD: 4" in text_nl
     assert "Veld verschilt" in text_nl and "Field differs" in text_en
     document = json.loads(render_compare_json(comparison, "en"))
     assert document["differences"][0]["message"] == (
-        "redenUitschrijving: school 'VOORTIJDIG', ROD 'OVERSTAP' (ROD line 2)")
+        "redenUitschrijving: school '9', ROD '4' (ROD line 2)")
 
 
 def test_personal_details_are_not_compared_with_a_bsn(tmp_path: Path) -> None:
@@ -378,6 +378,7 @@ opleidingcode = "CROHO"
 opleidingsvorm = { column = "Vorm", codes = { "VT" = "VOLTIJD", "DT" = "DEELTIJD" } }
 opleidingsfase = { value = "B" }
 inschrijvingsvorm = { value = "S" }
+vooropleiding = { value = "00401" }
 datumUitschrijving = { column = "Einde", date = "DD-MM-YYYY" }
 """
 EXPORT_HEADER = ["Nummer", "BSN", "ONR", "Geboren", "Geslacht", "Start", "CROHO", "Vorm",

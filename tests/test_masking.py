@@ -121,7 +121,7 @@ def _rows() -> list[Row]:
         # afsluitend examen without a result (R003), bad other fields (F002/F005/F011)
         inschrijving(burgerservicenummer=b1, postcode="1234AB", geslacht="M"),
         inschrijving(burgerservicenummer=b1),
-        uitschrijving(burgerservicenummer=b2, redenUitschrijving="AFSLUITEND_EXAMEN"),
+        uitschrijving(burgerservicenummer=b2, redenUitschrijving="1"),
         resultaat(burgerservicenummer=b3, opleidingsfase="P"),
         inschrijving(burgerservicenummer=b4, brin="9XX", opleidingsvorm="FULLTIME"),
         module_inschrijving(burgerservicenummer=b5, opleidingcode="24607", studielast="7,5"),

@@ -68,7 +68,7 @@ def check(
                       geboortedatum=date(2005, 1, 2), geslacht="V", postcode="1234AB"), "ho"),
         (module_inschrijving(), "ho"),
         (uitschrijving(), "ho"),
-        (uitschrijving(redenUitschrijving="OVERSTAP"), "ho"),
+        (uitschrijving(redenUitschrijving="9"), "ho"),
         (resultaat(), "ho"),
         (mbo_inschrijving(), "mbo"),
         (mbo_uitschrijving(), "mbo"),

@@ -258,7 +258,7 @@ def test_r012_in_mbo(tmp_path: Path) -> None:
 # ---- R003: afsluitend examen needs a full-diploma result -----------------------------------
 
 
-AFSLUITEND = uitschrijving(redenUitschrijving="AFSLUITEND_EXAMEN")
+AFSLUITEND = uitschrijving(redenUitschrijving="1")
 
 
 @pytest.mark.parametrize(
@@ -274,7 +274,7 @@ AFSLUITEND = uitschrijving(redenUitschrijving="AFSLUITEND_EXAMEN")
         ([inschrijving(), AFSLUITEND, resultaat(opleidingsfase="P")],
          [("R003", 3, "redenUitschrijving"), ("R010", 4, "opleidingsfase")]),
         # other reasons need no result
-        ([inschrijving(), uitschrijving(redenUitschrijving="VOORTIJDIG")], []),
+        ([inschrijving(), uitschrijving(redenUitschrijving="9")], []),
         ([inschrijving(), uitschrijving()], []),
     ],
 )

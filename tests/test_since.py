@@ -72,9 +72,10 @@ opleidingcode = "CROHO"
 opleidingsvorm = { column = "Vorm", codes = { "VT" = "VOLTIJD", "DT" = "DEELTIJD" } }
 opleidingsfase = { value = "B" }
 inschrijvingsvorm = { value = "S" }
+vooropleiding = { value = "00401" }
 datumUitschrijving = { column = "Einde", date = "DD-MM-YYYY" }
-redenUitschrijving = { column = "Reden", codes = { "gestopt" = "VOORTIJDIG", \
-"diploma" = "AFSLUITEND_EXAMEN" } }
+redenUitschrijving = { column = "Reden", codes = { "gestopt" = "9", \
+"diploma" = "1" } }
 datumAfsluitendExamen = { column = "Examen", date = "DD-MM-YYYY" }
 """
 HEADER = ["Nummer", "BSN", "ONR", "Geboren", "Geslacht", "Start", "CROHO", "Vorm", "Einde",

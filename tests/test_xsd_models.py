@@ -281,7 +281,7 @@ HO_DOC = """\
     <onderwijsnummer>101222331</onderwijsnummer>
     <inschrijvingvolgnummer>2024-M01</inschrijvingvolgnummer>
     <datumUitschrijving>2025-01-31</datumUitschrijving>
-    <redenUitschrijving>MODULE_AFGEROND</redenUitschrijving>
+    <redenUitschrijving>9</redenUitschrijving>
   </uitschrijving>
   <resultaat>
     <brin>99XX</brin>
@@ -384,7 +384,7 @@ def test_header_only_document_is_valid(sector: str) -> None:
 
 
 def test_ho_uitschrijving_without_reden_is_valid() -> None:
-    doc = _mutate("ho", "<redenUitschrijving>MODULE_AFGEROND</redenUitschrijving>", "")
+    doc = _mutate("ho", "<redenUitschrijving>9</redenUitschrijving>", "")
     assert _lxml_schema("ho").validate(_parse(doc))
 
 

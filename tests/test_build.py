@@ -613,7 +613,8 @@ def test_brin_constant_left_as_todo_does_not_crash(tmp_path: Path) -> None:
 def test_two_thousand_random_rows_build_and_validate(tmp_path: Path) -> None:
     rng = random.Random(2025)
     header = ("Studentnummer;Inschrijvingsnummer;BSN;Onderwijsnummer;Geboortedatum;Geslacht;"
-              "CROHO;Vorm;Fase;Startdatum;Einddatum;Reden uitschrijving;Modulecode;ECTS;"
+              "CROHO;Vorm;Fase;Vooropleiding;Startdatum;Einddatum;Reden uitschrijving;Modulecode;"
+              "ECTS;"
               "Examendatum")
     lines = [header]
     expected_records = 0
@@ -633,7 +634,7 @@ def test_two_thousand_random_rows_build_and_validate(tmp_path: Path) -> None:
         lines.append(";".join([
             str(400000 + number), f"R{number:05d}", valid_bsn(rng), "",
             f"{rng.randint(1, 28)}-3-2004", rng.choice("MV"), croho, rng.choice(["VT", "DT", "DU"]),
-            fase, start, end, reason, module, ects, exam]))
+            fase, rng.choice(["vwo", "havo", "mbo 4"]), start, end, reason, module, ects, exam]))
         expected_records += 1 + bool(end) + bool(exam)
     export = tmp_path / "large.csv"
     export.write_text("\r\n".join(lines) + "\r\n", encoding="cp1252")
@@ -757,8 +758,10 @@ def _document(tmp_path: Path, count: int) -> Path:
 
     records = [HoInschrijving.model_validate({
         "brin": "99XX", "burgerservicenummer": "111222333", "inschrijvingvolgnummer": str(n),
+        "geboortedatum": "2004-03-14", "geslacht": "V",
         "datumInschrijving": "2025-09-01", "opleidingcode": "34479", "opleidingsvorm": "VOLTIJD",
-        "opleidingsfase": "B", "inschrijvingsvorm": "S"}, context={"date_notation": "iso"})
+        "opleidingsfase": "B", "inschrijvingsvorm": "S", "vooropleiding": "00401"},
+        context={"date_notation": "iso"})
         for n in range(1, count + 1)]
     path = tmp_path / "bulk.xml"
     with path.open("wb") as out:

@@ -667,3 +667,17 @@ def test_decimal_comma_is_converted(tmp_path: Path) -> None:
                                         row(Nummer="3", Fase="7,5,0")], rejects=tmp_path / "r.csv")
     assert _rejected(result, "F012").params["value"] == "7,5,0"
     assert (tmp_path / "bulk.csv").read_text("utf-8").count(";7.5;") == 2
+
+
+# ---- R003 names the export column the reason came from ------------------------------------------
+
+
+def test_r003_names_the_export_column_of_the_reason(tmp_path: Path) -> None:
+    text = MAPPING + 'redenUitschrijving = { column = "Reden", codes = { "diploma" = "1" } }\n'
+    rows = [[*row(Eind="31-08-2025"), "diploma"]]
+    result = run_build(tmp_path, text, rows, [*HEADER, "Reden"])
+    finding = _rejected(result, "R003")
+    assert finding.location.field == "Reden → redenUitschrijving"
+    line = (tmp_path / "export.csv").read_text(encoding="utf-8").splitlines()[1]
+    assert finding.location.column is not None
+    assert line[finding.location.column - 1:] == "diploma"

@@ -121,9 +121,9 @@ def own_export(tmp_path: Path) -> Export:
     mapping = tmp_path / "mapping.toml"
     mapping.write_text(MAPPING, encoding="utf-8")
     students = [bsn_from(51012345 + n * 1000) for n in range(6)]
-    rows = [[f"2025-{n}", bsn, "", "", "", "01-09-2025", "34479", "VT", "", "", ""]
-            for n, bsn in enumerate(students)]
-    rows.append(["2021-9", "", "", "", "", "01-09-2021", "34479", "VT",
+    rows = [[f"2025-{n}", bsn, "", f"{n + 1:02d}-05-2006", "MV"[n % 2], "01-09-2025", "34479",
+             "VT", "", "", ""] for n, bsn in enumerate(students)]
+    rows.append(["2021-9", "", "", "12-12-2002", "V", "01-09-2021", "34479", "VT",
                  "31-08-2025", "diploma", "04-07-2025"])
     rows[-1][1] = bsn_from(60312345)
     spec = Export(tmp_path / "own.csv", mapping, "utf-8", ";", "Nummer", "BSN", "Vorm",
@@ -353,7 +353,6 @@ def test_onderwijsnummer_that_became_a_bsn(tmp_path: Path) -> None:
     delivered = tmp_path / "delivered.xml"
     assert exit_code(run_build(first, delivered), Severity.ERROR) == 0
     student[col("BSN")], student[col("ONR")] = BSN_LATER, ""
-    student[col("Geboren")] = student[col("Geslacht")] = ""
     changed = export.write(tmp_path / "changed.csv", header, [*rows, student])
     delta = tmp_path / "delta.xml"
     result = run_build(changed, delta, delivered)

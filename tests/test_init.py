@@ -223,9 +223,44 @@ def test_code_translations_are_guessed() -> None:
     fields = tomllib.loads(text)["fields"]
     assert fields["opleidingsvorm"]["codes"] == {"Voltijd": "VOLTIJD", "deeltijd": "DEELTIJD"}
     assert fields["opleidingsfase"]["codes"] == {"Bachelor": "B"}  # "M" is a code already
-    assert fields["redenUitschrijving"]["codes"] == {"gestopt": "VOORTIJDIG",
-                                                     "diploma": "AFSLUITEND_EXAMEN"}
+    assert fields["redenUitschrijving"]["codes"] == {"gestopt": "9", "diploma": "1"}
     assert fields["geslacht"]["codes"] == {"man": "M"}
+
+
+def test_rod_ho_codes_are_drafted_from_the_usual_words() -> None:
+    """DUO's code beëindiging and aggregated vooropleiding codes, from an export's words."""
+    reasons = ["Afsluitend examen", "Diploma behaald", "Gestopt", "BSA", "module afgerond", "03"]
+    prior = ["havo", "vwo", "mbo 4", "Propedeuse HBO", "Buitenlands diploma", "21+", "onbekend"]
+    samples: list[list[str | None]] = [[reason, prior[i % len(prior)]]
+                                       for i, reason in enumerate(reasons)]
+    samples += [[None, p] for p in prior]
+    text = draft_mapping(["Reden", "Vooropleiding"], samples, "ho", "e.csv")
+    fields = tomllib.loads(text)["fields"]
+    assert fields["redenUitschrijving"]["codes"] == {
+        "Afsluitend examen": "1", "Diploma behaald": "1", "Gestopt": "9", "BSA": "4",
+        "module afgerond": "", "03": "3"}
+    assert fields["vooropleiding"]["codes"] == {
+        "havo": "00201", "vwo": "00401", "mbo 4": "00301", "Propedeuse HBO": "00601",
+        "Buitenlands diploma": "00502", "21+": "00506", "onbekend": "00000"}
+    # each drafted translation says what to check, and where to read about the codes
+    assert "# check: 1 only with a full diploma" in text
+    assert "rodcli explain vooropleiding" in text
+
+
+def test_an_empty_translation_leaves_an_optional_field_out(tmp_path: Path) -> None:
+    """"afgerond" = "" is accepted by the mapping: a finished module takes no reason."""
+    export = tmp_path / "e.csv"
+    export.write_text("Inschrijvingsnummer;BSN;Startdatum;CROHO;Vorm;Fase;Einddatum;Reden;"
+                      "Geboortedatum;Geslacht;Vooropleiding\n"
+                      f"1;{BSN};01-09-2025;34479;VT;B;31-01-2026;afgerond;14-03-2005;V;vwo\n",
+                      encoding="utf-8")
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(with_brin(draft(export, "ho", tmp_path)), encoding="utf-8")
+    result = build(export, BuildOptions(mapping, "ho", "csv", tmp_path / "bulk.csv"))
+    assert exit_code(result, Severity.ERROR) == 0, result.findings
+    rows = (tmp_path / "bulk.csv").read_text(encoding="utf-8").splitlines()
+    deregistration = next(row for row in rows if row.startswith("uitschrijving;"))
+    assert deregistration.endswith(";20260131;;")
 
 
 def test_module_rows_are_told_apart_by_the_ects_column() -> None:
@@ -325,8 +360,9 @@ def test_xlsx_with_wrapped_header_cell(tmp_path: Path) -> None:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.append(["Inschrijvingsnummer", "BSN", "Start\ndatum", "CROHO", "Vorm", "Fase"])
-    sheet.append(["1", BSN, "01-09-2025", 34479, "VT", "B"])
+    sheet.append(["Inschrijvingsnummer", "BSN", "Start\ndatum", "CROHO", "Vorm", "Fase",
+                  "Geboortedatum", "Geslacht", "Vooropleiding"])
+    sheet.append(["1", BSN, "01-09-2025", 34479, "VT", "B", "14-03-2005", "V", "vwo"])
     export = tmp_path / "export.xlsx"
     workbook.save(export)
     mapping = tmp_path / "mapping.toml"

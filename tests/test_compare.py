@@ -404,8 +404,10 @@ def mapping(tmp_path: Path, text: str = MAPPING) -> Path:
 def test_export_through_a_mapping_against_a_bulk_file(tmp_path: Path) -> None:
     ours = export(tmp_path, [
         ["1", A, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""],
-        ["1", B, "", "14-03-2005", "V", "01-09-2024", "34607", "DT", "31-01-2025"],  # ends: uitschrijving
-        ["3", C, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""],  # not in ROD
+        # ends: an uitschrijving too
+        ["1", B, "", "14-03-2005", "V", "01-09-2024", "34607", "DT", "31-01-2025"],
+        # not in ROD
+        ["3", C, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""],
     ])
     theirs = write_csv(tmp_path, [
         inschrijving(burgerservicenummer=A),

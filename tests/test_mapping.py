@@ -529,7 +529,8 @@ def test_excel_number_bsn_and_numeric_codes(tmp_path: Path) -> None:
 
 PERSONAL = MAPPING.replace('burgerservicenummer = "BSN"', (
     'burgerservicenummer = "BSN"\nonderwijsnummer = "ONR"\npostcode = "Postcode"')).replace(
-    'geslacht = "Geslacht"', 'geslacht = { column = "Sekse", codes = { "man" = "M", "vrouw" = "V" } }')
+    'geslacht = "Geslacht"',
+    'geslacht = { column = "Sekse", codes = { "man" = "M", "vrouw" = "V" } }')
 PERSONAL_HEADER = [*HEADER, "ONR", "Sekse", "Postcode"]
 
 

@@ -21,8 +21,7 @@ from rodcli import __version__
 from rodcli.atomic import write_atomically
 from rodcli.build import BuildOptions
 from rodcli.build import build as run_build
-from rodcli.bulkformat import SECTORS
-from rodcli.bulkformat.valuelists import value_lists
+from rodcli.bulkformat import SECTORS, Sector
 from rodcli.bulkformat.xsd import xsd_text
 from rodcli.codes import CATALOGUE, Lang
 from rodcli.compare import CompareOptions, Comparison
@@ -46,7 +45,8 @@ from rodcli.render.junit import render_junit
 from rodcli.render.plain import render_plain
 from rodcli.render.sarif import render_sarif
 from rodcli.render.text import render_summary, render_text
-from rodcli.schema_doc import field_rows
+from rodcli.schema_doc import schema_text
+from rodcli.terms import explain_text, find, list_text
 
 app = typer.Typer(
     name="rodcli",
@@ -455,22 +455,28 @@ def schema_command(
     if xsd is not None:
         sys.stdout.write(xsd_text(xsd.value))
         return
-    console = _stdout()
     language: Lang = lang.value
-    for name in [sector.value] if sector else list(SECTORS):
-        table = Table(title=f"ROD bulk v1 — {name}", box=None, pad_edge=False)
-        for header in ("record", "field", "meaning", "format", "required", "value list"):
-            table.add_column(header)
-        for row in field_rows(name, language):  # type: ignore[arg-type]
-            table.add_row(row.record_type, row.name, row.meaning, row.kind, row.required,
-                          row.value_list)
-        console.print(table)
-    lists = Table(title="value lists", box=None, pad_edge=False)
-    for header in ("list", "codes"):
-        lists.add_column(header)
-    for value_list in value_lists().values():
-        lists.add_row(value_list.name, value_list.codes_text())
-    console.print(lists)
+    sectors: list[Sector] = [sector.value] if sector else list(SECTORS)
+    sys.stdout.write(schema_text(sectors, language))
+
+
+@app.command()
+def explain(
+    term: Annotated[str | None, typer.Argument(help="A term, e.g. BOL or 'code beëindiging'.")]
+    = None,
+    lang: LangOption = LangChoice.nl,
+) -> None:
+    """The mbo and ho terms of ROD, in Dutch and English, with their source and the fields and
+    codes that use them."""
+    language: Lang = lang.value
+    if term is None:
+        sys.stdout.write(list_text(language))
+        return
+    found = find(term)
+    if found is None:
+        _stderr().print(Text(f"Unknown term {term!r}; run 'rodcli explain' for the list."))
+        raise typer.Exit(2)
+    sys.stdout.write(explain_text(found, language))
 
 
 def _interrupted() -> None:

@@ -436,7 +436,7 @@ _ENTRIES = [
            "Result date {date} is before enrolment date {begin} (line {other_line})"),
           ("Controleer de examendatum en de inschrijfdatum.",
            "Check the exam date and the enrolment date.")),
-    _code("R013", W, "field",
+    _code("R013", W, "module",
           ("Ongebruikelijke studielast", "Unusual study load"),
           ("Studielast {value} ECTS is meer dan 240 of geen veelvoud van 0,5",
            "Study load {value} ECTS is more than 240 or not a multiple of 0.5"),

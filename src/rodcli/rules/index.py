@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 
@@ -145,9 +146,9 @@ class RecordStore:
         elif isinstance(model, HoUitschrijving | MboUitschrijving):
             reason = model.redenUitschrijving
             needs = _needs_diploma(model)
-            at = checked.at("redenUitschrijving") if needs else None
+            column, shown = _reason_position(checked.raw) if needs else (None, None)
             self._put(file_id, checked.raw, _DEREGISTRATION, line, model.datumUitschrijving,
-                      int(needs), reason, at.column if at else None, at.field if at else None)
+                      int(needs), reason, column, shown)
         elif isinstance(model, HoResultaat):
             self._put(file_id, checked.raw, _RESULT, line, model.datumAfsluitendExamen,
                       int(model.opleidingsfase in FULL_DIPLOMA_PHASES), None)
@@ -249,8 +250,23 @@ def _key_text(values: dict[str, str]) -> str | None:
     return f"{brin}\x1f{pgn}\x1f{number}"
 
 
+def _reason_position(raw: RawRecord) -> tuple[int | None, str | None]:
+    """Column of the reason and, for build, the export column it came from ("Reden →
+    redenUitschrijving"): R003 points there. Read straight from the raw record, without the
+    masked key a full location would work out for every such deregistration."""
+    position = raw.locate("redenUitschrijving") if raw.locate is not None else None
+    shown = raw.sources.get("redenUitschrijving") if raw.sources else None
+    return (position[1] if position else None), shown
+
+
 def _needs_diploma(model: HoUitschrijving | MboUitschrijving) -> bool:
     reason = model.redenUitschrijving
     if reason is None or not isinstance(model, HoUitschrijving):
         return False
-    return reason in value_lists()["RedenUitschrijvingHO"].codes_needing_full_diploma()
+    return reason in _full_diploma_reasons()
+
+
+@cache
+def _full_diploma_reasons() -> frozenset[str]:
+    """The ho reasons that need a full diploma: code beëindiging 1 (afsluitend examen)."""
+    return value_lists()["RedenUitschrijvingHO"].codes_needing_full_diploma()

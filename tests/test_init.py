@@ -179,6 +179,11 @@ def test_todo_lines_for_what_cannot_be_guessed() -> None:
                      "opleidingsfase"):
         assert f'# {required} = "KOLOM"   # TODO: required; no matching column found' in lines
     assert '# postcode = "KOLOM"   # optional; no matching column found' in lines
+    # required since BRO art. 18.1a and 5.4a were followed: the line says why
+    assert ('# geboortedatum = "KOLOM"   # TODO: required (BRO art. 18.1a: for every student, '
+            'BSN or not); no matching column found') in lines
+    assert ('# vooropleiding = "KOLOM"   # TODO: required (BRO art. 5.4a); no matching column '
+            'found') in lines
     vorm = next(line for line in lines if line.startswith("opleidingsvorm"))
     assert '"VT" = "VOLTIJD"' in vorm and vorm.endswith("# TODO: translate Avond")
     assert '# uitschrijving = { filled = "Einddatum" }   # TODO: no end-date column found' in lines

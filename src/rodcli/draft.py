@@ -127,6 +127,13 @@ CODE_SYNONYMS: dict[str, dict[str, str]] = {
 }
 
 
+# Fields an older mapping may lack, now required: the TODO line says why.
+REQUIRED_BECAUSE: dict[str, str] = {
+    "geboortedatum": "BRO art. 18.1a: for every student, BSN or not",
+    "geslacht": "BRO art. 18.1a: for every student, BSN or not",
+    "vooropleiding": "BRO art. 5.4a",
+}
+
 # What a person must check in a drafted translation of these value lists.
 CODE_NOTES: dict[str, str] = {
     "RedenUitschrijvingHO": "check: 1 only with a full diploma, 9 = on the student's request, "
@@ -273,7 +280,8 @@ def _unmapped_line(sector: Sector, field_name: str) -> list[str]:
         for model in RECORD_MODELS[sector].values()
     )
     if required and field_name not in PGN_FIELDS:
-        return [f'# {field_name} = "KOLOM"   # TODO: required; no matching column found']
+        why = f" ({REQUIRED_BECAUSE[field_name]})" if field_name in REQUIRED_BECAUSE else ""
+        return [f'# {field_name} = "KOLOM"   # TODO: required{why}; no matching column found']
     return [f'# {field_name} = "KOLOM"   # optional; no matching column found']
 
 

@@ -301,6 +301,12 @@ def test_r003_points_at_the_reason_and_says_where_the_diploma_belongs(tmp_path: 
     assert "not with a module enrolment" in hint and "--with" in hint
 
 
+def test_r003_in_xml_points_at_the_reason_element(tmp_path: Path) -> None:
+    path = write_xml(tmp_path, [inschrijving(), AFSLUITEND])
+    assert flatten(validate(path)) == [
+        ("R003", line_of(path, "<redenUitschrijving>"), "redenUitschrijving")]
+
+
 def test_r003_only_code_1_needs_a_full_diploma(tmp_path: Path) -> None:
     """DUO's code beëindiging 1-9: only 1 (afsluitend examen) asks for a diploma. Code 7 ended
     on 1999-08-31, so its enrolment is from before then."""

@@ -34,7 +34,7 @@ class DiplomaConsistency:
                 group.has_full_result() or "resultaat" in group.failed
             ):
                 yield make_finding(
-                    "R003", group.location(deregistration.line,
+                    "R003", group.location(deregistration.field_line or deregistration.line,
                                            deregistration.field or "redenUitschrijving",
                                            deregistration.column),
                     value=deregistration.reason or "",

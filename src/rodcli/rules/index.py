@@ -29,6 +29,7 @@ from rodcli.records import CheckedRecord, RawRecord, masked_key
 from rodcli.scratch import Scratch
 
 Line = int | None
+ReasonPosition = tuple[Line, int | None, str | None]  # line, column, shown field name
 
 # Opleidingsfasen whose exam is a full diploma: associate degree, bachelor, master.
 FULL_DIPLOMA_PHASES = frozenset({"A", "B", "M", "Q"})
@@ -51,8 +52,9 @@ class Deregistration:
     day: date
     reason: str | None
     needs_full_diploma: bool
-    # Where the reason stands (column, and for build the export column it came from), kept
-    # only for a reason that needs a full diploma: R003 points there.
+    # Where the reason stands (line, column, and for build the export column it came from),
+    # kept only for a reason that needs a full diploma: R003 points there.
+    field_line: Line = None
     column: int | None = None
     field: str | None = None
 
@@ -109,9 +111,10 @@ class RecordStore:
         self._db = self._scratch.db
         self._db.execute(
             "CREATE TABLE record (file INTEGER, key BLOB, kind INTEGER, line INTEGER, "
-            "day INTEGER, flag INTEGER, reason TEXT, shown TEXT, col INTEGER, field TEXT)")
+            "day INTEGER, flag INTEGER, reason TEXT, shown TEXT, fline INTEGER, col INTEGER, "
+            "field TEXT)")
         self._pending: list[tuple[int, bytes, int, Line, int, int, str | None, str,
-                                  int | None, str | None]] = []
+                                  Line, int | None, str | None]] = []
         self._source = "record"
         self._last_key, self._last_digest, self._last_shown = "", b"", ""
 
@@ -146,9 +149,9 @@ class RecordStore:
         elif isinstance(model, HoUitschrijving | MboUitschrijving):
             reason = model.redenUitschrijving
             needs = _needs_diploma(model)
-            column, shown = _reason_position(checked.raw) if needs else (None, None)
+            at = _reason_position(checked.raw) if needs else (None, None, None)
             self._put(file_id, checked.raw, _DEREGISTRATION, line, model.datumUitschrijving,
-                      int(needs), reason, column, shown)
+                      int(needs), reason, at)
         elif isinstance(model, HoResultaat):
             self._put(file_id, checked.raw, _RESULT, line, model.datumAfsluitendExamen,
                       int(model.opleidingsfase in FULL_DIPLOMA_PHASES), None)
@@ -162,8 +165,7 @@ class RecordStore:
                       _FAILED_TYPES.index(raw.record_type), None)
 
     def _put(self, file_id: int, raw: RawRecord, kind: int, line: Line, day: date | None,
-             flag: int, reason: str | None, column: int | None = None,
-             field_name: str | None = None) -> None:
+             flag: int, reason: str | None, at: ReasonPosition = (None, None, None)) -> None:
         key = _key_text(raw.values)
         if key is None:
             return
@@ -174,7 +176,7 @@ class RecordStore:
             self._last_shown = masked_key(raw.values)
         self._pending.append((file_id, self._last_digest, kind, line,
                               day.toordinal() if day else 0, flag, reason, self._last_shown,
-                              column, field_name))
+                              *at))
         if len(self._pending) >= _BATCH:
             self._flush()
 
@@ -186,7 +188,7 @@ class RecordStore:
         if self._pending:
             # One transaction per batch: the connection is in autocommit mode.
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self._db.executemany("INSERT INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                  self._pending)
             self._db.execute("COMMIT")
             self._pending.clear()
@@ -199,7 +201,7 @@ class RecordStore:
         self._flush()
         low, high = keys
         rows = self._db.execute(
-            "SELECT key, file, kind, line, day, flag, reason, shown, col, field "
+            "SELECT key, file, kind, line, day, flag, reason, shown, fline, col, field "
             f"FROM {self._source} WHERE (file = :own OR file = :context) "
             "AND (:low IS NULL OR key >= :low) AND (:high IS NULL OR key < :high) "
             "ORDER BY key, file, line",
@@ -209,7 +211,7 @@ class RecordStore:
         group: KeyGroup | None = None
         current: bytes | None = None
         has_own = False
-        for key, owner, kind, line, day, flag, reason, shown, column, field_name in rows:
+        for key, owner, kind, line, day, flag, reason, shown, *at in rows:
             if key != current:
                 if group is not None and has_own:
                     yield group
@@ -219,7 +221,7 @@ class RecordStore:
                 if line in excluded_lines:
                     continue
                 has_own = True
-                _place(group, kind, line, day, flag, reason, column, field_name)
+                _place(group, kind, line, day, flag, reason, tuple(at))
             elif kind in (_ENROLMENT, _MODULE):
                 group.context_enrolments.append(
                     Enrolment(line, date.fromordinal(day), kind == _MODULE))
@@ -230,12 +232,12 @@ class RecordStore:
 
 
 def _place(group: KeyGroup, kind: int, line: Line, day: int, flag: int,
-           reason: str | None, column: int | None, field_name: str | None) -> None:
+           reason: str | None, at: ReasonPosition) -> None:
     if kind in (_ENROLMENT, _MODULE):
         group.enrolments.append(Enrolment(line, date.fromordinal(day), kind == _MODULE))
     elif kind == _DEREGISTRATION:
         group.deregistrations.append(Deregistration(
-            line, date.fromordinal(day), reason, bool(flag), column, field_name))
+            line, date.fromordinal(day), reason, bool(flag), *at))
     elif kind == _RESULT:
         group.results.append(Outcome(line, date.fromordinal(day), bool(flag)))
     else:
@@ -250,13 +252,14 @@ def _key_text(values: dict[str, str]) -> str | None:
     return f"{brin}\x1f{pgn}\x1f{number}"
 
 
-def _reason_position(raw: RawRecord) -> tuple[int | None, str | None]:
-    """Column of the reason and, for build, the export column it came from ("Reden →
-    redenUitschrijving"): R003 points there. Read straight from the raw record, without the
+def _reason_position(raw: RawRecord) -> ReasonPosition:
+    """Line and column of the reason and, for build, the export column it came from ("Reden
+    → redenUitschrijving"): R003 points there. Read straight from the raw record, without the
     masked key a full location would work out for every such deregistration."""
-    position = raw.locate("redenUitschrijving") if raw.locate is not None else None
+    line, column = (raw.locate("redenUitschrijving") if raw.locate is not None else None) or (
+        None, None)
     shown = raw.sources.get("redenUitschrijving") if raw.sources else None
-    return (position[1] if position else None), shown
+    return line, column, shown
 
 
 def _needs_diploma(model: HoUitschrijving | MboUitschrijving) -> bool:

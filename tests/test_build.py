@@ -380,13 +380,29 @@ def test_rejects_neutralise_formula_header_names(tmp_path: Path) -> None:
 
 
 def test_mbo_csv_is_refused_before_any_work(tmp_path: Path) -> None:
+    # B002, not a usage box without a code: the finding, exit 2 (no verdict), nothing built
     output = tmp_path / "bulk.csv"
     run = rodcli("build", MBO_CSV, "-m", MBO_MAPPING, "--sector", "mbo", "-o", output,
-                 "--format", "csv", "--rejects", tmp_path / "rejects.csv",
-                 "--report", tmp_path / "report.json")
+                 "--format", "csv", "--rejects", tmp_path / "rejects.csv")
     assert run.exit_code == 2
-    assert "--format" in run.stderr
+    assert "B002" in run.stdout and "mbo" in run.stdout
+    assert "Usage:" not in run.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("report_format", ["json", "junit", "sarif", "github"])
+def test_mbo_csv_refusal_comes_in_the_report_format_asked(tmp_path: Path,
+                                                           report_format: str) -> None:
+    report = tmp_path / "report.out"
+    run = rodcli("build", MBO_CSV, "-m", MBO_MAPPING, "--sector", "mbo", "-o",
+                 tmp_path / "bulk.csv", "--format", "csv", "--report-format", report_format,
+                 "--report", report)
+    assert run.exit_code == 2
+    text = report.read_text(encoding="utf-8")
+    assert "B002" in text
+    if report_format == "json":
+        assert codes_of(json.loads(text)) == {"B002": 1}
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["report.out"]
 
 
 def test_mbo_csv_is_refused_by_the_library_too(tmp_path: Path) -> None:
@@ -396,6 +412,30 @@ def test_mbo_csv_is_refused_by_the_library_too(tmp_path: Path) -> None:
     assert [f.code for f in result.findings] == ["B002"]
     assert exit_code(result, Severity.ERROR) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("mapping_encoding", [None, "cp1252"])
+def test_binary_input_is_judged_as_init_judges_it(tmp_path: Path,
+                                                  mapping_encoding: str | None) -> None:
+    """Issue 14: init said E005 (byte 0x00), build M002 (every mapped column missing) when
+    the mapping named an encoding, as init's own draft does for a Windows-1252 export."""
+    garbage = tmp_path / "garbage.bin"
+    garbage.write_bytes(bytes(range(256)) * 16)
+    text = HO_MAPPING.read_text("utf-8")
+    assert 'encoding = "cp1252"' in text
+    if mapping_encoding is None:
+        text = text.replace('encoding = "cp1252"', "")
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(text, encoding="utf-8")
+    drafted = rodcli("init", garbage, "--sector", "ho")
+    built = rodcli("build", garbage, "-m", mapping, "--sector", "ho", "-o", tmp_path / "b.xml",
+                   "--report-format", "json")
+    assert drafted.exit_code == built.exit_code == 2
+    assert "E005" in drafted.stdout
+    assert codes_of(json.loads(built.stdout)) == {"E005": 1}
+    forced = rodcli("build", garbage, "-m", mapping, "--sector", "ho", "-o", tmp_path / "b.xml",
+                    "--encoding", "latin-1", "--report-format", "json")
+    assert codes_of(json.loads(forced.stdout)) == {"E005": 1}
 
 
 @pytest.mark.parametrize("target", ["output", "rejects"])

@@ -303,7 +303,8 @@ def test_failing_records_on_both_sides_and_without_a_key(tmp_path: Path) -> None
         [inschrijving(burgerservicenummer=A), inschrijving(burgerservicenummer=C,
                                                            opleidingsvorm="Voltijd")])
     comparison = run(ours, theirs)
-    assert codes(comparison) == {"C001": 1, "C002": 2, "F001": 1, "F005": 1, "F007": 1}
+    # the F007 record is not "not delivered yet": it cannot be delivered as it is (C010)
+    assert codes(comparison) == {"C002": 2, "C010": 1, "F001": 1, "F005": 1, "F007": 1}
     summary = comparison.summary
     assert (summary.ours.failed, summary.ours.unkeyed) == (2, 1)
     assert balanced(summary.ours) and balanced(summary.theirs)
@@ -445,6 +446,43 @@ def test_export_rows_failing_their_checks(tmp_path: Path) -> None:
     assert comparison.summary.not_compared == 2
 
 
+def test_rows_build_would_reject_are_rejected_not_missing(tmp_path: Path) -> None:
+    """Issue 14: a row that build rejects is not "not delivered yet, deliver it" (C001) but
+    C010 with its own codes; an error in one record of a row rejects the whole row, as in
+    build, so its other records are not compared either. Through the CLI."""
+    ours = export(tmp_path, [
+        ["1", A, "", "", "", "01-09-2024", "34607", "VT", ""],  # in ROD, equal
+        ["2", make_invalid(B), "", "", "", "01-09-2024", "34607", "VT", ""],  # F007
+        ["3", C, "", "", "", "01-09-2024", "34607", "XX", ""],  # M007: no translation
+        ["4", D, "", "", "", "01-09-2024", "34607", "VT", "31-02-2025"],  # F003 in the dereg
+        ["5", A, "", "", "", "01-09-2024", "34607", "VT", ""],  # not in ROD, fine: C001
+    ])
+    theirs = write_csv(tmp_path, [
+        inschrijving(burgerservicenummer=A),
+        inschrijving(burgerservicenummer=D, inschrijvingvolgnummer="4",
+                     opleidingsvorm="DEELTIJD"),  # differs, but the row is rejected
+    ], name="rod.csv")
+    run_cli = rodcli("compare", ours, theirs, "--mapping", mapping(tmp_path), "--format", "json",
+                     "--lang", "en")
+    assert run_cli.exit_code == 1
+    document = json.loads(run_cli.stdout)
+    differences = [(d["code"], d["kind"], d["ours"]["line"], d["record_type"])
+                   for d in document["differences"]]
+    assert differences == [
+        ("C001", "only_ours", 6, "inschrijving"),
+        ("C010", "rejected_ours", 3, "inschrijving"),
+        ("C010", "rejected_ours", 4, "inschrijving"),
+        ("C010", "rejected_ours", 5, "uitschrijving"),
+    ]
+    assert sorted(f["code"] for f in document["findings"] if f["severity"] != "info") == [
+        "F003", "F007", "M007"]
+    assert document["summary"]["not_compared"] == 1  # row 4's enrolment: no C003
+    assert list(Draft202012Validator(compare_schema()).iter_errors(document)) == []
+    text = rodcli("compare", ours, theirs, "--mapping", mapping(tmp_path), "--lang", "en")
+    assert "C010 Rejected, not in ROD (3)" in text.stdout
+    assert "Fix the reported errors in the administration" in text.stdout
+
+
 def test_bad_mapping_is_no_verdict(tmp_path: Path) -> None:
     ours = export(tmp_path, [["1", A, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""]])
     theirs = write_csv(tmp_path, [inschrijving(burgerservicenummer=A)], name="rod.csv")
@@ -545,6 +583,10 @@ def test_cli_csv_report_for_excel(tmp_path: Path, differing: tuple[Path, Path]) 
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["code", "soort", "ernst"]
     assert [row[0] for row in rows[1:]] == ["C001", "C002", "C004", "C003"]
+    # a Dutch report says it in Dutch: no only_ours or error (issue 14)
+    assert [row[1:3] for row in rows[1:]] == [
+        ["Alleen op school", "fout"], ["Alleen in ROD", "fout"],
+        ["Persoonsnummer gewijzigd", "fout"], ["Veld verschilt", "fout"]]
     field_row = rows[4]
     header = rows[0]
     assert field_row[header.index("waarde school")] == "'-MOD"  # neutralised
@@ -598,7 +640,7 @@ def test_quiet_and_summary_on_stderr(differing: tuple[Path, Path]) -> None:
 
 def test_codes_lists_the_compare_codes() -> None:
     compare_codes = [code for code, info in CATALOGUE.items() if info.family == "compare"]
-    assert compare_codes == [f"C00{n}" for n in range(1, 10)]
+    assert compare_codes == [f"C{n:03}" for n in range(1, 11)]
     assert all(CATALOGUE[code].severity is Severity.ERROR for code in
                ("C001", "C002", "C003", "C004", "C005", "C007"))
     assert CATALOGUE["C006"].severity is Severity.WARNING

@@ -160,7 +160,7 @@ def test_windows_1252_is_read_and_reported_with_line_and_byte(tmp_path: Path) ->
     ]
     assert table.encoding == "cp1252"
     assert codes(findings) == ["E001"]  # once, no I002
-    assert encoding_notes(findings) == ["Windows-1252 (byte 0xE9)"]
+    assert encoding_notes(findings) == ["Windows-1252 (byte 0xE9 is geen UTF-8)"]
     assert (findings[0].location.line, findings[0].location.column) == (3, 4)
 
 
@@ -168,7 +168,7 @@ def test_windows_1252_in_the_header(tmp_path: Path) -> None:
     table, rows, findings = read(write(tmp_path, b"na\xefve;b\nx;y\n"))
     assert table.header == ["naïve", "b"]
     assert table.encoding == "cp1252"
-    assert encoding_notes(findings) == ["Windows-1252 (byte 0xEF)"]
+    assert encoding_notes(findings) == ["Windows-1252 (byte 0xEF is geen UTF-8)"]
     assert findings[0].location.line == 1
 
 
@@ -199,7 +199,8 @@ def test_forced_encoding(tmp_path: Path) -> None:
     table, rows, findings = read(path, encoding="latin-1")
     assert table.encoding == "iso8859-1"
     assert rows[0].cells == ["JosÃ©"]
-    assert encoding_notes(findings) == ["iso8859-1 (--encoding / [source])"]
+    assert encoding_notes(findings) == [
+        "iso8859-1, zoals opgegeven (--encoding, of encoding in [source] van de mapping)"]
     assert findings[0].location.line is None
 
 
@@ -207,7 +208,8 @@ def test_forced_cp1252_reads_without_switching(tmp_path: Path) -> None:
     table, rows, findings = read(write(tmp_path, b"naam\nRen\xe9\n"), encoding="windows-1252")
     assert table.encoding == "cp1252"
     assert rows[0].cells == ["René"]
-    assert encoding_notes(findings) == ["cp1252 (--encoding / [source])"]
+    assert encoding_notes(findings) == [
+        "cp1252, zoals opgegeven (--encoding, of encoding in [source] van de mapping)"]
 
 
 def test_forced_utf8_still_drops_a_bom(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from typer.testing import CliRunner, Result
 
 from rodcli.build import BuildOptions, build
 from rodcli.cli import app
-from rodcli.draft import COLUMN_NAMES, draft_mapping, normalise
+from rodcli.draft import COLUMN_NAMES, RESULT_COLUMN_NAMES, draft_mapping, normalise
 from rodcli.findings import Severity, exit_code
 from rodcli.mapping import MappingFile
 
@@ -152,8 +152,78 @@ def test_mbo_column_names_are_recognised(column: str, field: str) -> None:
     assert (source if isinstance(source, str) else source["column"]) == column
 
 
+# ---- the result record (issue 14) ----------------------------------------------------------
+
+RESULT_HEADER = ["BSN", "Inschrijvingsnummer", "Startdatum", "CROHO", "Vorm", "Fase"]
+
+
+@pytest.mark.parametrize("column", ["Datum examen", "Examendatum", "Diplomadatum",
+                                    "Diploma", "Resultaat", "Datum afstuderen", "Exam date",
+                                    "Graduation date", "Diploma date"])
+def test_a_result_date_column_is_recognised(column: str) -> None:
+    samples = [[BSN, "1", "01-09-2021", "34479", "VT", "B", "30-06-2025"],
+               [BSN, "2", "01-09-2024", "34479", "VT", "B", ""]]
+    text = draft_mapping([*RESULT_HEADER, column], samples, "ho", "export.csv")
+    mapping = tomllib.loads(text)
+    assert mapping["records"]["resultaat"] == {"filled": column}
+    assert mapping["fields"]["datumAfsluitendExamen"] == {"column": column,
+                                                          "date": "DD-MM-YYYY"}
+
+
+@pytest.mark.parametrize(("column", "values", "yes"), [
+    ("Diploma behaald", ["J", "N", ""], ["J"]),
+    ("Diploma", ["ja", "nee"], ["ja"]),
+    ("Resultaat", ["Ja", "Nee", "ja"], ["Ja", "ja"]),
+    ("Geslaagd", ["1", "0"], ["1"]),
+    ("Graduated", ["Y", "N"], ["Y"]),
+    ("Result", ["yes", "no"], ["yes"]),
+    ("Diploma behaald (J/N)", ["J", "N"], ["J"]),
+])
+def test_a_yes_no_column_drafts_the_resultaat_condition(column: str, values: list[str],
+                                                        yes: list[str]) -> None:
+    samples = [[BSN, str(n), "01-09-2021", "34479", "VT", "B", "30-06-2025", value]
+               for n, value in enumerate(values)]
+    text = draft_mapping([*RESULT_HEADER, "Datum examen", column], samples, "ho", "export.csv")
+    mapping = tomllib.loads(text)
+    assert mapping["records"]["resultaat"] == {"column": column, "equals": yes}
+    assert mapping["fields"]["datumAfsluitendExamen"]["column"] == "Datum examen"
+    unused = [line for line in text.splitlines() if line.startswith("# Export columns not used")]
+    assert not any(column in line for line in unused)
+
+
+def test_mbo_diploma_flag_and_date(tmp_path: Path) -> None:
+    samples = [[BSN, "1", "2023-08-01", "25180", "BOL", "2026-06-30", "J"]]
+    text = draft_mapping(["BSN", "Inschrijvingsnummer", "Startdatum", "Crebo", "Leerweg",
+                          "Datum examen", "Diploma behaald"], samples, "mbo", "export.csv")
+    mapping = tomllib.loads(text)
+    assert mapping["records"]["resultaat"] == {"column": "Diploma behaald", "equals": ["J"]}
+    assert mapping["fields"]["datumDiploma"]["column"] == "Datum examen"
+
+
+def test_an_export_with_a_diploma_flag_builds_its_result_rows(tmp_path: Path) -> None:
+    """Through the CLI: init drafts resultaat from 'Diploma behaald' and the date from 'Datum
+    examen'; after setting only the BRIN, build writes exactly the flagged rows' results."""
+    export = tmp_path / "export.csv"
+    rows = [";".join([*RESULT_HEADER, "Einddatum", "Datum examen", "Diploma behaald"]),
+            f"{BSN};1;01-09-2021;34479;VT;B;30-06-2025;30-06-2025;J",
+            f"{BSN};2;01-09-2024;34479;VT;P;;;N",
+            f"{BSN};3;01-09-2024;34479;DT;B;;;"]
+    export.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+    text = with_brin(draft(export, "ho", tmp_path))
+    assert "# resultaat" not in text and "TODO: no exam-date" not in text
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(text, encoding="utf-8")
+    report = tmp_path / "report.json"
+    run = rodcli("build", export, "-m", mapping, "--sector", "ho", "-o", tmp_path / "bulk.csv",
+                 "--format", "csv", "--report-format", "json", "--report", report)
+    assert run.exit_code == 0, report.read_text("utf-8")
+    records = [line.split(";")[0] for line in
+               (tmp_path / "bulk.csv").read_text("utf-8").splitlines()[1:]]
+    assert records.count("resultaat") == 1 and records.count("inschrijving") == 3
+
+
 def test_every_listed_name_is_in_normal_form() -> None:
-    for names in COLUMN_NAMES.values():
+    for names in [*COLUMN_NAMES.values(), RESULT_COLUMN_NAMES]:
         assert all(name == normalise(name) for name in names)
 
 

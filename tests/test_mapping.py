@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from rodcli.build import BuildOptions, build
 from rodcli.cli import app
-from rodcli.codes import CATALOGUE
+from rodcli.codes import CATALOGUE, message
 from rodcli.exports import open_export
 from rodcli.findings import Finding, Result, Severity, exit_code
 from rodcli.mapping import (
@@ -160,7 +160,9 @@ def _mapping_problem(tmp_path: Path, text: str, code: str, needle: str,
 def test_bad_toml_gives_the_line_of_the_toml_error(tmp_path: Path) -> None:
     text = MAPPING.replace('opleidingsfase = "Fase"', 'opleidingsfase = "Fase')
     finding = _mapping_problem(tmp_path, text, "M001", 'opleidingsfase = "Fase')
-    assert "line" in finding.params["reason"]
+    # the place is in the location, once, not repeated in the reason (issue 14)
+    assert finding.location.column is not None
+    assert "line" not in finding.params["reason"]
 
 
 def test_mapping_that_is_not_utf8(tmp_path: Path) -> None:
@@ -668,6 +670,15 @@ def test_decimal_comma_is_converted(tmp_path: Path) -> None:
                                         row(Nummer="3", Fase="7,5,0")], rejects=tmp_path / "r.csv")
     assert _rejected(result, "F012").params["value"] == "7,5,0"
     assert (tmp_path / "bulk.csv").read_text("utf-8").count(";7.5;") == 2
+    # Said, not silent (issue 14): a note with the export's line and column, like M009.
+    note = only(result, "M013")
+    assert note.severity is Severity.INFO
+    export_line = f"1;{BSN1};01-09-2025;34479;VT;7,5;"
+    assert (note.location.line, note.location.column) == (2, export_line.index("7,5") + 1)
+    assert note.location.field == "Fase → studielast"
+    assert note.params["value"] == "7,5" and note.params["converted"] == "7.5"
+    assert message(note, "nl") == "studielast in kolom Fase: '7,5' gelezen als 7.5"
+    assert message(note, "en") == "studielast in column Fase: '7,5' read as 7.5"
 
 
 # ---- R003 names the export column the reason came from ------------------------------------------

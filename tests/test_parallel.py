@@ -191,6 +191,21 @@ def test_a_quote_that_fools_the_cut_reads_the_file_whole(tmp_path: Path, stray: 
     assert False in split_runs  # a cut after the stray quote fell inside a "quoted field"
 
 
+def test_mbo_data_in_a_csv_is_one_i013_on_any_number_of_cores(tmp_path: Path,
+                                                               split_runs: list[bool]) -> None:
+    """Issue 14: I013 alone, the rows counted but not judged by ho's rules, file sector mbo."""
+    example = Path(__file__).resolve().parents[1] / "examples" / "invalid" / "mbo_in_csv.csv"
+    header, row = example.read_text("utf-8").splitlines()
+    path = tmp_path / "mbo.csv"
+    path.write_text("\n".join([header, *[row] * 3000]) + "\n", encoding="utf-8")
+    one, parallel = _run(path, 1), _run(path, 2)
+    assert split_runs == [True]
+    for result in (one, parallel):
+        assert dict(result.code_counts) == {"I013": 1}
+        assert (result.files[0].sector, result.files[0].records) == ("mbo", 3000)
+    _same(parallel, one)
+
+
 def test_cuts_fall_at_line_starts_outside_quotes(tmp_path: Path) -> None:
     path = _write(tmp_path / "bulk.csv", _rows(300, seed=5, error_rate=0.5))
     data = path.read_bytes()

@@ -162,12 +162,22 @@ def test_f002_pattern(row: Row, field: str, sector: str) -> None:
     assert check(row, sector)[1] == [("F002", LINE, field)]
 
 
-def test_f002_message_shows_value_and_format() -> None:
+def test_f002_message_shows_value_and_format_in_one_language() -> None:
     _, _, findings = check(inschrijving(brin="9XX"))
     assert message(findings[0], "en") == (
-        "BRIN-nummer (brin) has value '9XX', expected "
-        "2 cijfers + 2 hoofdletters / 2 digits + 2 capitals, e.g. 99XX"
-    )
+        "BRIN-nummer (brin) has value '9XX', expected 2 digits + 2 capitals, e.g. 99XX")
+    assert message(findings[0], "nl") == (
+        "BRIN-nummer (brin) heeft waarde '9XX', verwacht 2 cijfers + 2 hoofdletters, bijv. 99XX")
+
+
+def test_f012_message_is_all_dutch_or_all_english() -> None:
+    _, _, findings = check(module_inschrijving(studielast="7,5"))
+    assert [f.code for f in findings] == ["F012"]
+    assert message(findings[0], "nl") == (
+        "Studielast (ECTS) '7,5' is ongeldig: verwacht getal > 0, hoogstens 1 decimaal, "
+        "bijv. 7.5")
+    assert message(findings[0], "en") == (
+        "Study load (ECTS) '7,5' is invalid: expected number > 0, at most 1 decimal, e.g. 7.5")
 
 
 def test_f002_on_a_personal_number_is_masked() -> None:
@@ -203,17 +213,19 @@ def test_f003_leap_day_is_real() -> None:
 @pytest.mark.parametrize(
     ("value", "notation", "expected"),
     [
-        ("2025-09-01", "compact", "JJJJMMDD / YYYYMMDD"),  # ISO date in a CSV file
-        ("20250901", "iso", "JJJJ-MM-DD / YYYY-MM-DD"),  # compact date in an XML file
-        ("1-9-2025", "compact", "JJJJMMDD / YYYYMMDD"),
-        ("01-09-2025", "iso", "JJJJ-MM-DD / YYYY-MM-DD"),
-        ("2025/09/01", "iso", "JJJJ-MM-DD / YYYY-MM-DD"),
+        ("2025-09-01", "compact", "JJJJMMDD"),  # ISO date in a CSV file
+        ("20250901", "iso", "JJJJ-MM-DD"),  # compact date in an XML file
+        ("1-9-2025", "compact", "JJJJMMDD"),
+        ("01-09-2025", "iso", "JJJJ-MM-DD"),
+        ("2025/09/01", "iso", "JJJJ-MM-DD"),
     ],
 )
 def test_f013_date_notation(value: str, notation: str, expected: str) -> None:
     _, flat, findings = check(inschrijving(datumInschrijving=value), notation=notation)
     assert flat == [("F013", LINE, "datumInschrijving")]
     assert findings[0].params["expected"] == expected
+    english = expected.replace("JJJJ", "YYYY")
+    assert message(findings[0], "en").endswith(f"expected {english}")
 
 
 @pytest.mark.parametrize(("value", "notation"), [("20250901", "compact"), ("2025-09-01", "iso")])

@@ -72,7 +72,7 @@ def test_output_file_holds_the_report_and_stderr_the_summary(
                         catch_exceptions=False)
     assert run.exit_code == 1
     assert run.stdout == ""
-    assert "1 errors, 1 warnings" in run.stderr
+    assert "1 error, 1 warning, 0 notes in 1 file" in run.stderr
     expected = RENDERERS[output_format](
         validate_files([Path("bulk.csv")], ValidateOptions()), "en")
     assert (tmp_path / "report.out").read_text(encoding="utf-8") == expected

@@ -30,8 +30,7 @@ from conftest import (
     write_csv,
     write_xml,
 )
-from rodcli.codes import CATALOGUE
-from rodcli.codes import hint as hint_of
+from rodcli.codes import CATALOGUE, hint, message
 from rodcli.findings import Severity
 from rodcli.rules import cross_record_rules, record_rules
 
@@ -226,7 +225,10 @@ def test_r002_names_the_enrolment_line(tmp_path: Path) -> None:
     result = validate(write_csv(tmp_path, rows))
     assert flatten(result) == [("R002", 2, "datumUitschrijving")]
     assert result.findings[0].params == {"date": "2024-01-01", "begin": "2024-09-01",
-                                         "other_line": "3"}
+                                         "other_line": "3", "at": " (regel 3)",
+                                         "at_en": " (line 3)"}
+    assert message(result.findings[0], "en") == (
+        "Deregistration date 2024-01-01 is before enrolment date 2024-09-01 (line 3)")
 
 
 def test_r002_against_an_enrolment_in_a_with_file(tmp_path: Path) -> None:
@@ -296,9 +298,9 @@ def test_r003_points_at_the_reason_and_says_where_the_diploma_belongs(tmp_path: 
     line = path.read_text(encoding="utf-8").splitlines()[2]
     assert finding.code == "R003" and finding.location.column is not None
     assert line[finding.location.column - 1:] == "1;"  # the reason, the last filled cell
-    hint = hint_of(finding, "en")
-    assert "with the enrolment for the whole programme" in hint
-    assert "not with a module enrolment" in hint and "--with" in hint
+    text = hint(finding, "en")
+    assert "with the enrolment for the whole programme" in text
+    assert "not with a module enrolment" in text and "--with" in text
 
 
 def test_r003_in_xml_points_at_the_reason_element(tmp_path: Path) -> None:
@@ -382,8 +384,17 @@ def test_r005_duplicates(tmp_path: Path, rows: list[Row], expected: list) -> Non
 
 
 def test_r005_names_the_first_line_and_kind(tmp_path: Path) -> None:
-    result = validate(write_csv(tmp_path, [inschrijving(), module_inschrijving()]))
+    result = validate(write_csv(tmp_path, [module_inschrijving(), inschrijving()]))
     assert result.findings[0].params == {"record_type": "inschrijving", "other_line": "2"}
+
+
+def test_r005_on_a_module_says_module(tmp_path: Path) -> None:
+    # issue 14: the later record is a module enrolment, and the message says so
+    result = validate(write_csv(tmp_path, [module_inschrijving(), module_inschrijving()]))
+    (finding,) = result.findings
+    assert finding.params == {"record_type": "moduleInschrijving", "other_line": "2"}
+    assert message(finding, "nl") == "moduleInschrijving met deze sleutel staat al op regel 2"
+    assert "module" in hint(finding, "en")
 
 
 def test_r005_counts_bsn_and_onderwijsnummer_as_different_keys(tmp_path: Path) -> None:
@@ -582,7 +593,7 @@ def test_r011_is_mbo_only(tmp_path: Path) -> None:
 
 
 def test_failed_record_has_no_rule_findings(tmp_path: Path) -> None:
-    # a record that fails its fields is reported for them only: no R008, R011, F006 on it
+    # a record that fails its fields is reported for them only: no R011, R013, F006 on it
     rows = [inschrijving(opleidingcode="99999", postcode="1234AB"), inschrijving(brin="9X")]
     assert run_csv(tmp_path, rows) == [("F011", 2, "opleidingcode"), ("F002", 3, "brin")]
 

@@ -313,7 +313,7 @@ def test_nothing_changed_writes_an_empty_delta(tmp_path: Path) -> None:
 
 
 def test_a_delta_refers_to_what_was_delivered_before(tmp_path: Path) -> None:
-    """Only the diploma deregistration changes: the delta holds an AFSLUITEND_EXAMEN without
+    """Only the diploma deregistration changes: the delta holds a code beëindiging 1 without
     its result, which is in the earlier delivery. build's own check of the delta takes that
     delivery as context (as validate --with), so the delta is written."""
     export = own_export(tmp_path)

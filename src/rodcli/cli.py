@@ -54,6 +54,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # Click's plain help: typer's rich panels show type names (<bool>, <list[Path]>) and wrap
+    # choices mid-word, whatever metavar says. Every option names its own metavar below.
+    rich_markup_mode=None,
 )
 
 
@@ -92,17 +95,23 @@ class LangChoice(StrEnum):
 
 LangOption = Annotated[
     LangChoice,
-    typer.Option("--lang", envvar="RODCLI_LANG", help="Language of messages and hints."),
+    typer.Option("--lang", envvar="RODCLI_LANG", metavar="[nl|en]",
+                 help="Language of messages and hints."),
 ]
 
 # Options several commands share, defined once.
-FailOnOption = Annotated[FailOn, typer.Option(help="Lowest severity that fails (exit 1).")]
+FailOnOption = Annotated[FailOn, typer.Option(metavar="[warning|error]",
+                                               help="Lowest severity that fails (exit 1).")]
 MaxFindingsOption = Annotated[
-    int, typer.Option(min=0, help="Findings listed at most (0 = all); counts stay complete.")
+    int, typer.Option(min=0, metavar="N",
+                      help="Findings listed at most (0 = all); counts stay complete.")
 ]
-DelimiterOption = Annotated[str | None, typer.Option(help="Force the export's separator.")]
-EncodingOption = Annotated[str | None, typer.Option(help="Force the export's encoding.")]
-SheetOption = Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")]
+DelimiterOption = Annotated[str | None, typer.Option(metavar="CHAR",
+                                                     help="Force the export's separator.")]
+EncodingOption = Annotated[str | None, typer.Option(metavar="NAME",
+                                                    help="Force the export's encoding.")]
+SheetOption = Annotated[str | None, typer.Option(metavar="NAME",
+                                                 help="XLSX sheet (default: the first).")]
 
 
 def _stdout() -> Console:
@@ -123,36 +132,42 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+        bool, typer.Option("--version", callback=_version, is_eager=True,
+                           help="Show the version and exit.")
     ] = False,
 ) -> None:
     """rodcli: build, validate and compare ROD bulk files."""
 
 
-@app.command()
+@app.command(short_help="Check ROD bulk files as the Loket would.")
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Bulk files (XML or CSV, detected).")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", hidden=True)],
     sector: Annotated[
-        SectorChoice | None, typer.Option(help="Expected sector; a file of the other is an error.")
+        SectorChoice | None, typer.Option(metavar="[ho|mbo]",
+                                          help="Expected sector; a file of the other is an "
+                                          "error.")
     ] = None,
     schema: Annotated[
-        Path | None, typer.Option(help="Check XML against this XSD (e.g. DUO's) instead.")
+        Path | None, typer.Option(metavar="XSD",
+                                  help="Check XML against this XSD (e.g. DUO's) instead.")
     ] = None,
     with_files: Annotated[
         list[Path] | None,
-        typer.Option("--with", help="Earlier delivery whose records count for cross-record "
-                     "rules (repeatable)."),
+        typer.Option("--with", metavar="FILE",
+                     help="An earlier delivery whose records count for the rules across "
+                     "records (repeatable)."),
     ] = None,
     fail_on: FailOnOption = FailOn.error,
     max_findings: MaxFindingsOption = 1000,
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", help="Report format; junit for GitLab/Jenkins, sarif for "
-                     "GitHub code scanning, github for pull-request annotations."),
+        typer.Option("--format", metavar="[text|json|junit|sarif|github]",
+                     help="Report format; junit for GitLab/Jenkins, sarif for "
+                     "GitHub code scanning, github for annotations on pull requests."),
     ] = OutputFormat.text,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", dir_okay=False,
+        typer.Option("--output", "-o", dir_okay=False, metavar="FILE",
                      help="Write the report to this file (replaced atomically) instead of "
                      "stdout; the summary still goes to stderr."),
     ] = None,
@@ -160,12 +175,15 @@ def validate(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1,
+        typer.Option("--jobs", "-j", min=1, metavar="N",
                      help="Processes for a large file (default: one per core); the "
                      "findings are the same with any number."),
     ] = None,
 ) -> None:
-    """Check ROD bulk files as the Loket would. Exit 0 ok, 1 findings, 2 no verdict."""
+    """Check ROD bulk files (XML or CSV, told apart by content) as the Loket would.
+
+    Exit 0 ok, 1 findings, 2 no verdict.
+    """
     options = ValidateOptions(
         sector=sector.value if sector else None,
         schema=schema,
@@ -212,37 +230,43 @@ class BulkFormatChoice(StrEnum):
     csv = "csv"
 
 
-@app.command()
+@app.command(short_help="Turn an administration export into a ROD bulk file.")
 def build(
-    export: Annotated[Path, typer.Argument(help="Administration export (CSV or XLSX, detected).")],
-    mapping: Annotated[Path, typer.Option("--mapping", "-m", help="Mapping file (TOML); "
+    export: Annotated[Path, typer.Argument(metavar="EXPORT", hidden=True)],
+    mapping: Annotated[Path, typer.Option("--mapping", "-m", metavar="FILE",
+                                          help="Mapping file (TOML); "
                                           "'rodcli init' drafts one.")],
-    sector: Annotated[SectorChoice, typer.Option(help="Sector of the bulk file.")],
-    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False,
+    sector: Annotated[SectorChoice, typer.Option(metavar="[ho|mbo]",
+                                                 help="Sector of the bulk file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False, metavar="FILE",
                                          help="The bulk file to write.")],
     bulk_format: Annotated[
-        BulkFormatChoice, typer.Option("--format", help="Bulk format; mbo delivers XML only.")
+        BulkFormatChoice, typer.Option("--format", metavar="[xml|csv]",
+                                       help="Bulk format; mbo delivers XML only.")
     ] = BulkFormatChoice.xml,
     rejects: Annotated[
         Path | None,
-        typer.Option(dir_okay=False, help="Write the valid rows anyway and the failing rows "
-                     "here (CSV for Excel, with what to fix per row)."),
+        typer.Option(dir_okay=False, metavar="FILE",
+                     help="Write the valid rows anyway and the failing rows here"
+                     " (CSV for Excel, with what to fix per row)."),
     ] = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing output.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing outputs.")] = False,
     delimiter: DelimiterOption = None,
     encoding: EncodingOption = None,
     sheet: SheetOption = None,
     report_format: Annotated[
-        OutputFormat, typer.Option("--report-format", help="Format of the findings report.")
+        OutputFormat, typer.Option("--report-format", metavar="[text|json|junit|sarif|github]",
+                                   help="Format of the findings report.")
     ] = OutputFormat.text,
     report: Annotated[
-        Path | None, typer.Option(dir_okay=False, help="Write the findings report here.")
+        Path | None, typer.Option(dir_okay=False, metavar="FILE",
+                                  help="Write the findings report here (default: stdout).")
     ] = None,
     fail_on: FailOnOption = FailOn.error,
     max_findings: MaxFindingsOption = 1000,
     since: Annotated[
         list[Path] | None,
-        typer.Option("--since", dir_okay=False,
+        typer.Option("--since", dir_okay=False, metavar="FILE",
                      help="Bulk file delivered before: write only new and changed records "
                      "(repeat for a full delivery and the deltas after it, oldest first)."),
     ] = None,
@@ -250,20 +274,18 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1,
+        typer.Option("--jobs", "-j", min=1, metavar="N",
                      help="Processes for a large CSV export (default: one per core); the "
                      "files and findings are the same with any number."),
     ] = None,
 ) -> None:
-    """Turn an administration export into a ROD bulk file that passes 'validate'.
+    """Turn EXPORT, an administration export (CSV or XLSX), into a ROD bulk file.
 
+    What build writes always passes 'validate'.
     Nothing is written while a row has an error, unless --rejects is given: then the good rows
     go into the bulk file and every failing row into the rejects file. Exit 0 ok, 1 findings,
     2 no verdict.
     """
-    if sector is SectorChoice.mbo and bulk_format is BulkFormatChoice.csv:
-        raise typer.BadParameter("mbo institutions deliver XML only; use --format xml",
-                                 param_hint="'--format'")
     for target in filter(None, (output, rejects, report)):
         if any(_same_file(target, source) for source in (export, mapping, *(since or ()))):
             raise typer.BadParameter(f"{target} is an input; rodcli never overwrites its input")
@@ -309,43 +331,47 @@ COMPARE_RENDERERS: dict[CompareFormat, Callable[[Comparison, Lang], str]] = {
 }
 
 
-@app.command()
+@app.command(short_help="Compare the school's records with what ROD holds.")
 def compare(
-    ours: Annotated[Path, typer.Argument(help="The school's records: a bulk file, or an "
-                                         "administration export with --mapping.")],
-    theirs: Annotated[Path, typer.Argument(help="What ROD holds: a bulk file, or an overview "
-                                           "(CSV/XLSX) with --their-mapping.")],
+    ours: Annotated[Path, typer.Argument(metavar="OURS", hidden=True)],
+    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", hidden=True)],
     mapping: Annotated[
-        Path | None, typer.Option("--mapping", "-m", help="Read OURS as an export through "
-                                  "this mapping (as build does).")
+        Path | None, typer.Option("--mapping", "-m", metavar="FILE",
+                                  help="Read OURS as an export through this mapping (as "
+                                  "build does).")
     ] = None,
     their_mapping: Annotated[
-        Path | None, typer.Option("--their-mapping", help="Read THEIRS as an overview through "
-                                  "this mapping.")
+        Path | None, typer.Option("--their-mapping", metavar="FILE",
+                                  help="Read THEIRS as an overview through this mapping.")
     ] = None,
     sector: Annotated[
-        SectorChoice | None, typer.Option(help="Expected sector (default: that of OURS).")
+        SectorChoice | None, typer.Option(metavar="[ho|mbo]",
+                                          help="Expected sector (default: that of OURS).")
     ] = None,
     output_format: Annotated[
-        CompareFormat, typer.Option("--format", help="Report format; csv is one row per "
-                                    "difference, for Excel.")
+        CompareFormat, typer.Option("--format", metavar="[text|json|csv]",
+                                    help="Report format; csv is one row per difference, for "
+                                    "Excel.")
     ] = CompareFormat.text,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", dir_okay=False,
+        typer.Option("--output", "-o", dir_okay=False, metavar="FILE",
                      help="Write the report to this file (replaced atomically) instead of "
                      "stdout."),
     ] = None,
     fail_on: FailOnOption = FailOn.error,
     max_findings: Annotated[
-        int, typer.Option(min=0, help="Findings listed at most per code (0 = all); counts "
-                          "stay complete.")
+        int, typer.Option(min=0, metavar="N",
+                          help="Findings listed at most per code (0 = all); counts stay "
+                          "complete.")
     ] = 1000,
     lang: LangOption = LangChoice.nl,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
     """Compare the school's records with what ROD holds ("Gegevens vergelijken").
 
+    OURS is a bulk file, or an administration export with --mapping; THEIRS a bulk file, or
+    an overview (CSV/XLSX) with --their-mapping.
     Records match on BRIN + personal number + inschrijvingvolgnummer + record type. Reports
     records on one side only, every field that differs, personal numbers changed from
     onderwijsnummer to BSN, and duplicate keys. Exit 0 agree, 1 differ, 2 no verdict.
@@ -377,21 +403,27 @@ def compare(
     raise typer.Exit(exit_code(comparison.result, Severity.parse(fail_on.value)))
 
 
-@app.command()
+@app.command(short_help="Draft a mapping file from an export.")
 def init(
-    export: Annotated[Path, typer.Argument(help="Administration export (CSV or XLSX).")],
-    sector: Annotated[SectorChoice, typer.Option(help="Sector the mapping is for.")],
+    export: Annotated[Path, typer.Argument(metavar="EXPORT", hidden=True)],
+    sector: Annotated[SectorChoice, typer.Option(metavar="[ho|mbo]",
+                                                 help="Sector the mapping is for.")],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", dir_okay=False,
+        Path | None, typer.Option("--output", "-o", dir_okay=False, metavar="FILE",
                                   help="Write the mapping here instead of stdout.")
     ] = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing mapping file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing mapping file.")
+    ] = False,
     delimiter: DelimiterOption = None,
     encoding: EncodingOption = None,
     sheet: SheetOption = None,
     lang: LangOption = LangChoice.nl,
 ) -> None:
-    """Draft a mapping file from an export's header row (and a sample of its rows)."""
+    """Draft a mapping file from EXPORT's header row and a sample of its rows.
+
+    EXPORT is an administration export (CSV or XLSX). What needs a person is marked TODO.
+    """
     if output is not None and output.exists() and not force:
         raise typer.BadParameter(f"{output} exists; pass --force to replace it",
                                  param_hint="'--output'")
@@ -416,12 +448,15 @@ def init(
     _stderr().print(Text(f"{output}: mapping drafted; check the TODO lines."))
 
 
-@app.command()
+@app.command(short_help="The catalogue of finding codes.")
 def codes(
-    code: Annotated[str | None, typer.Argument(help="One code, e.g. R003.")] = None,
+    code: Annotated[str | None, typer.Argument(metavar="CODE", hidden=True)] = None,
     lang: LangOption = LangChoice.nl,
 ) -> None:
-    """The catalogue of finding codes: severity, meaning and how to fix."""
+    """The catalogue of finding codes: severity, meaning and how to fix.
+
+    With CODE (e.g. R003), only that code.
+    """
     console = _stdout()
     language: Lang = lang.value
     if code is not None:
@@ -443,11 +478,13 @@ def codes(
     console.print(table)
 
 
-@app.command("schema")
+@app.command("schema", short_help="The ROD bulk v1 format and its XSDs.")
 def schema_command(
-    sector: Annotated[SectorChoice | None, typer.Option(help="Only this sector.")] = None,
+    sector: Annotated[SectorChoice | None, typer.Option(metavar="[ho|mbo]",
+                                                        help="Only this sector.")] = None,
     xsd: Annotated[
-        SectorChoice | None, typer.Option(help="Print the XSD of this sector instead.")
+        SectorChoice | None, typer.Option(metavar="[ho|mbo]",
+                                          help="Print the XSD of this sector instead.")
     ] = None,
     lang: LangOption = LangChoice.nl,
 ) -> None:

@@ -181,12 +181,13 @@ _ENTRIES = [
            "Check quotes and unusually long fields around this line.")),
     # ---- export: administration exports (CSV, XLSX) read by rodcli build ----------------
     _code("E001", N, "export",
-          ("Tekenset aangenomen", "Encoding assumed"),
-          ("Tekenset aangenomen: {encoding}", "Encoding assumed: {encoding}"),
-          ("Geen actie nodig als letters als é en ë goed overkomen; zo niet, geef de tekenset "
-           "op met --encoding (bijv. utf-8 of cp1252).",
+          ("Tekenset van de export", "Encoding of the export"),
+          ("Export gelezen als {encoding}", "Export read as {encoding}"),
+          ("Geen actie nodig als letters als é en ë goed overkomen; zo niet, geef de juiste "
+           "tekenset op met --encoding of in [source] van de mapping (bijv. utf-8 of cp1252).",
            "No action needed if letters like é and ë come through right; if not, name the "
-           "encoding with --encoding (e.g. utf-8 or cp1252).")),
+           "right encoding with --encoding or in the mapping's [source] (e.g. utf-8 or "
+           "cp1252).")),
     _code("E002", E, "export",
           ("Te veel cellen", "Too many cells"),
           ("Rij heeft {found} cellen, de kopregel {expected} kolommen",
@@ -362,8 +363,8 @@ _ENTRIES = [
            "In mbo, deliver a normal enrolment on a CREBO code.")),
     _code("R002", E, "dates",
           ("Uitschrijving voor inschrijving", "Deregistration before enrolment"),
-          ("Datum uitschrijving {date} ligt voor datum inschrijving {begin} (regel {other_line})",
-           "Deregistration date {date} is before enrolment date {begin} (line {other_line})"),
+          ("Datum uitschrijving {date} ligt voor datum inschrijving {begin}{at}",
+           "Deregistration date {date} is before enrolment date {begin}{at}"),
           ("Corrigeer een van beide datums in de administratie.",
            "Correct one of the two dates in the administration.")),
     _code("R003", E, "diploma",
@@ -395,10 +396,11 @@ _ENTRIES = [
           ("Dubbele sleutel", "Duplicate key"),
           ("{record_type} met deze sleutel staat al op regel {other_line}",
            "{record_type} with this key is already on line {other_line}"),
-          ("Elke inschrijving heeft een eigen inschrijvingvolgnummer; verwijder het dubbele "
-           "record of geef het een nieuw volgnummer.",
-           "Every enrolment has its own inschrijvingvolgnummer; remove the duplicate or give "
-           "it a new sequence number.")),
+          ("Elke inschrijving en elke module-inschrijving van een student heeft een eigen "
+           "inschrijvingvolgnummer; verwijder het dubbele record of geef het een nieuw "
+           "volgnummer.",
+           "Every enrolment and every module enrolment of a student has its own "
+           "inschrijvingvolgnummer; remove the duplicate or give it a new sequence number.")),
     _code("R006", W, "keys",
           ("Uitschrijving zonder inschrijving", "Deregistration without enrolment"),
           ("Geen inschrijving met deze sleutel in dit bestand (of --with)",
@@ -432,8 +434,8 @@ _ENTRIES = [
            "Fill in the onderwijslocatie code from RIO (format 123X456).")),
     _code("R012", W, "dates",
           ("Resultaat voor inschrijving", "Result before enrolment"),
-          ("Resultaatdatum {date} ligt voor datum inschrijving {begin} (regel {other_line})",
-           "Result date {date} is before enrolment date {begin} (line {other_line})"),
+          ("Resultaatdatum {date} ligt voor datum inschrijving {begin}{at}",
+           "Result date {date} is before enrolment date {begin}{at}"),
           ("Controleer de examendatum en de inschrijfdatum.",
            "Check the exam date and the enrolment date.")),
     _code("R013", W, "module",
@@ -527,6 +529,16 @@ _ENTRIES = [
            "again"),
           ("Geen actie nodig; bouw zonder --since voor een volledig bestand.",
            "No action needed; build without --since for a complete file.")),
+    _code("C010", E, "compare",
+          ("Afgewezen, niet in ROD", "Rejected, not in ROD"),
+          ("{record_type} staat niet in ROD en kan zo niet aangeleverd worden: het heeft fouten "
+           "(zie de meldingen bij deze regel)",
+           "{record_type} is not in ROD and cannot be delivered as it is: it has errors (see "
+           "the findings on this line)"),
+          ("Herstel de gemelde fouten in de administratie, bouw opnieuw en lever het record "
+           "dan aan.",
+           "Fix the reported errors in the administration, build again, then deliver the "
+           "record.")),
     # ---- mapping (build) ------------------------------------------------------------------
     _code("M001", E, "mapping",
           ("Mapping onleesbaar", "Mapping unreadable"),
@@ -611,6 +623,12 @@ _ENTRIES = [
            "Cell in column {column} holds {value}, not a valid value for {field}"),
           ("Corrigeer de cel in de administratie of de export.",
            "Correct the cell in the administration or the export.")),
+    _code("M013", N, "mapping",
+          ("Decimaalkomma omgezet", "Decimal comma converted"),
+          ("{field} in kolom {column}: '{value}' gelezen als {converted}",
+           "{field} in column {column}: '{value}' read as {converted}"),
+          ("Geen actie nodig: ROD vraagt een decimale punt en rodcli zet de komma om.",
+           "No action needed: ROD asks for a decimal point and rodcli converts the comma.")),
     # ---- build ----------------------------------------------------------------------------
     _code("B001", E, "build",
           ("Uitvoer bestaat al", "Output exists"),
@@ -680,11 +698,11 @@ CATALOGUE: dict[str, CodeInfo] = {entry.code: entry for entry in _ENTRIES}
 
 
 def message(finding: Finding, lang: Lang) -> str:
-    return _fill(CATALOGUE[finding.code].message.get(lang), finding)
+    return _fill(CATALOGUE[finding.code].message.get(lang), finding, lang)
 
 
 def hint(finding: Finding, lang: Lang) -> str:
-    return _fill(CATALOGUE[finding.code].hint.get(lang), finding)
+    return _fill(CATALOGUE[finding.code].hint.get(lang), finding, lang)
 
 
 def title(code: str, lang: Lang) -> str:
@@ -696,5 +714,11 @@ class _Params(dict[str, str]):
         return "?"
 
 
-def _fill(template: str, finding: Finding) -> str:
-    return template.format_map(_Params(finding.params))
+def _fill(template: str, finding: Finding, lang: Lang) -> str:
+    """The template with the finding's params; a param ``NAME_en`` is ``NAME`` in English
+    (a value with words in it, such as an expected format, comes in both languages)."""
+    params = _Params(finding.params)
+    if lang == "en":
+        params.update({name[:-3]: value for name, value in finding.params.items()
+                       if name.endswith("_en")})
+    return template.format_map(params)

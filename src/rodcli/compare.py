@@ -9,7 +9,9 @@ BRIN + personal number + inschrijvingvolgnummer + record type.
 
 What a comparison can find, each a finding with a C code:
 
-* C001 a record only at the school (not delivered yet, or rejected);
+* C001 a record only at the school (not delivered yet, or rejected by the Loket);
+* C010 a record only at the school that fails its own checks (``build`` would reject its row):
+  it cannot be delivered as it is, so it is not called "not delivered yet";
 * C002 a record only in ROD (changed in the Loket, or deleted locally);
 * C003 per matched record, every field that differs, both values side by side;
 * C004 the personal number changed between the sides (onderwijsnummer on one, BSN on the
@@ -18,7 +20,8 @@ What a comparison can find, each a finding with a C code:
 * C007 a side could not be read completely: then nothing is compared (no verdict).
 
 Records that fail their own checks are reported with the codes ``validate`` uses; they still
-match by key (so they are not reported missing as well) but their fields are not compared.
+match by key (so they are not reported missing as well) but their fields are not compared. Of
+an export, every record of a row that ``build`` would reject counts as failing.
 
 It never prints and never exits.
 """
@@ -34,7 +37,7 @@ from rodcli.bulkformat.models import RECORD_MODELS, Record, Sector, field_meta
 from rodcli.bulkformat.types import DateNotation
 from rodcli.codes import CATALOGUE
 from rodcli.exports import ExportError, open_export
-from rodcli.findings import FileReport, Finding, Location, Result, make_finding
+from rodcli.findings import FileReport, Finding, Location, Result, Severity, make_finding
 from rodcli.mapping import MappingError, compile_mapping, load_mapping
 from rodcli.pipeline import RecordChecker
 from rodcli.readers import read_bulk
@@ -150,18 +153,27 @@ def _export_records(path: Path, mapping_path: Path, sector: Sector | None,
         summary.sector = mapping.sector
         for row in table.rows:
             mapped = mapping.map_row(row)
-            for finding in [*table.findings, *mapped.findings]:
-                sink(finding)
+            row_findings = [*table.findings, *mapped.findings]
             table.findings.clear()
             # A cell the mapping could not use is reported already; "required and missing"
             # for the same field would only repeat it (as in build).
             unusable = {finding.location.field for finding in mapped.findings}
+            records = []
             for raw in mapped.records:
                 checked, findings = checker.check(raw, mapping.sector, "iso")
-                for finding in findings:
-                    if not (finding.code == "F001" and finding.location.field in unusable):
-                        sink(finding)
-                yield raw, checked
+                row_findings.extend(
+                    finding for finding in findings
+                    if not (finding.code == "F001" and finding.location.field in unusable))
+                records.append((raw, checked))
+            for finding in row_findings:
+                sink(finding)
+            # As in build, an error anywhere in the row rejects all its records (a value
+            # without a translation, a row too long, a sibling record that fails): none of
+            # them can be delivered, so none is compared as if it could.
+            rejected = any(finding.severity >= Severity.ERROR and finding.location.line in
+                           (None, row.line) for finding in row_findings)
+            for raw, checked in records:
+                yield raw, None if rejected else checked
         for finding in table.findings:
             sink(finding)
         table.findings.clear()
@@ -288,7 +300,8 @@ def _match(store: RecordStore, summary: CompareSummary, sink: Sink) -> None:
     for one, partner in store.unmatched():
         if partner is None:
             sides[one.side].only += 1
-            code = "C001" if one.side == OURS else "C002"
+            # A record of ours that fails its checks is not "not delivered yet": it cannot be.
+            code = "C002" if one.side != OURS else "C001" if one.data is not None else "C010"
             sink(make_finding(code, Location(sides[one.side].path, one.line, record=one.record),
                               record_type=one.record_type, side=SIDE_NAMES[one.side]))
             continue

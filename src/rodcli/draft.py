@@ -50,8 +50,10 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
                            "uitschrijvingsdatum", "enddate"),
     "redenUitschrijving": ("redenuitschrijving", "reden", "redenuitstroom", "uitschrijfreden",
                            "reason"),
-    "datumAfsluitendExamen": ("datumafsluitendexamen", "examendatum", "diplomadatum",
-                              "datumdiploma", "examdate"),
+    "datumAfsluitendExamen": ("datumafsluitendexamen", "examendatum", "datumexamen",
+                              "diplomadatum", "datumdiploma", "datumafstuderen",
+                              "afstudeerdatum", "examdate", "dateofexam", "finalexamdate",
+                              "diplomadate", "graduationdate", "dateofgraduation"),
     "leerweg": ("leerweg", "pathway", "bolbbl"),
     "niveau": ("niveau", "level", "kwalificatieniveau"),
     "onderwijslocatie": ("onderwijslocatie", "onderwijslocatiecode", "locatiecode", "locatie",
@@ -59,8 +61,18 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "doorlopendeLeerroute": ("doorlopendeleerroute", "leerroute"),
     "behaaldeKwalificatie": ("behaaldekwalificatie", "kwalificatie", "diplomacode",
                              "behaaldecrebo"),
-    "datumDiploma": ("datumdiploma", "diplomadatum", "examendatum", "datumkwalificatie"),
+    "datumDiploma": ("datumdiploma", "diplomadatum", "examendatum", "datumexamen",
+                     "datumkwalificatie", "diplomadate", "graduationdate", "examdate",
+                     "dateofexam"),
 }
+
+# Columns that say whether a row has a diploma: a yes/no flag, or the exam date itself (the
+# sample tells which). Only consulted for what the names above did not settle.
+RESULT_COLUMN_NAMES = ("diplomabehaald", "diploma", "behaald", "geslaagd", "resultaat",
+                       "examenresultaat", "diplomajn", "diplomabehaaldjn", "diplomaobtained",
+                       "graduated", "passed", "result", "degreeawarded")
+YES = frozenset({"j", "ja", "y", "yes", "true", "waar", "1", "x"})
+NO = frozenset({"n", "nee", "no", "false", "onwaar", "0", "-"})
 
 # Second choices, used only when no first choice matched, with a line for the reader.
 FALLBACK_NAMES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -196,6 +208,7 @@ def draft_mapping(header: Sequence[str], samples: Sequence[Sequence[Cell]], sect
                     if candidates is not COLUMN_NAMES:
                         notes[field_name] = FALLBACK_NAMES[field_name][1]
                     break
+    result_flag = _result_columns(header, samples, sector, chosen, taken)
 
     lines = [
         f"# rodcli mapping for {_comment(export_name)}, drafted by 'rodcli init'.",
@@ -206,7 +219,7 @@ def draft_mapping(header: Sequence[str], samples: Sequence[Sequence[Cell]], sect
         *(source or ['# delimiter = ";"   # sniffed when absent; encoding and XLSX sheet too']),
         "",
         "[records]",
-        *_record_lines(sector, chosen),
+        *_record_lines(sector, chosen, result_flag),
         "",
         "[fields]",
     ]
@@ -247,7 +260,33 @@ def _sector_fields(sector: Sector) -> list[str]:
     return list(names)
 
 
-def _record_lines(sector: Sector, chosen: dict[str, str]) -> list[str]:
+def _result_columns(header: Sequence[str], samples: Sequence[Sequence[Cell]], sector: Sector,
+                    chosen: dict[str, str], taken: set[str]) -> tuple[str, list[str]] | None:
+    """A diploma column ("Diploma behaald", "Resultaat", "Graduated"): one of dates fills the
+    result's date field when nothing else did; one of yes/no values is returned as (column,
+    the values that mean yes) for the ``resultaat`` condition."""
+    date_field = "datumAfsluitendExamen" if sector == "ho" else "datumDiploma"
+    flag: tuple[str, list[str]] | None = None
+    for position, column in enumerate(header):
+        if column in taken or normalise(column) not in RESULT_COLUMN_NAMES:
+            continue
+        cells = [row[position] for row in samples if position < len(row)]
+        texts = [str(cell).strip() for cell in cells
+                 if cell is not None and str(cell).strip() and not isinstance(cell, date)]
+        dated = any(isinstance(cell, date) for cell in cells)
+        if date_field not in chosen and (dated or (texts and _guess_notation(texts))):
+            chosen[date_field] = column
+            taken.add(column)
+        elif flag is None and texts and all(text.lower() in YES | NO for text in texts):
+            yes = sorted({text for text in texts if text.lower() in YES})
+            if yes:
+                flag = (column, yes)
+                taken.add(column)
+    return flag
+
+
+def _record_lines(sector: Sector, chosen: dict[str, str],
+                  result_flag: tuple[str, list[str]] | None = None) -> list[str]:
     lines = []
     ects = chosen.get("studielast") if sector == "ho" else None
     if ects:
@@ -264,7 +303,13 @@ def _record_lines(sector: Sector, chosen: dict[str, str]) -> list[str]:
         lines.append('# uitschrijving = { filled = "Einddatum" }   '
                      "# TODO: no end-date column found")
     result_date = chosen.get("datumAfsluitendExamen" if sector == "ho" else "datumDiploma")
-    if result_date:
+    if result_flag is not None:
+        # The flag says it outright; a date column can be filled for an exam not passed.
+        column, yes = result_flag
+        values = ", ".join(_toml_string(value) for value in yes)
+        lines.append(f"resultaat = {{ column = {_toml_string(column)}, equals = [{values}] }}"
+                     "   # a row with a diploma")
+    elif result_date:
         lines.append(f"resultaat = {{ filled = {_toml_string(result_date)} }}")
     else:
         lines.append('# resultaat = { filled = "Examendatum" }   '

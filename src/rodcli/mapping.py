@@ -269,7 +269,12 @@ class CompiledMapping:
             return self._convert_date(spec, cell, row, findings)
         text = _cell_text(cell)
         if spec.kind == "decimal" and _DECIMAL_COMMA.fullmatch(text):
-            text = text.replace(",", ".")  # Dutch exports write 7,5 ECTS
+            # Dutch exports write 7,5 ECTS; said once per cell, as the leading zero is (M009).
+            converted = text.replace(",", ".")
+            findings.append(make_finding(
+                "M013", self._where(spec, row), field=spec.name, column=spec.column,
+                value=text, converted=converted))
+            text = converted
         if spec.pgn and text.isdigit() and len(text) == 8:
             text = "0" + text
             findings.append(make_finding(
@@ -358,24 +363,63 @@ def load_mapping(path: Path) -> tuple[MappingFile, str]:
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "geen UTF-8 / not UTF-8"
-        raise MappingError([make_finding("M001", Location(file), reason=reason)]) from None
+        if isinstance(error, OSError):
+            finding = make_finding("M001", Location(file), reason=error.strerror)
+        else:
+            finding = make_finding("M001", Location(file), reason="geen UTF-8",
+                                   reason_en="not UTF-8")
+        raise MappingError([finding]) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = _toml_error_line(str(error))
+        # tomllib ends with "(at line 2, column 9)": the location says it, once.
+        place = _TOML_PLACE.search(str(error))
+        line, column = (int(place["line"]), int(place["column"])) if place else (None, None)
+        reason = _TOML_PLACE.sub("", str(error)) or str(error)
         raise MappingError(
-            [make_finding("M001", Location(file, line), reason=str(error))]
+            [make_finding("M001", Location(file, line, column), reason=reason)]
         ) from None
     try:
         return MappingFile.model_validate(raw), text
     except ValidationError as error:
-        findings = []
-        for detail in error.errors(include_url=False, include_input=False):
-            key = ".".join(str(part) for part in detail["loc"] if not _is_union_tag(part))
-            findings.append(make_finding("M003", Location(file, _line_of(text, detail["loc"])),
-                                         key=key or "(root)", reason=detail["msg"]))
-        raise MappingError(findings) from None
+        raise MappingError(_shape_findings(error, file, text)) from None
+
+
+def _shape_findings(error: ValidationError, file: str, text: str) -> list[Finding]:
+    """M003 per mapping key whose shape is wrong, in the user's words. pydantic reports each
+    branch of a union ("a string or a table") apart: a branch that got further (a table with
+    an unknown key) says what is wrong, and the others at one key become one "expected this
+    or that"."""
+    details = error.errors(include_url=False, include_input=False)
+    keys = [".".join(str(part) for part in detail["loc"] if not _is_union_tag(part))
+            for detail in details]
+    reasons: dict[str, list[tuple[str, str]]] = {}
+    lines: dict[str, int | None] = {}
+    for key, detail in zip(keys, details, strict=True):
+        if any(other.startswith(key + ".") for other in keys):
+            continue
+        dutch, english = _SHAPE_REASONS.get(detail["type"], (detail["msg"], detail["msg"]))
+        if detail["type"] == "literal_error":
+            expected = str((detail.get("ctx") or {}).get("expected", "?"))
+            dutch = "verwacht " + expected.replace(" or ", " of ")
+            english = "expected " + expected
+        reasons.setdefault(key, []).append((dutch, english))
+        lines.setdefault(key, _line_of(text, detail["loc"]))
+    findings = []
+    for key, pairs in reasons.items():
+        dutch = _either([nl for nl, _ in pairs], "verwacht ", " of ")
+        english = _either([en for _, en in pairs], "expected ", " or ")
+        findings.append(make_finding("M003", Location(file, lines[key]), key=key or "(root)",
+                                     reason=dutch, reason_en=english))
+    return findings
+
+
+def _either(reasons: list[str], lead: str, joint: str) -> str:
+    """'expected a' + 'expected b' -> 'expected a or b'."""
+    unique = list(dict.fromkeys(reasons))
+    rest = [reason.removeprefix(lead) if reason.startswith(lead) else reason
+            for reason in unique[1:]]
+    return joint.join([unique[0], *rest])
 
 
 def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: ExportTable,
@@ -407,7 +451,8 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
             valid = ", ".join(t for t in RECORD_TYPES if t in models)
             findings.append(make_finding("M003", at("records", record_type),
                                          key=f"records.{record_type}",
-                                         reason=f"record type ({valid})"))
+                                         reason=f"geen recordtype van de sector ({valid})",
+                                         reason_en=f"no record type of the sector ({valid})"))
             continue
         if condition == "always":
             rules.append(_Rule(record_type, True, None, None, frozenset()))
@@ -417,8 +462,10 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
         if len(chosen) != 1 or (condition.column and not condition.equals):
             findings.append(make_finding(
                 "M003", at("records", record_type), key=f"records.{record_type}",
-                reason="'always', {filled = KOLOM}, {empty = KOLOM} or "
-                       "{column = KOLOM, equals = [...]}"))
+                reason="verwacht 'always', {filled = KOLOM}, {empty = KOLOM} of "
+                       "{column = KOLOM, equals = [...]}",
+                reason_en="expected 'always', {filled = COLUMN}, {empty = COLUMN} or "
+                          "{column = COLUMN, equals = [...]}"))
             continue
         index = column_index(chosen[0], record_type, "records", record_type)
         if index is None:
@@ -433,13 +480,17 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
     for name, source in spec.fields.items():
         if name not in known_fields:
             findings.append(make_finding("M003", at("fields", name), key=f"fields.{name}",
-                                         reason=f"no field '{name}' in ROD bulk v1 "
-                                                f"{spec.sector}"))
+                                         reason=f"geen veld '{name}' in ROD bulk v1 "
+                                                f"{spec.sector}",
+                                         reason_en=f"no field '{name}' in ROD bulk v1 "
+                                                   f"{spec.sector}"))
             continue
         source = FieldSource(column=source) if isinstance(source, str) else source
         if (source.column is None) == (source.value is None):
             findings.append(make_finding("M003", at("fields", name), key=f"fields.{name}",
-                                         reason="column = \"...\" or value = \"...\""))
+                                         reason="geef column = \"...\" of value = \"...\"",
+                                         reason_en="give column = \"...\" or "
+                                                   "value = \"...\""))
             continue
         model = next(m for m in models.values() if name in m.model_fields)
         meta = field_meta(model, name)
@@ -466,7 +517,7 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
             problem = _constant_problem(model, name, source.value)
             if problem is not None:
                 findings.append(make_finding("M003", at("fields", name), key=f"fields.{name}",
-                                             reason=problem))
+                                             reason=problem[0], reason_en=problem[1]))
                 continue
         index = None
         if source.column is not None:
@@ -493,25 +544,41 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
                                          record_type=rule.record_type))
     if not rules and not findings:
         findings.append(make_finding("M003", at("records"), key="records",
-                                     reason="no record type"))
+                                     reason="geen enkel recordtype",
+                                     reason_en="no record type at all"))
     if findings:
         raise MappingError(_unique(findings))
     return CompiledMapping(spec, fields, rules, table.file, table.sheet)
 
 
-def _constant_problem(model: type[Record], name: str, value: str) -> str | None:
-    """Why a constant cannot fill ``name`` (checked once here, not on every row)."""
+def _constant_problem(model: type[Record], name: str, value: str) -> tuple[str, str] | None:
+    """Why a constant cannot fill ``name``, in Dutch and English (checked once here, not on
+    every row)."""
     annotation: Any = model.model_fields[name].annotation
     try:
         TypeAdapter(annotation).validate_python(value, context={"date_notation": "iso"})
     except ValidationError:
         meta = field_meta(model, name)
-        return f"'{value}' is no valid {meta.label} ({meta.expected})"
+        return (f"'{value}' is geen geldige {meta.label} ({meta.expected})",
+                f"'{value}' is no valid {meta.label} ({meta.expected_in('en')})")
     lists = value_lists()
     meta = field_meta(model, name)
     if meta.value_list and value not in lists[meta.value_list].codes:
-        return f"'{value}' is not in {lists[meta.value_list].name}"
+        return (f"'{value}' staat niet in {lists[meta.value_list].name}",
+                f"'{value}' is not in {lists[meta.value_list].name}")
     return None
+
+
+# What pydantic says of a mapping's shape, in Dutch and English; anything else as it says it.
+_SHAPE_REASONS = {
+    "missing": ("ontbreekt", "missing"),
+    "extra_forbidden": ("onbekende sleutel (een tikfout?)", "unknown key (a typo?)"),
+    "string_type": ("verwacht tekst tussen aanhalingstekens", "expected text in quotes"),
+    "dict_type": ("verwacht een tabel ({ ... } of [kop])", "expected a table ({ ... } or "
+                  "[heading])"),
+    "list_type": ("verwacht een lijst ([ ... ])", "expected a list ([ ... ])"),
+    "model_type": ("verwacht een tabel ({ ... })", "expected a table ({ ... })"),
+}
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
@@ -539,9 +606,7 @@ def _is_union_tag(part: object) -> bool:
                                       or part.startswith(("literal[", "function-")))
 
 
-def _toml_error_line(message: str) -> int | None:
-    match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else None
+_TOML_PLACE = re.compile(r"\s*\(at line (?P<line>[0-9]+), column (?P<column>[0-9]+)\)$")
 
 
 def _line_of(text: str, loc: tuple[int | str, ...] | tuple[str, ...]) -> int | None:

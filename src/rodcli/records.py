@@ -20,8 +20,8 @@ from rodcli.masking import mask_pgn, scrub
 
 Position = tuple[int | None, int | None]  # physical (line, column) of a field's value
 
-_NOTATION_TEXT: dict[DateNotation, str] = {"iso": "JJJJ-MM-DD / YYYY-MM-DD",
-                                           "compact": "JJJJMMDD / YYYYMMDD"}
+_NOTATION_TEXT: dict[DateNotation, tuple[str, str]] = {"iso": ("JJJJ-MM-DD", "YYYY-MM-DD"),
+                                                       "compact": ("JJJJMMDD", "YYYYMMDD")}
 
 # pydantic error type -> finding code; anything else is a plain format error (F002).
 _ERROR_CODES = {
@@ -200,8 +200,9 @@ def _finding_for(
     meta = field_meta(model, field_name)
     if meta.pgn:
         value = mask_pgn(value)
-    expected = _NOTATION_TEXT[notation] if code == "F013" else meta.expected
+    expected, expected_en = (_NOTATION_TEXT[notation] if code == "F013"
+                             else (meta.expected, meta.expected_in("en")))
     return make_finding(
         code, location, field=field_name, label=meta.label, name=display_name(field_name, meta),
-        value=value, expected=expected, record_type=raw.record_type,
+        value=value, expected=expected, expected_en=expected_en, record_type=raw.record_type,
     )

@@ -39,7 +39,7 @@ def field_rows(sector: Sector, lang: Lang) -> list[FieldRow]:
                 name=name,
                 label=meta.label,
                 meaning=meta.nl if lang == "nl" else meta.en,
-                kind=meta.expected,
+                kind=meta.expected_in(lang),
                 required=required,
                 value_list=meta.value_list or "",
                 source=meta.source,

@@ -122,7 +122,7 @@ class _Deregistration(_Record):
 HoOpleidingcode = Annotated[
     IsatCode, FieldMeta("opleidingcode", "CROHO/ISAT code of the accredited programme",
                         "CROHO/ISAT-code van de geaccrediteerde opleiding",
-                        "5 cijfers in een ISAT-bereik / 5 digits in an ISAT range",
+                        "5 cijfers in een ISAT-bereik", expected_en="5 digits in an ISAT range",
                         source="BRO art. 6.6b; CROHO/ISAT code as in RIO")
 ]
 OpleidingsvormHO = Annotated[
@@ -144,13 +144,15 @@ InschrijvingsvormHO = Annotated[
 VooropleidingHO = Annotated[
     ValueCode, FieldMeta("vooropleiding", "highest prior education (5-digit DUO code)",
                          "hoogste vooropleiding (DUO-code van 5 cijfers)",
-                         "5 cijfers / 5 digits, e.g. 00401 (vwo)", value_list="VooropleidingHO",
+                         "5 cijfers, bijv. 00401 (vwo)", expected_en="5 digits, e.g. 00401 (vwo)",
+                         value_list="VooropleidingHO",
                          source="BRO art. 5.4a; aggregated codes ROD-HO (1cijferHO Dec_vopl)")
 ]
 Studielast = Annotated[
     Ects, FieldMeta("studielast", "study load of the module in ECTS (> 0)",
                     "studielast van de module in ECTS (> 0)",
-                    "getal > 0, max. 1 decimaal / number > 0, max. 1 decimal, e.g. 7.5",
+                    "getal > 0, hoogstens 1 decimaal, bijv. 7.5",
+                    expected_en="number > 0, at most 1 decimal, e.g. 7.5",
                     source="DUO, uitwisselen met ROD (niet-bekostigd ho): each module its own "
                            "enrolment with its ECTS")
 ]
@@ -214,7 +216,8 @@ class HoResultaat(_Record):
 
 MboOpleidingcode = Annotated[
     CreboCode, FieldMeta("opleidingcode", "CREBO code of the qualification, dossier or domain",
-                         "CREBO-code van kwalificatie, dossier of domein", "5 cijfers / 5 digits",
+                         "CREBO-code van kwalificatie, dossier of domein", "5 cijfers",
+                         expected_en="5 digits",
                          source="BRO art. 6.5b")
 ]
 Leerweg = Annotated[
@@ -245,7 +248,8 @@ RedenUitschrijvingMBO = Annotated[
 ]
 BehaaldeKwalificatie = Annotated[
     CreboCode, FieldMeta("behaalde kwalificatie", "CREBO code of the qualification obtained",
-                         "CREBO-code van de behaalde kwalificatie", "5 cijfers / 5 digits",
+                         "CREBO-code van de behaalde kwalificatie", "5 cijfers",
+                         expected_en="5 digits",
                          source="BRO art. 7.5a")
 ]
 DatumDiploma = Annotated[

@@ -27,13 +27,17 @@ class FieldMeta:
     label: str  # DUO's Dutch name, as users know it
     en: str  # one-line meaning in English
     nl: str  # one-line meaning in Dutch
-    expected: str  # the accepted format, for messages ("9 cijfers / 9 digits")
+    expected: str  # the accepted format, for messages, in Dutch ("9 cijfers")
     value_list: str | None = None  # key in valuelists.toml
     pgn: bool = False  # a personal number: always masked in reports
     # An identifying detail (BRO art. 4.1 c, e, f): delivered with every personal number
     # (BRO art. 18.1a); ROD keeps it only where the BRP lacks it (WRO art. 9, 13).
     personal: bool = False
     source: str = ""  # the BRO article or DUO text the field comes from; "rodcli: ..." if ours
+    expected_en: str | None = None  # ``expected`` in English, where it has words
+
+    def expected_in(self, lang: str) -> str:
+        return self.expected_en if lang == "en" and self.expected_en else self.expected
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -161,7 +165,8 @@ Brin = Annotated[
     str,
     _pattern(r"[0-9]{2}[A-Z]{2}"),
     FieldMeta("BRIN-nummer", "institution code (BRIN4)", "instellingscode (BRIN4)",
-              "2 cijfers + 2 hoofdletters / 2 digits + 2 capitals, e.g. 99XX",
+              "2 cijfers + 2 hoofdletters, bijv. 99XX",
+              expected_en="2 digits + 2 capitals, e.g. 99XX",
               source="BRO art. 5.1a (registratienummer); BRIN4 as in RIO"),
 ]
 Bsn = Annotated[
@@ -169,7 +174,7 @@ Bsn = Annotated[
     _pattern(r"[0-9]{9}"),
     AfterValidator(_check_bsn),
     FieldMeta("burgerservicenummer", "citizen service number (BSN)",
-              "burgerservicenummer (BSN)", "9 cijfers / 9 digits", pgn=True,
+              "burgerservicenummer (BSN)", "9 cijfers", pgn=True, expected_en="9 digits",
               source="WRO art. 1, 12 (persoonsgebonden nummer)"),
 ]
 Onderwijsnummer = Annotated[
@@ -177,7 +182,8 @@ Onderwijsnummer = Annotated[
     _pattern(r"[0-9]{9}"),
     AfterValidator(_check_onderwijsnummer),
     FieldMeta("onderwijsnummer", "education number, only when there is no BSN",
-              "onderwijsnummer, alleen als er geen BSN is", "9 cijfers / 9 digits", pgn=True,
+              "onderwijsnummer, alleen als er geen BSN is", "9 cijfers", pgn=True,
+              expected_en="9 digits",
               source="WRO art. 1, 12 (persoonsgebonden nummer without a BSN)"),
 ]
 Volgnummer = Annotated[
@@ -185,7 +191,8 @@ Volgnummer = Annotated[
     _pattern(r"[A-Za-z0-9._\-]{1,20}"),
     FieldMeta("inschrijvingvolgnummer", "enrolment sequence number, unique per student",
               "volgnummer van de inschrijving, uniek per student",
-              "1-20 tekens A-Z a-z 0-9 . _ - / 1-20 characters A-Z a-z 0-9 . _ -",
+              "1-20 tekens uit A-Z, a-z, 0-9 en . _ -",
+              expected_en="1-20 characters from A-Z, a-z, 0-9 and . _ -",
               source="DUO: the enrolment key in ROD's files (RO ISG, ROD-HO BRD); the length "
                      "is rodcli's own"),
 ]
@@ -195,7 +202,7 @@ Postcode = Annotated[
     _pattern(r"[1-9][0-9]{3}[A-Z]{2}"),
     FieldMeta("postcode", "postcode of the student's address, where the export has it",
               "postcode van het woonadres, als de export hem heeft",
-              "1234AB, zonder spatie / without space", personal=True,
+              "1234AB, zonder spatie", personal=True, expected_en="1234AB, without space",
               source="BRO art. 4.1e, 18.1a"),
 ]
 IsatCode = Annotated[
@@ -218,8 +225,8 @@ Onderwijseenheidcode = Annotated[
     _pattern(r"[A-Za-z0-9._\-/ ]{1,40}"),
     FieldMeta("onderwijseenheidcode", "the institution's own code of the module",
               "eigen code van de module (onderwijseenheid)",
-              "1-40 tekens A-Z a-z 0-9 . _ - / spatie / 1-40 characters A-Z a-z 0-9 . _ - / "
-              "space",
+              "1-40 tekens uit A-Z, a-z, 0-9, spatie en . _ - /",
+              expected_en="1-40 characters from A-Z, a-z, 0-9, space and . _ - /",
               source="BRO art. 6.6b (onderwijseenheid); the code itself is rodcli's own"),
 ]
 Ects = Annotated[Decimal, BeforeValidator(_parse_ects)]

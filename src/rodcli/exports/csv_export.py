@@ -51,12 +51,21 @@ def read_csv_export(
     forced_delimiter = _check_delimiter(delimiter, file) if delimiter is not None else None
     if encoding is not None:
         codec = _check_encoding(encoding, file)
-        source = _Source(handle, file, codec, f"{codec} (--encoding / [source])")
+        if not codecs.lookup(codec).name.startswith(("utf-16", "utf-32")):
+            # Binary content is judged the same whether or not an encoding was given: as
+            # init judges it (E005), not as a header that lacks every mapped column (M002).
+            head = handle.read(_SNIFF_BYTES)
+            handle.seek(0)
+            _utf16_without_bom(head, file)
+        source = _Source(handle, file, codec, (
+            f"{codec}, zoals opgegeven (--encoding, of encoding in [source] van de mapping)",
+            f"{codec}, as given (--encoding, or encoding in the mapping's [source])"))
     else:
         head = handle.read(_SNIFF_BYTES)
         handle.seek(0)
         utf16 = _utf16_without_bom(head, file)
-        source = _Source(handle, file, utf16, _UTF16_LABELS.get(utf16 or "", ""))
+        label = _UTF16_LABELS.get(utf16 or "", "")
+        source = _Source(handle, file, utf16, (label, label))
     csv.field_size_limit(FIELD_SIZE_LIMIT)
     lines = iter(source)
     number, first, sep = _find_header(lines, file)
@@ -216,7 +225,8 @@ class _Source:
     once which encoding was assumed: at once when it is certain (forced, UTF-16, a switch to
     Windows-1252), at the end for UTF-8, which a later byte could still overturn."""
 
-    def __init__(self, handle: BinaryIO, file: str, codec: str | None, label: str) -> None:
+    def __init__(self, handle: BinaryIO, file: str, codec: str | None,
+                 label: tuple[str, str]) -> None:
         self._handle = handle
         self._file = file
         self._forced = codec
@@ -251,24 +261,33 @@ class _Source:
                 self.codec = "utf-8-sig"
             elif finding.code == "I002" and decoder.encoding == "utf-16":
                 self.codec = "utf-16"
-                self._announce("UTF-16 (BOM)", Location(self._file, 1, 1))
+                self._announce(("UTF-16 (BOM)",) * 2, Location(self._file, 1, 1))
             elif finding.code == "I002":
                 self.codec = "cp1252"
                 byte = finding.params.get("byte", "?")
-                self._announce(f"Windows-1252 (byte {byte})", finding.location)
+                self._announce((f"Windows-1252 (byte {byte} is geen UTF-8)",
+                                f"Windows-1252 (byte {byte} is not UTF-8)"), finding.location)
         decoder.findings.clear()
 
-    def _announce(self, label: str, location: Location) -> None:
+    def _announce(self, label: tuple[str, str], location: Location) -> None:
         if not self._announced:
             self._announced = True
-            self.findings.append(make_finding("E001", location, encoding=label))
+            self.findings.append(_encoding_note(label, location))
 
 
-def _utf8_assumed(codec: str, file: str) -> tuple[str, Location]:
+def _encoding_note(label: tuple[str, str], location: Location) -> Finding:
+    """E001 with the encoding described in Dutch and in English."""
+    dutch, english = label
+    if dutch == english:
+        return make_finding("E001", location, encoding=dutch)
+    return make_finding("E001", location, encoding=dutch, encoding_en=english)
+
+
+def _utf8_assumed(codec: str, file: str) -> tuple[tuple[str, str], Location]:
     """E001's label and place for an export read to its end as UTF-8."""
     if codec == "utf-8-sig":
-        return "UTF-8 (BOM)", Location(file, 1, 1)
-    return "UTF-8", Location(file)
+        return ("UTF-8 (BOM)",) * 2, Location(file, 1, 1)
+    return ("UTF-8",) * 2, Location(file)
 
 
 def _decode_stream(handle: BinaryIO, codec: str) -> Iterator[str]:
@@ -380,8 +399,7 @@ class SliceLayout:
         UTF-8 to the last byte (other encodings are reported when reading starts)."""
         if not self.utf8_assumed:
             return []
-        label, location = _utf8_assumed(self.codec, self.file)
-        return [make_finding("E001", location, encoding=label)]
+        return [_encoding_note(*_utf8_assumed(self.codec, self.file))]
 
 
 def plan_export_slices(path: Path, table: ExportTable, forced_encoding: bool,

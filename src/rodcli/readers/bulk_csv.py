@@ -158,16 +158,20 @@ def read_csv_bulk(
     expected = csv_columns()
     known = set(expected)
     mbo_only = set(field_names("mbo")) - known
-    if sector == "mbo" and (part is None or part.first):
-        yield make_finding("I013", Location(file), reason="--sector mbo")
-
     header: list[str] | None = None
     columns: tuple[str, ...] = ()
     # A column the header check reported as unknown is read under the empty name and dropped.
     names: tuple[str, ...] = ()
+    # A header with mbo columns is mbo data in a CSV file: I013 says so, and its rows are
+    # counted but not judged by ho's rules (a CREBO code is no ISAT code, an mbo reason no
+    # ho reason): those findings would only bury the one that matters.
+    mbo = False
     if part is not None and part.header is not None:
         header, columns = list(part.header), part.header
         names = tuple(name if name in known else "" for name in header)
+        mbo = not mbo_only.isdisjoint(header)
+    if sector == "mbo" and (part is None or part.first):
+        yield make_finding("I013", Location(file), reason="--sector mbo")
     try:
         for row in reader:
             start_line = line_offset + reader.line_num - len(record_text) + 1
@@ -181,11 +185,20 @@ def read_csv_bulk(
                 continue
             if header is None:
                 header = [cell.strip() for cell in row]
-                yield from _check_header(header, expected, known, mbo_only, file, start_line)
-                if RECORD_TYPE_COLUMN not in header:
+                mbo = not mbo_only.isdisjoint(header)
+                if mbo and sector != "mbo":
+                    mbo_columns = [name for name in header if name in mbo_only]
+                    yield make_finding("I013", Location(file, start_line, 1),
+                                       reason=", ".join(mbo_columns))
+                elif not mbo:
+                    yield from _check_header(header, expected, known, file, start_line)
+                if RECORD_TYPE_COLUMN not in header and not mbo:
                     return
                 columns = tuple(header)
                 names = tuple(name if name in known else "" for name in header)
+                continue
+            if mbo:
+                report.records += 1
                 continue
             if len(row) != len(header):
                 yield make_finding("I010", Location(file, start_line, 1),
@@ -210,6 +223,8 @@ def read_csv_bulk(
         yield make_finding("I020", Location(file, max(start, 1)), reason=str(error))
     yield from _drain(decoder)
     report.encoding = decoder.encoding
+    if mbo:
+        report.sector = "mbo"
     if part is not None:
         return  # what the whole file lacks is for the run over all slices to say
     if header is None:
@@ -227,7 +242,6 @@ def _check_header(
     header: list[str],
     expected: list[str],
     known: set[str],
-    mbo_only: set[str],
     file: str,
     line: int,
 ) -> Iterator[Finding]:
@@ -235,15 +249,10 @@ def _check_header(
         yield make_finding("I009", Location(file, line, 1), column=RECORD_TYPE_COLUMN)
         return
     offset = 1
-    mbo_columns = []
     for name in header:
-        if name in mbo_only:
-            mbo_columns.append(name)
-        elif name not in known:
+        if name not in known:
             yield make_finding("I008", Location(file, line, offset, field=name), column=name)
         offset += len(name) + 1
-    if mbo_columns:
-        yield make_finding("I013", Location(file, line, 1), reason=", ".join(mbo_columns))
     for name in expected:
         if name not in header:
             yield make_finding("I009", Location(file, line, 1, field=name), column=name)

@@ -27,6 +27,7 @@ from rodcli.records import Locator, Position, RawRecord
 
 _SECTOR_BY_NAMESPACE: dict[str, Sector] = {ns: sector for sector, ns in NAMESPACES.items()}
 # Only namespace URIs in Clark notation ({urn:...}Name); "{4}" or "{'DUO'}" in a message stay.
+_LIBXML_POSITION = re.compile(r",? line [0-9]+, column [0-9]+$")
 _CLARK = re.compile(r"\{[^}\s']*:[^}\s']*\}")
 _ELEMENT_IN_MESSAGE = re.compile(r"Element '(?:\{[^}]*\})?([A-Za-z_][\w.-]*)'")
 _DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
@@ -315,7 +316,8 @@ def _stream(
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (error.lineno, 0)
         location = Location(file, line or None, column or None)
-        reason = _CLARK.sub("", error.msg or str(error))
+        # libxml2 ends its message with "line 23, column 44": the location says it already.
+        reason = _LIBXML_POSITION.sub("", _CLARK.sub("", error.msg or str(error)))
         if "UTF-8" in reason or "encoding" in reason.lower():
             yield make_finding("I021", location, reason=reason)
         else:

@@ -3,7 +3,8 @@
 One row per difference (C001-C005), then one per other finding (a record that fails its own
 checks, a file that could not be read), with the record's file and line on each side. UTF-8
 with a byte order mark and ``;`` so Dutch Excel opens it with the right columns and accents;
-a cell that Excel would run as a formula gets a leading ``'``. Column names follow ``--lang``.
+a cell that Excel would run as a formula gets a leading ``'``. Column names, the kind of each
+row (the code's title) and its severity follow ``--lang``.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 import csv
 import io
 
-from rodcli.codes import Lang, hint, message
+from rodcli.codes import Lang, hint, message, title
 from rodcli.compare import Comparison
 from rodcli.findings import Finding
-from rodcli.render.compare_json import KINDS, difference_dict, ordered_differences
+from rodcli.render.compare_json import difference_dict, ordered_differences
 from rodcli.render.compare_text import DIFFERENCE_CODES
+from rodcli.render.text import severity_word
 
 BOM = "\ufeff"
 DELIMITER = ";"
@@ -47,7 +49,8 @@ def neutralise(cell: object) -> str:
 def _difference_row(comparison: Comparison, finding: Finding, lang: Lang) -> list[object]:
     entry = difference_dict(comparison, finding, lang)
     ours, theirs = entry["ours"] or {}, entry["theirs"] or {}
-    return [entry["code"], entry["kind"], entry["severity"], entry["record"],
+    return [entry["code"], title(finding.code, lang), severity_word(finding.severity, lang),
+            entry["record"],
             entry["record_type"], entry["field"], ours.get("value"), theirs.get("value"),
             ours.get("file"), ours.get("line"), theirs.get("file"), theirs.get("line"),
             entry["message"], entry["hint"]]
@@ -59,7 +62,7 @@ def _finding_row(comparison: Comparison, finding: Finding, lang: Lang) -> list[o
                  and where.file != comparison.summary.ours.path)
     place: list[object] = [where.file, where.line]
     sides = [None, None, *place] if on_theirs else [*place, None, None]
-    return [finding.code, KINDS.get(finding.code, "finding"), finding.severity.label,
+    return [finding.code, title(finding.code, lang), severity_word(finding.severity, lang),
             where.record, finding.params.get("record_type"), where.field, None, None,
             *sides, message(finding, lang), hint(finding, lang)]
 

@@ -26,6 +26,7 @@ SCHEMA_RESOURCE = "compare.schema.json"
 
 KINDS = {
     "C001": "only_ours",
+    "C010": "rejected_ours",
     "C002": "only_theirs",
     "C003": "field_differs",
     "C004": "personal_number_changed",
@@ -59,7 +60,7 @@ def difference_dict(comparison: Comparison, finding: Finding, lang: Lang) -> dic
     ours: dict[str, Any] | None
     theirs: dict[str, Any] | None
     first_line = None
-    if finding.code == "C001":
+    if finding.code in ("C001", "C010"):
         ours, theirs = here, None
     elif finding.code == "C002":
         ours, theirs = None, here

@@ -1,5 +1,5 @@
 """The report of ``rodcli compare`` as text: a summary table, then the differences grouped by
-kind (C001, C002, C004, C003, C005), then the records that fail their own checks.
+kind (C001, C010, C002, C004, C003, C005), then the records that fail their own checks.
 
 ``render_compare_text`` returns a rich renderable (colour on a terminal);
 ``render_compare_plain`` the same report as uncoloured text. No I/O here.
@@ -20,7 +20,7 @@ from rodcli.findings import Finding
 from rodcli.render.text import finding_lines, location_text
 
 # The kinds of difference, in the order the report shows them.
-DIFFERENCE_CODES = ("C001", "C002", "C004", "C003", "C005")
+DIFFERENCE_CODES = ("C001", "C010", "C002", "C004", "C003", "C005")
 
 _WORDS: dict[str, dict[Lang, str]] = {
     "heading": {"nl": "Vergelijking school ↔ ROD", "en": "Comparison school ↔ ROD"},

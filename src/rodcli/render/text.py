@@ -25,36 +25,56 @@ _WORDS: dict[str, dict[Lang, str]] = {
     "count": {"nl": "aantal", "en": "count"},
     "meaning": {"nl": "betekenis", "en": "meaning"},
     "file": {
-        "nl": "{file}: {kind} {sector}, {records} records, codering {encoding}",
-        "en": "{file}: {kind} {sector}, {records} records, encoding {encoding}",
+        "nl": "{file}: {kind} {sector}, {records}, codering {encoding}",
+        "en": "{file}: {kind} {sector}, {records}, encoding {encoding}",
     },
     "unread": {"nl": "{file}: niet gelezen", "en": "{file}: not read"},
     "rows": {
-        "nl": "{read} rijen gelezen = {accepted} goed + {rejected} afgewezen "
-              "({blank} lege rijen overgeslagen); {written} records geschreven",
-        "en": "{read} rows read = {accepted} accepted + {rejected} rejected "
-              "({blank} blank rows skipped); {written} records written",
+        "nl": "{read} gelezen = {accepted} goed + {rejected} afgewezen "
+              "({blank} overgeslagen); {written} geschreven",
+        "en": "{read} read = {accepted} accepted + {rejected} rejected "
+              "({blank} skipped); {written} written",
     },
     "unchanged": {
-        "nl": "{unchanged} records ongewijzigd sinds de vorige levering (niet opnieuw geschreven)",
-        "en": "{unchanged} records unchanged since the last delivery (not written again)",
+        "nl": "{unchanged} ongewijzigd sinds de vorige levering (niet opnieuw geschreven)",
+        "en": "{unchanged} unchanged since the last delivery (not written again)",
     },
     "written": {"nl": "bulkbestand: {path}", "en": "bulk file: {path}"},
     "not_written": {"nl": "geen bulkbestand geschreven", "en": "no bulk file written"},
     "rejects": {"nl": "afgewezen rijen: {path}", "en": "rejected rows: {path}"},
     "clean": {"nl": "Geen bevindingen.", "en": "No findings."},
     "totals": {
-        "nl": "{errors} fouten, {warnings} waarschuwingen, {infos} meldingen in "
-              "{files} bestand(en)",
-        "en": "{errors} errors, {warnings} warnings, {infos} notes in {files} file(s)",
+        "nl": "{errors}, {warnings}, {infos} in {files}",
+        "en": "{errors}, {warnings}, {infos} in {files}",
     },
 }
+
+# Singular and plural of the nouns counted in the summary: "1 lege rij", not "1 lege rijen".
+_NOUNS: dict[str, dict[Lang, tuple[str, str]]] = {
+    "row": {"nl": ("rij", "rijen"), "en": ("row", "rows")},
+    "blank": {"nl": ("lege rij", "lege rijen"), "en": ("blank row", "blank rows")},
+    "record": {"nl": ("record", "records"), "en": ("record", "records")},
+    "error": {"nl": ("fout", "fouten"), "en": ("error", "errors")},
+    "warning": {"nl": ("waarschuwing", "waarschuwingen"), "en": ("warning", "warnings")},
+    "note": {"nl": ("melding", "meldingen"), "en": ("note", "notes")},
+    "file": {"nl": ("bestand", "bestanden"), "en": ("file", "files")},
+}
+
+
+def counted(count: int, noun: str, lang: Lang) -> str:
+    """``count`` with the noun in the right number: "1 lege rij", "2 lege rijen"."""
+    one, many = _NOUNS[noun][lang]
+    return f"{count} {one if count == 1 else many}"
 
 _SEVERITY_WORD: dict[Severity, dict[Lang, str]] = {
     Severity.ERROR: {"nl": "fout", "en": "error"},
     Severity.WARNING: {"nl": "waarschuwing", "en": "warning"},
     Severity.INFO: {"nl": "melding", "en": "note"},
 }
+
+
+def severity_word(severity: Severity, lang: Lang) -> str:
+    return _SEVERITY_WORD[severity][lang]
 
 
 def word(key: str, lang: Lang, **params: object) -> str:
@@ -97,11 +117,13 @@ def _build_lines(result: Result, lang: Lang) -> list[RenderableType]:
     summary = result.build
     assert summary is not None
     lines: list[RenderableType] = [Text(word(
-        "rows", lang, read=summary.rows_read, accepted=summary.rows_accepted,
-        rejected=summary.rows_rejected, blank=summary.rows_blank,
-        written=summary.records_written))]
+        "rows", lang, read=counted(summary.rows_read, "row", lang),
+        accepted=summary.rows_accepted, rejected=summary.rows_rejected,
+        blank=counted(summary.rows_blank, "blank", lang),
+        written=counted(summary.records_written, "record", lang)))]
     if summary.records_unchanged:
-        lines.append(Text(word("unchanged", lang, unchanged=summary.records_unchanged)))
+        lines.append(Text(word("unchanged", lang,
+                               unchanged=counted(summary.records_unchanged, "record", lang))))
     if summary.output:
         lines.append(Text(word("written", lang, path=summary.output), style="green"))
     else:
@@ -121,7 +143,8 @@ def render_summary(result: Result, lang: Lang) -> RenderableType:
             parts.append(Text(word("unread", lang, file=report.path)))
             continue
         parts.append(Text(word("file", lang, file=report.path, kind=report.kind or "?",
-                               sector=report.sector or "?", records=report.records,
+                               sector=report.sector or "?",
+                               records=counted(report.records, "record", lang),
                                encoding=report.encoding or "?")))
     if result.code_counts:
         table = Table(box=None, pad_edge=False)
@@ -134,13 +157,15 @@ def render_summary(result: Result, lang: Lang) -> RenderableType:
         parts.append(table)
     else:
         parts.append(Text(word("clean", lang), style="green"))
-    counts = result.severity_counts
-    if result.build is not None:
-        parts.append(Text(word("totals", lang, errors=counts[Severity.ERROR],
-                               warnings=counts[Severity.WARNING], infos=counts[Severity.INFO],
-                               files=1), style="bold"))
-        return Group(*parts)
-    parts.append(Text(word("totals", lang, errors=counts[Severity.ERROR],
-                           warnings=counts[Severity.WARNING], infos=counts[Severity.INFO],
-                           files=len(result.files)), style="bold"))
+    parts.append(Text(totals(result, lang), style="bold"))
     return Group(*parts)
+
+
+def totals(result: Result, lang: Lang) -> str:
+    """"2 fouten, 0 waarschuwingen, 1 melding in 1 bestand" (a build reads one export)."""
+    counts = result.severity_counts
+    files = 1 if result.build is not None else len(result.files)
+    return word("totals", lang, errors=counted(counts[Severity.ERROR], "error", lang),
+                warnings=counted(counts[Severity.WARNING], "warning", lang),
+                infos=counted(counts[Severity.INFO], "note", lang),
+                files=counted(files, "file", lang))

@@ -3,8 +3,8 @@ enrolment is neither in the file nor in a ``--with`` file."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import ClassVar, Protocol
+from collections.abc import Callable, Iterator, Sequence
+from typing import ClassVar, Protocol, TypeVar
 
 from rodcli.bulkformat.models import ENROLMENT_TYPES
 from rodcli.findings import Finding, make_finding
@@ -19,14 +19,20 @@ class DuplicateKeys:
     codes: ClassVar[tuple[str, ...]] = ("R005",)
 
     def check_key(self, group: KeyGroup) -> Iterator[Finding]:
-        yield from _duplicates(group, "inschrijving", group.enrolments)
-        yield from _duplicates(group, "uitschrijving", group.deregistrations)
-        yield from _duplicates(group, "resultaat", group.results)
+        # An enrolment and a module enrolment share one key space: each is named as it is.
+        yield from _duplicates(group, lambda e: "moduleInschrijving" if e.is_module
+                               else "inschrijving", group.enrolments)
+        yield from _duplicates(group, lambda _: "uitschrijving", group.deregistrations)
+        yield from _duplicates(group, lambda _: "resultaat", group.results)
 
 
-def _duplicates(group: KeyGroup, kind: str, placed: Sequence[_Placed]) -> Iterator[Finding]:
+_P = TypeVar("_P", bound=_Placed)
+
+
+def _duplicates(group: KeyGroup, kind: Callable[[_P], str],
+                placed: Sequence[_P]) -> Iterator[Finding]:
     for later in placed[1:]:
-        yield make_finding("R005", group.location(later.line), record_type=kind,
+        yield make_finding("R005", group.location(later.line), record_type=kind(later),
                            other_line=placed[0].line or "?")
 
 

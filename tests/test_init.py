@@ -204,10 +204,11 @@ def test_an_export_with_a_diploma_flag_builds_its_result_rows(tmp_path: Path) ->
     """Through the CLI: init drafts resultaat from 'Diploma behaald' and the date from 'Datum
     examen'; after setting only the BRIN, build writes exactly the flagged rows' results."""
     export = tmp_path / "export.csv"
-    rows = [";".join([*RESULT_HEADER, "Einddatum", "Datum examen", "Diploma behaald"]),
-            f"{BSN};1;01-09-2021;34479;VT;B;30-06-2025;30-06-2025;J",
-            f"{BSN};2;01-09-2024;34479;VT;P;;;N",
-            f"{BSN};3;01-09-2024;34479;DT;B;;;"]
+    rows = [";".join([*RESULT_HEADER, "Einddatum", "Datum examen", "Diploma behaald",
+                      "Geboortedatum", "Geslacht", "Vooropleiding"]),
+            f"{BSN};1;01-09-2021;34479;VT;B;30-06-2025;30-06-2025;J;14-03-2003;V;vwo",
+            f"{BSN};2;01-09-2024;34479;VT;P;;;N;14-03-2003;V;vwo",
+            f"{BSN};3;01-09-2024;34479;DT;B;;;;14-03-2003;V;vwo"]
     export.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
     text = with_brin(draft(export, "ho", tmp_path))
     assert "# resultaat" not in text and "TODO: no exam-date" not in text

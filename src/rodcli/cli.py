@@ -497,14 +497,16 @@ def schema_command(
     sys.stdout.write(schema_text(sectors, language))
 
 
-@app.command()
+@app.command(short_help="The mbo and ho terms of ROD, with their sources.")
 def explain(
-    term: Annotated[str | None, typer.Argument(help="A term, e.g. BOL or 'code beëindiging'.")]
-    = None,
+    term: Annotated[str | None, typer.Argument(metavar="TERM", hidden=True)] = None,
     lang: LangOption = LangChoice.nl,
 ) -> None:
-    """The mbo and ho terms of ROD, in Dutch and English, with their source and the fields and
-    codes that use them."""
+    """The mbo and ho terms of ROD in Dutch and English, each with its source (BRO or WRO
+    article, WEB, WHW, DUO) and the fields and codes that use it.
+
+    With TERM (e.g. BOL or "code beëindiging"), only that term.
+    """
     language: Lang = lang.value
     if term is None:
         sys.stdout.write(list_text(language))

@@ -454,7 +454,8 @@ def test_rows_build_would_reject_are_rejected_not_missing(tmp_path: Path) -> Non
         ["1", A, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""],  # in ROD, equal
         ["2", make_invalid(B), "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""],  # F007
         ["3", C, "", "14-03-2005", "V", "01-09-2024", "34607", "XX", ""],  # M007: no translation
-        ["4", D, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", "31-02-2025"],  # F003 in the dereg
+        # F003 in the deregistration
+        ["4", D, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", "31-02-2025"],
         ["5", A, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""],  # not in ROD, fine: C001
     ])
     theirs = write_csv(tmp_path, [

@@ -76,6 +76,11 @@ def test_explain_lists_every_term_within_80_columns() -> None:
             assert term.name in run.stdout
 
 
+def test_the_list_keeps_a_sentence_whole() -> None:
+    text = " ".join(rodcli("explain", "--lang", "en").stdout.split())
+    assert "2 digits and 2 capitals (e.g. 99XX)." in text
+
+
 def test_explain_one_term_with_source_fields_and_codes() -> None:
     run = rodcli("explain", "Code Beëindiging", "--lang", "en")
     assert run.exit_code == 0

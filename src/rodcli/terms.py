@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 import tomllib
 import unicodedata
@@ -14,6 +15,8 @@ from rodcli.bulkformat.valuelists import value_lists
 from rodcli.codes import Lang
 
 WIDTH = 80
+# A sentence ends at a full stop before a capital, not at "e.g. 99XX" or "bijv. 7.5".
+_FIRST_SENTENCE = re.compile(r"\.\s+(?=[A-Z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +98,7 @@ def list_text(lang: Lang) -> str:
     width = max(len(term.name) for term in terms()) + 2
     lines = []
     for term in terms():
-        first = term.meaning(lang).split(". ")[0].rstrip(".") + "."
+        first = _FIRST_SENTENCE.split(term.meaning(lang), maxsplit=1)[0].rstrip(".") + "."
         lines += textwrap.wrap(first, WIDTH, initial_indent=term.name.ljust(width),
                                subsequent_indent=" " * width, break_on_hyphens=False)
     hint = {"nl": "Meer over een begrip: rodcli explain BEGRIP",

@@ -18,10 +18,11 @@ from lxml import etree
 
 from rodcli.codes import CATALOGUE
 from rodcli.findings import FileReport, Location, Result, make_finding
-from rodcli.render.junit import BUILD_FAMILIES, FAMILIES, render_junit
+from rodcli.render.junit import BUILD_FAMILIES, ELSEWHERE_FAMILIES, FAMILIES, render_junit
 
 XSD = Path(__file__).parent / "data" / "junit-10.xsd"
-VALIDATE_FAMILIES = [family for family in FAMILIES if family not in BUILD_FAMILIES]
+VALIDATE_FAMILIES = [family for family in FAMILIES
+                     if family not in BUILD_FAMILIES | ELSEWHERE_FAMILIES]
 
 
 @cache
@@ -201,3 +202,17 @@ def test_every_example_renders_valid_junit(tmp_path: Path) -> None:
     root = parse(report.read_text(encoding="utf-8"))
     assert len(suites(root)) == len(EXAMPLES)
     assert int(root.get("failures", "")) > 0
+
+
+def test_registratieoverzicht_family_only_where_it_has_findings() -> None:
+    """DUO's RO is no bulk file: a validate or build report gets no "ro" testcase, a file
+    with RO findings does (failed on an error)."""
+    result = Result(files=[FileReport("a.csv", "csv", "ho", "utf-8", 1),
+                           FileReport("RO_99XX_20240731_20260324.CSV", None, None, "utf-8", 9)])
+    result.add(make_finding("D006", Location("RO_99XX_20240731_20260324.CSV", 4, 40,
+                                             "Leertraject"),
+                            field="Leertraject", value="XYZ", expected="BOL/BBL"))
+    root = parse(render_junit(result, "en"))
+    assert "ro" not in cases(suites(root)["a.csv"])
+    ro_case = cases(suites(root)["RO_99XX_20240731_20260324.CSV"])["ro"]
+    assert ro_case.find("failure") is not None

@@ -2,7 +2,8 @@
 
 Every finding any layer emits has its code here; ``rodcli codes`` and the docs are made from
 this table. Codes are stable: I = input (reading, encoding, layout), X = XSD,
-F = field format and value lists, R = rules across fields and records.
+F = field format and value lists, R = rules across fields and records, D = DUO's
+registratieoverzicht (RO) as read by rodcli.duo.
 """
 
 from __future__ import annotations
@@ -539,6 +540,201 @@ _ENTRIES = [
            "dan aan.",
            "Fix the reported errors in the administration, build again, then deliver the "
            "record.")),
+    # ---- ro: DUO's Registratieoverzicht (read by rodcli.duo.registratieoverzicht) -----------
+    _code("D001", E, "ro",
+          ("Geen registratieoverzicht", "Not a registratieoverzicht"),
+          ("Inhoud is geen registratieoverzicht (RO) van DUO: de eerste regel is geen VLP of "
+           "SLR en begint niet met een recordsoort",
+           "Content is not a DUO registratieoverzicht (RO): the first line is no VLP or SLR "
+           "and does not start with a record type"),
+          ("Kies het CSV-bestand RO_99XX_…_….CSV zoals DUO het levert, niet uitgepakt of "
+           "omgezet.",
+           "Pick the CSV file RO_99XX_…_….CSV as DUO delivers it, not unpacked or converted."),
+          no_verdict=True),
+    _code("D002", E, "ro",
+          ("Onbekende recordsoort in RO", "Unknown record type in RO"),
+          ("Regel begint met '{value}', geen recordsoort van het RO gevolgd door '{delimiter}'",
+           "Line starts with '{value}', not an RO record type followed by '{delimiter}'"),
+          ("Vraag het overzicht opnieuw aan bij DUO; het bestand is beschadigd of met de hand "
+           "bewerkt.",
+           "Request the overview from DUO again; the file is damaged or was edited by hand.")),
+    _code("D003", E, "ro",
+          ("Te veel velden", "Too many fields"),
+          ("{record}-regel heeft {found} velden en gevulde velden na veld {expected}",
+           "{record} line has {found} fields, with filled ones after field {expected}"),
+          ("Een scheidingsteken in een waarde verschuift de velden: vraag het overzicht "
+           "opnieuw aan bij DUO.",
+           "A separator inside a value shifts the fields: request the overview from DUO "
+           "again.")),
+    _code("D004", E, "ro",
+          ("Verplicht RO-veld leeg", "Required RO field empty"),
+          ("Verplicht veld {field} is leeg of ontbreekt",
+           "Required field {field} is empty or missing"),
+          ("Een ontbrekend veld verschuift de rest van de regel: vraag het overzicht opnieuw "
+           "aan bij DUO.",
+           "A missing field shifts the rest of the line: request the overview from DUO "
+           "again.")),
+    _code("D005", E, "ro",
+          ("Ongeldige datum", "Invalid date"),
+          ("{field} '{value}' is geen geldige datum (JJJJ-MM-DD of D-M-JJJJ)",
+           "{field} '{value}' is not a valid date (YYYY-MM-DD or D-M-YYYY)"),
+          ("Open het RO niet in een spreadsheet (die zet datums om); vraag het opnieuw aan.",
+           "Do not open the RO in a spreadsheet (it converts dates); request it again.")),
+    _code("D006", E, "ro",
+          ("Ongeldige waarde", "Invalid value"),
+          ("{field} '{value}' past niet (verwacht {expected})",
+           "{field} '{value}' does not fit (expected {expected})"),
+          ("Controleer of de velden van deze regel verschoven zijn; vraag het overzicht "
+           "anders opnieuw aan bij DUO.",
+           "Check whether this line's fields have shifted; otherwise request the overview "
+           "from DUO again.")),
+    _code("D007", E, "ro",
+          ("Burgerservicenummer en onderwijsnummer", "BSN and onderwijsnummer"),
+          ("Precies één van burgerservicenummer en onderwijsnummer hoort gevuld te zijn; hier "
+           "zijn het er {count}",
+           "Exactly one of burgerservicenummer and onderwijsnummer must be filled; here "
+           "{count} are"),
+          ("De regel is verschoven of beschadigd; vraag het overzicht opnieuw aan bij DUO.",
+           "The line has shifted or is damaged; request the overview from DUO again.")),
+    _code("D008", E, "ro",
+          ("Ongeldig persoonsnummer", "Invalid personal number"),
+          ("{field} is geen geldig nummer (negen cijfers, elfproef)",
+           "{field} is not a valid number (nine digits, eleven-test)"),
+          ("DUO levert alleen geldige nummers: het bestand is na DUO gewijzigd. Vraag het "
+           "opnieuw aan.",
+           "DUO delivers valid numbers only: the file was changed after DUO. Request it "
+           "again.")),
+    _code("D009", E, "ro",
+          ("Voorlooprecord ontbreekt", "Opening record missing"),
+          ("Het RO heeft geen voorlooprecord (VLP): BRIN en selectieperiode zijn onbekend",
+           "The RO has no opening record (VLP): BRIN and selection period are unknown"),
+          ("Vraag het overzicht opnieuw aan; zonder periode vergelijkt rodcli alle records.",
+           "Request the overview again; without a period rodcli compares every record.")),
+    _code("D010", E, "ro",
+          ("Sluitrecord ontbreekt", "Closing record missing"),
+          ("Het RO heeft geen sluitrecord (SLR): het bestand is mogelijk afgebroken",
+           "The RO has no closing record (SLR): the file may be cut short"),
+          ("Download het overzicht opnieuw; een afgebroken bestand mist records.",
+           "Download the overview again; a file cut short misses records.")),
+    _code("D011", E, "ro",
+          ("Voorloop- of sluitrecord misplaatst", "Opening or closing record misplaced"),
+          ("Een RO heeft precies één {record}, als eerste of laatste regel; dit is een "
+           "tweede of staat ertussen",
+           "An RO has exactly one {record}, as its first or last line; this is a second one "
+           "or stands in between"),
+          ("Het bestand is samengevoegd of bewerkt; gebruik het overzicht zoals DUO het "
+           "levert.",
+           "The file was joined or edited; use the overview as DUO delivers it.")),
+    _code("D012", E, "ro",
+          ("Telling sluitrecord klopt niet", "Closing record count differs"),
+          ("Het sluitrecord telt {expected} {record}-records, het bestand bevat er {found}",
+           "The closing record counts {expected} {record} records, the file holds {found}"),
+          ("Het bestand is onvolledig of bewerkt; download het overzicht opnieuw.",
+           "The file is incomplete or was edited; download the overview again.")),
+    _code("D013", E, "ro",
+          ("Bestandsnaam en voorlooprecord verschillen", "File name and opening record differ"),
+          ("{field} is volgens de bestandsnaam {name}, volgens het voorlooprecord {found}",
+           "{field} is {name} according to the file name, {found} according to the opening "
+           "record"),
+          ("Controleer of dit het overzicht van de juiste instelling en periode is; hernoem "
+           "DUO-bestanden niet.",
+           "Check that this is the overview of the right institution and period; do not "
+           "rename DUO's files.")),
+    _code("D014", N, "ro",
+          ("Bestandsnaam niet van DUO", "File name not DUO's"),
+          ("Bestandsnaam '{name}' heeft niet de vorm RO_99XX_EEJJMMDD_EEJJMMDD.CSV: BRIN en "
+           "periode zijn niet met de naam vergeleken",
+           "File name '{name}' is not of the form RO_99XX_EEJJMMDD_EEJJMMDD.CSV: BRIN and "
+           "period were not checked against the name"),
+          ("Houd DUO's bestandsnaam aan, dan controleert rodcli BRIN en periode ook daartegen.",
+           "Keep DUO's file name, so rodcli checks BRIN and period against it too.")),
+    _code("D015", W, "ro",
+          ("Record buiten zijn persoon", "Record outside its person"),
+          ("{record}-regel hoort bij een andere persoon dan de PER erboven",
+           "{record} line belongs to another person than the PER above it"),
+          ("Het bestand is gesorteerd of bewerkt; gebruik het overzicht zoals DUO het levert.",
+           "The file was sorted or edited; use the overview as DUO delivers it.")),
+    _code("D016", W, "ro",
+          ("Onbekende verwijzing", "Unknown reference"),
+          ("{record}-regel verwijst naar {parent} {value}, die niet eerder bij deze persoon "
+           "staat",
+           "{record} line refers to {parent} {value}, which does not come earlier for this "
+           "person"),
+          ("Het bestand is gesorteerd of bewerkt; gebruik het overzicht zoals DUO het levert.",
+           "The file was sorted or edited; use the overview as DUO delivers it.")),
+    _code("D017", E, "ro",
+          ("Dubbel record", "Duplicate record"),
+          ("{record} {key} staat al eerder in het RO", "{record} {key} occurs earlier in the RO"),
+          ("Het bestand is samengevoegd of bewerkt; alleen het eerste record telt mee.",
+           "The file was joined or edited; only the first record counts.")),
+    _code("D018", W, "ro",
+          ("Personen niet gesorteerd", "Persons not sorted"),
+          ("PER staat niet in oplopende volgorde (eerst burgerservicenummers, dan "
+           "onderwijsnummers)",
+           "PER is not in ascending order (burgerservicenummers first, then "
+           "onderwijsnummers)"),
+          ("Het bestand is gesorteerd of bewerkt; dubbele personen vallen dan niet op.",
+           "The file was sorted or edited; duplicate persons then go unnoticed.")),
+    _code("D019", E, "ro",
+          ("RO-regel te lang", "RO line too long"),
+          ("Regel is langer dan {limit} bytes en is niet gelezen",
+           "Line is longer than {limit} bytes and was not read"),
+          ("Een RO-regel telt een paar honderd tekens: het bestand is beschadigd. Vraag het "
+           "opnieuw aan bij DUO.",
+           "An RO line holds a few hundred characters: the file is damaged. Request it from "
+           "DUO again.")),
+    _code("D020", N, "ro",
+          ("RO met ';'", "RO with ';'"),
+          ("Velden zijn gescheiden door ';', niet door '|' zoals het PvE zegt; gelezen met ';'",
+           "Fields are separated by ';', not by '|' as the PvE says; read with ';'"),
+          ("Geen actie nodig; het bestand is waarschijnlijk via een spreadsheet opgeslagen.",
+           "No action needed; the file was probably saved through a spreadsheet.")),
+    _code("D021", N, "ro",
+          ("Datums als d-m-jjjj", "Dates as d-m-yyyy"),
+          ("Datums staan als d-m-jjjj, niet als jjjj-mm-dd; gelezen als dag-maand-jaar",
+           "Dates are written d-m-yyyy, not yyyy-mm-dd; read as day-month-year"),
+          ("Geen actie nodig; open het RO liever niet in een spreadsheet.",
+           "No action needed; better not open the RO in a spreadsheet.")),
+    _code("D022", N, "ro",
+          ("Regels op vaste breedte", "Lines of fixed width"),
+          ("Regel heeft {found} velden waar het PvE er {expected} geeft; lege velden aan het "
+           "eind zijn aangevuld of weggelaten",
+           "Line has {found} fields where the PvE gives {expected}; empty fields at the end "
+           "were added or left out"),
+          ("Geen actie nodig; lege velden aan het eind van een regel tellen als leeg.",
+           "No action needed; empty fields at the end of a line count as empty.")),
+    _code("D023", N, "ro",
+          ("Voorloopnullen aangevuld", "Leading zeros restored"),
+          ("{field} is korter dan zijn vaste lengte; voorloopnullen zijn aangevuld (8 wordt "
+           "08)",
+           "{field} is shorter than its fixed length; leading zeros were restored (8 becomes "
+           "08)"),
+          ("Geen actie nodig; een spreadsheet laat voorloopnullen vallen.",
+           "No action needed; a spreadsheet drops leading zeros.")),
+    _code("D024", N, "ro",
+          ("Sluitrecord eerst", "Closing record first"),
+          ("Het sluitrecord (SLR) staat vooraan en het voorlooprecord (VLP) achteraan",
+           "The closing record (SLR) comes first and the opening record (VLP) last"),
+          ("Geen actie nodig; de volgorde is omgedraaid, de inhoud is gelezen.",
+           "No action needed; the order is reversed, the content was read.")),
+    _code("D025", N, "ro",
+          ("Extra veld in DIP", "Extra field in DIP"),
+          ("DIP heeft een extra leeg veld op positie 7 (niet in het PvE, wel in elke "
+           "bekende levering); Indicatie bekostigbaar gelezen van positie 8",
+           "DIP has an extra empty field at position 7 (not in the PvE, but in every known "
+           "delivery); Indicatie bekostigbaar read from position 8"),
+          ("Geen actie nodig.", "No action needed.")),
+    _code("D026", N, "ro",
+          ("RO in Windows-1252", "RO in Windows-1252"),
+          ("Tekst is geen UTF-8 (byte {byte}); vanaf hier gelezen als Windows-1252",
+           "Text is not UTF-8 (byte {byte}); read as Windows-1252 from here on"),
+          ("Geen actie nodig; het bestand is waarschijnlijk via een spreadsheet opgeslagen.",
+           "No action needed; the file was probably saved through a spreadsheet.")),
+    _code("D027", N, "ro",
+          ("Lege regels", "Empty lines"),
+          ("Het RO bevat lege regels; die zijn overgeslagen",
+           "The RO holds empty lines; they were skipped"),
+          ("Geen actie nodig.", "No action needed.")),
     # ---- mapping (build) ------------------------------------------------------------------
     _code("M001", E, "mapping",
           ("Mapping onleesbaar", "Mapping unreadable"),

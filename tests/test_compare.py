@@ -653,7 +653,7 @@ def test_codes_lists_the_compare_codes() -> None:
 # ---- privacy -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("output_format", ["text", "json", "csv"])
+@pytest.mark.parametrize("output_format", ["text", "json", "csv", "html"])
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_no_full_personal_number_in_any_output(tmp_path: Path, differing: tuple[Path, Path],
                                                 output_format: str, lang: str) -> None:

@@ -83,5 +83,5 @@ def test_usage_line_names_the_arguments(name: str) -> None:
 
 def test_choices_are_never_wrapped_mid_word() -> None:
     text = help_of("build")
-    assert "[text|json|junit|sarif|github]" in text
+    assert "[text|json|junit|sarif|github|html]" in text
     assert "[xml|csv]" in text

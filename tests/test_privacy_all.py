@@ -215,7 +215,7 @@ def _bounded() -> Iterator[None]:
 # ---- running and searching --------------------------------------------------------------------
 
 runner = CliRunner(env={"COLUMNS": "200", "RODCLI_LANG": None, "RODCLI_DEBUG": None})
-FORMATS = ["text", "json", "junit", "sarif", "github"]
+FORMATS = ["text", "json", "junit", "sarif", "github", "html"]
 
 
 def leaked(text: str) -> list[str]:
@@ -370,7 +370,7 @@ def _has_compare() -> bool:
 
 @pytest.mark.parametrize("ours", ["bulk", "export"])
 @pytest.mark.parametrize("to_file", [False, True], ids=["stdout", "report-file"])
-@pytest.mark.parametrize("output_format", ["text", "json", "csv"])
+@pytest.mark.parametrize("output_format", ["text", "json", "csv", "html"])
 def test_compare_masks_every_number(inputs: dict[str, Path], tmp_path: Path,
                                     output_format: str, to_file: bool, ours: str) -> None:
     if not _has_compare():

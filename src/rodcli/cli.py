@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
+import shutil
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from enum import StrEnum
@@ -40,6 +43,7 @@ from rodcli.render.compare_text import (
     render_compare_text,
 )
 from rodcli.render.github import render_github
+from rodcli.render.html import render_compare_html, render_html
 from rodcli.render.json import render_json
 from rodcli.render.junit import render_junit
 from rodcli.render.plain import render_plain
@@ -53,7 +57,6 @@ app = typer.Typer(
     help="Bulk files for DUO's Register Onderwijsdeelnemers (ROD): validate, build, compare.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
     # Click's plain help: typer's rich panels show type names (<bool>, <list[Path]>) and wrap
     # choices mid-word, whatever metavar says. Every option names its own metavar below.
     rich_markup_mode=None,
@@ -76,6 +79,7 @@ class OutputFormat(StrEnum):
     junit = "junit"
     sarif = "sarif"
     github = "github"
+    html = "html"
 
 
 # One renderer per --format; a test checks that every member has one.
@@ -85,6 +89,7 @@ RENDERERS: dict[OutputFormat, Renderer] = {
     OutputFormat.junit: render_junit,
     OutputFormat.sarif: render_sarif,
     OutputFormat.github: render_github,
+    OutputFormat.html: render_html,
 }
 
 
@@ -135,8 +140,15 @@ def _root(
         bool, typer.Option("--version", callback=_version, is_eager=True,
                            help="Show the version and exit.")
     ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of an internal error (a bug in "
+                           "rodcli, never bad input), masked like every report; may also "
+                           "follow a command, or set RODCLI_DEBUG=1.")
+    ] = False,
 ) -> None:
     """rodcli: build, validate and compare ROD bulk files."""
+    # Declared here for --help; main() acts on --debug wherever it stands, because the
+    # traceback is printed outside the app, after it has failed.
 
 
 @app.command(short_help="Check ROD bulk files as the Loket would.")
@@ -161,9 +173,10 @@ def validate(
     max_findings: MaxFindingsOption = 1000,
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", metavar="[text|json|junit|sarif|github]",
+        typer.Option("--format", metavar="[text|json|junit|sarif|github|html]",
                      help="Report format; junit for GitLab/Jenkins, sarif for "
-                     "GitHub code scanning, github for annotations on pull requests."),
+                     "GitHub code scanning, github for annotations on pull requests, html "
+                     "for a page to open in a browser."),
     ] = OutputFormat.text,
     output: Annotated[
         Path | None,
@@ -182,6 +195,7 @@ def validate(
 ) -> None:
     """Check ROD bulk files (XML or CSV, told apart by content) as the Loket would.
 
+    A FILE of - reads the bulk file from standard input (cat bulk.xml | rodcli validate -).
     Exit 0 ok, 1 findings, 2 no verdict.
     """
     options = ValidateOptions(
@@ -195,9 +209,65 @@ def validate(
     if output is not None and any(_same_file(output, path) for path in inputs):
         raise typer.BadParameter("is one of the input files; rodcli never overwrites its input",
                                  param_hint="'--output'")
-    result = validate_files(files, options)
+    with _stdin_spooled(files) as (paths, names):
+        result = _named(validate_files(paths, options), names)
     _emit(result, output_format, output, lang.value, quiet)
     raise typer.Exit(exit_code(result, Severity.parse(fail_on.value)))
+
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"  # how reports name a bulk file read from standard input
+
+
+@contextlib.contextmanager
+def _stdin_spooled(files: list[Path]) -> Iterator[tuple[list[Path], dict[str, str]]]:
+    """``-`` reads the bulk file from standard input (``cat bulk.xml | rodcli validate -``).
+
+    It is read once, into a temporary file in a folder only this user can read (the checks
+    read a file more than once, and a large one in several processes), which is removed
+    afterwards; yields the paths to check and, per spooled path, the name reports give it.
+    """
+    if not any(str(path) == STDIN for path in files):
+        yield files, {}
+        return
+    if sum(str(path) == STDIN for path in files) > 1:
+        raise typer.BadParameter("- (standard input) can be given only once", param_hint="FILES")
+    if sys.stdin is None or sys.stdin.isatty():
+        raise typer.BadParameter("- reads a bulk file from standard input, but nothing is "
+                                 "piped in (cat bulk.xml | rodcli validate -)",
+                                 param_hint="FILES")
+    with tempfile.TemporaryDirectory(prefix="rodcli-stdin-") as folder:
+        spooled = Path(folder) / "stdin"
+        with spooled.open("wb") as target:
+            shutil.copyfileobj(sys.stdin.buffer, target)
+        yield ([spooled if str(path) == STDIN else path for path in files],
+               {str(spooled): STDIN_NAME})
+
+
+def _named(result: Result, names: dict[str, str]) -> Result:
+    """``result`` with every spooled file under the name reports give it (``<stdin>``)."""
+    if not names:
+        return result
+
+    def rename(text: str) -> str:
+        for spooled, name in names.items():
+            text = text.replace(spooled, name)
+        return text
+
+    named = Result(files=[dataclasses.replace(report, path=rename(report.path))
+                          for report in result.files], build=result.build)
+    # The kept ones, already cut to --max-findings. (Of several files cut together, which
+    # findings were kept went by the spooled file's path, not by "<stdin>".)
+    for finding in result.findings:
+        named.add(dataclasses.replace(
+            finding, location=dataclasses.replace(finding.location,
+                                                  file=rename(finding.location.file)),
+            params={key: rename(value) for key, value in finding.params.items()}))
+    # The counts cover every finding, also those not kept.
+    named.max_findings = result.max_findings
+    named.code_counts, named.severity_counts = result.code_counts, result.severity_counts
+    named.no_verdict = result.no_verdict
+    return named
 
 
 def _emit(result: Result, output_format: OutputFormat, output: Path | None, language: Lang,
@@ -255,8 +325,10 @@ def build(
     encoding: EncodingOption = None,
     sheet: SheetOption = None,
     report_format: Annotated[
-        OutputFormat, typer.Option("--report-format", metavar="[text|json|junit|sarif|github]",
-                                   help="Format of the findings report.")
+        OutputFormat, typer.Option("--report-format",
+                                   metavar="[text|json|junit|sarif|github|html]",
+                                   help="Format of the findings report (html: a page to open "
+                                   "in a browser).")
     ] = OutputFormat.text,
     report: Annotated[
         Path | None, typer.Option(dir_okay=False, metavar="FILE",
@@ -321,6 +393,7 @@ class CompareFormat(StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
+    html = "html"
 
 
 # One renderer per compare --format; a test checks that every member has one.
@@ -328,6 +401,7 @@ COMPARE_RENDERERS: dict[CompareFormat, Callable[[Comparison, Lang], str]] = {
     CompareFormat.text: render_compare_plain,
     CompareFormat.json: render_compare_json,
     CompareFormat.csv: render_compare_csv,
+    CompareFormat.html: render_compare_html,
 }
 
 
@@ -349,9 +423,9 @@ def compare(
                                           help="Expected sector (default: that of OURS).")
     ] = None,
     output_format: Annotated[
-        CompareFormat, typer.Option("--format", metavar="[text|json|csv]",
+        CompareFormat, typer.Option("--format", metavar="[text|json|csv|html]",
                                     help="Report format; csv is one row per difference, for "
-                                    "Excel.")
+                                    "Excel; html is a page for a browser.")
     ] = CompareFormat.text,
     output: Annotated[
         Path | None,

@@ -39,8 +39,10 @@ _ERROR_CODES = {
 }
 
 
+# Typed as a tuple of the Literal so that older mypy (before 2.4) keeps the Literal type.
+_NOTATIONS: tuple[DateNotation, ...] = ("iso", "compact")
 _CONTEXTS: dict[DateNotation, dict[str, DateNotation]] = {
-    notation: {"date_notation": notation} for notation in ("iso", "compact")}
+    notation: {"date_notation": notation} for notation in _NOTATIONS}
 
 Locator = Callable[[str], Position | None]
 

@@ -34,7 +34,9 @@ class DiplomaConsistency:
                 group.has_full_result() or "resultaat" in group.failed
             ):
                 yield make_finding(
-                    "R003", group.location(deregistration.line, "redenUitschrijving"),
+                    "R003", group.location(deregistration.field_line or deregistration.line,
+                                           deregistration.field or "redenUitschrijving",
+                                           deregistration.column),
                     value=deregistration.reason or "",
                 )
         enrolment = group.enrolment()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 
@@ -28,6 +29,7 @@ from rodcli.records import CheckedRecord, RawRecord, masked_key
 from rodcli.scratch import Scratch
 
 Line = int | None
+ReasonPosition = tuple[Line, int | None, str | None]  # line, column, shown field name
 
 # Opleidingsfasen whose exam is a full diploma: associate degree, bachelor, master.
 FULL_DIPLOMA_PHASES = frozenset({"A", "B", "M", "Q"})
@@ -50,6 +52,11 @@ class Deregistration:
     day: date
     reason: str | None
     needs_full_diploma: bool
+    # Where the reason stands (line, column, and for build the export column it came from),
+    # kept only for a reason that needs a full diploma: R003 points there.
+    field_line: Line = None
+    column: int | None = None
+    field: str | None = None
 
 
 @dataclass(slots=True)
@@ -83,8 +90,9 @@ class KeyGroup:
     def has_full_result(self) -> bool:
         return self.context_full_result or any(r.full_diploma for r in self.results)
 
-    def location(self, line: Line, field_name: str | None = None) -> Location:
-        return Location(self.file, line, None, field_name, self.shown)
+    def location(self, line: Line, field_name: str | None = None,
+                 column: int | None = None) -> Location:
+        return Location(self.file, line, column, field_name, self.shown)
 
 
 # A key range for ``groups``: keys from ``low`` up to (not including) ``high``; None is open.
@@ -103,8 +111,10 @@ class RecordStore:
         self._db = self._scratch.db
         self._db.execute(
             "CREATE TABLE record (file INTEGER, key BLOB, kind INTEGER, line INTEGER, "
-            "day INTEGER, flag INTEGER, reason TEXT, shown TEXT)")
-        self._pending: list[tuple[int, bytes, int, Line, int, int, str | None, str]] = []
+            "day INTEGER, flag INTEGER, reason TEXT, shown TEXT, fline INTEGER, col INTEGER, "
+            "field TEXT)")
+        self._pending: list[tuple[int, bytes, int, Line, int, int, str | None, str,
+                                  Line, int | None, str | None]] = []
         self._source = "record"
         self._last_key, self._last_digest, self._last_shown = "", b"", ""
 
@@ -138,8 +148,10 @@ class RecordStore:
             self._put(file_id, checked.raw, kind, line, model.datumInschrijving, 0, None)
         elif isinstance(model, HoUitschrijving | MboUitschrijving):
             reason = model.redenUitschrijving
+            needs = _needs_diploma(model)
+            at = _reason_position(checked.raw) if needs else (None, None, None)
             self._put(file_id, checked.raw, _DEREGISTRATION, line, model.datumUitschrijving,
-                      int(_needs_diploma(model)), reason)
+                      int(needs), reason, at)
         elif isinstance(model, HoResultaat):
             self._put(file_id, checked.raw, _RESULT, line, model.datumAfsluitendExamen,
                       int(model.opleidingsfase in FULL_DIPLOMA_PHASES), None)
@@ -153,7 +165,7 @@ class RecordStore:
                       _FAILED_TYPES.index(raw.record_type), None)
 
     def _put(self, file_id: int, raw: RawRecord, kind: int, line: Line, day: date | None,
-             flag: int, reason: str | None) -> None:
+             flag: int, reason: str | None, at: ReasonPosition = (None, None, None)) -> None:
         key = _key_text(raw.values)
         if key is None:
             return
@@ -163,7 +175,8 @@ class RecordStore:
             self._last_digest = self._scratch.digest(key)
             self._last_shown = masked_key(raw.values)
         self._pending.append((file_id, self._last_digest, kind, line,
-                              day.toordinal() if day else 0, flag, reason, self._last_shown))
+                              day.toordinal() if day else 0, flag, reason, self._last_shown,
+                              *at))
         if len(self._pending) >= _BATCH:
             self._flush()
 
@@ -175,7 +188,7 @@ class RecordStore:
         if self._pending:
             # One transaction per batch: the connection is in autocommit mode.
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            self._db.executemany("INSERT INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                  self._pending)
             self._db.execute("COMMIT")
             self._pending.clear()
@@ -188,7 +201,7 @@ class RecordStore:
         self._flush()
         low, high = keys
         rows = self._db.execute(
-            "SELECT key, file, kind, line, day, flag, reason, shown "
+            "SELECT key, file, kind, line, day, flag, reason, shown, fline, col, field "
             f"FROM {self._source} WHERE (file = :own OR file = :context) "
             "AND (:low IS NULL OR key >= :low) AND (:high IS NULL OR key < :high) "
             "ORDER BY key, file, line",
@@ -198,7 +211,7 @@ class RecordStore:
         group: KeyGroup | None = None
         current: bytes | None = None
         has_own = False
-        for key, owner, kind, line, day, flag, reason, shown in rows:
+        for key, owner, kind, line, day, flag, reason, shown, *at in rows:
             if key != current:
                 if group is not None and has_own:
                     yield group
@@ -208,7 +221,7 @@ class RecordStore:
                 if line in excluded_lines:
                     continue
                 has_own = True
-                _place(group, kind, line, day, flag, reason)
+                _place(group, kind, line, day, flag, reason, tuple(at))
             elif kind in (_ENROLMENT, _MODULE):
                 group.context_enrolments.append(
                     Enrolment(line, date.fromordinal(day), kind == _MODULE))
@@ -219,12 +232,12 @@ class RecordStore:
 
 
 def _place(group: KeyGroup, kind: int, line: Line, day: int, flag: int,
-           reason: str | None) -> None:
+           reason: str | None, at: ReasonPosition) -> None:
     if kind in (_ENROLMENT, _MODULE):
         group.enrolments.append(Enrolment(line, date.fromordinal(day), kind == _MODULE))
     elif kind == _DEREGISTRATION:
-        group.deregistrations.append(
-            Deregistration(line, date.fromordinal(day), reason, bool(flag)))
+        group.deregistrations.append(Deregistration(
+            line, date.fromordinal(day), reason, bool(flag), *at))
     elif kind == _RESULT:
         group.results.append(Outcome(line, date.fromordinal(day), bool(flag)))
     else:
@@ -239,9 +252,24 @@ def _key_text(values: dict[str, str]) -> str | None:
     return f"{brin}\x1f{pgn}\x1f{number}"
 
 
+def _reason_position(raw: RawRecord) -> ReasonPosition:
+    """Line and column of the reason and, for build, the export column it came from ("Reden
+    → redenUitschrijving"): R003 points there. Read straight from the raw record, without the
+    masked key a full location would work out for every such deregistration."""
+    line, column = (raw.locate("redenUitschrijving") if raw.locate is not None else None) or (
+        None, None)
+    shown = raw.sources.get("redenUitschrijving") if raw.sources else None
+    return line, column, shown
+
+
 def _needs_diploma(model: HoUitschrijving | MboUitschrijving) -> bool:
     reason = model.redenUitschrijving
     if reason is None or not isinstance(model, HoUitschrijving):
         return False
-    code = value_lists()["RedenUitschrijvingHO"].codes.get(reason)
-    return bool(code and code.full_diploma)
+    return reason in _full_diploma_reasons()
+
+
+@cache
+def _full_diploma_reasons() -> frozenset[str]:
+    """The ho reasons that need a full diploma: code beëindiging 1 (afsluitend examen)."""
+    return value_lists()["RedenUitschrijvingHO"].codes_needing_full_diploma()

@@ -68,11 +68,12 @@ def records(count: int, side: str) -> Iterator[dict[str, str]]:
         record = {"recordtype": "inschrijving", "brin": "99XX", "burgerservicenummer": bsn,
                   "inschrijvingvolgnummer": f"{2000 + index % 25}-{index}",
                   "datumInschrijving": "2024-09-01", "opleidingcode": "34479",
-                  "opleidingsvorm": "VOLTIJD", "opleidingsfase": "B", "inschrijvingsvorm": "S"}
+                  "opleidingsvorm": "VOLTIJD", "opleidingsfase": "B", "inschrijvingsvorm": "S",
+                  "geboortedatum": "2004-03-14", "geslacht": "V", "vooropleiding": "00401"}
         if index % 4 == 3:
             record = {"recordtype": "uitschrijving", "brin": "99XX",
                       "burgerservicenummer": bsn, "inschrijvingvolgnummer": f"U-{index}",
-                      "datumUitschrijving": "2025-06-30", "redenUitschrijving": "VOORTIJDIG"}
+                      "datumUitschrijving": "2025-06-30", "redenUitschrijving": "9"}
         elif side == "theirs" and per_mille < 10:
             record["opleidingsvorm"] = "DEELTIJD"
         elif side == "theirs" and per_mille in (40, 41):

@@ -43,22 +43,25 @@ def iter_ho(rows: int, error_rate: float, seed: int):  # type: ignore[no-untyped
         kind = index % 3
         row = {"brin": "99XX", "burgerservicenummer": pgn, "inschrijvingvolgnummer": number}
         if kind == 0 and index % 6 == 0:
-            row.update(recordtype="moduleInschrijving", datumInschrijving="2025-09-01",
+            row.update(recordtype="moduleInschrijving", geboortedatum="1990-01-02", geslacht="V",
+                       datumInschrijving="2025-09-01",
                        opleidingcode="34607", opleidingsvorm="DEELTIJD", inschrijvingsvorm="S",
                        studielast="7.5")
         elif kind == 0:
-            row.update(recordtype="inschrijving", datumInschrijving="2025-09-01",
+            row.update(recordtype="inschrijving", geboortedatum="2005-03-14", geslacht="M",
+                       datumInschrijving="2025-09-01",
                        opleidingcode="34607", opleidingsvorm="VOLTIJD", opleidingsfase="B",
-                       inschrijvingsvorm="S", vooropleiding="VWO")
+                       inschrijvingsvorm="S", vooropleiding="00401")
         elif kind == 1:
             row.update(recordtype="uitschrijving", datumUitschrijving="2026-06-30",
-                       redenUitschrijving="VOORTIJDIG" if index % 6 == 1 else "AFSLUITEND_EXAMEN")
+                       redenUitschrijving="9" if index % 6 == 1 else "1")
         else:
             row.update(recordtype="resultaat", opleidingcode="34607", opleidingsfase="B",
                        datumAfsluitendExamen="2026-06-30")
             if index % 6 == 2:  # the enrolment was a module: no result, a next module
                 row = {"brin": "99XX", "burgerservicenummer": pgn,
                        "inschrijvingvolgnummer": f"{number}-2", "recordtype": "moduleInschrijving",
+                       "geboortedatum": "1990-01-02", "geslacht": "V",
                        "datumInschrijving": "2026-02-01", "opleidingcode": "34607",
                        "opleidingsvorm": "DEELTIJD", "inschrijvingsvorm": "S", "studielast": "15"}
         if error_rate and rng.random() < error_rate:
@@ -75,7 +78,8 @@ def iter_mbo(rows: int, error_rate: float, seed: int):  # type: ignore[no-untype
                "inschrijvingvolgnummer": f"I{index // 3}"}
         kind = index % 3
         if kind == 0:
-            row.update(recordtype="inschrijving", datumInschrijving="2025-08-01",
+            row.update(recordtype="inschrijving", geboortedatum="2008-04-15", geslacht="V",
+                       datumInschrijving="2025-08-01",
                        opleidingcode="25180", leerweg="BOL", opleidingsvorm="VOLTIJD",
                        niveau="MBO-4", onderwijslocatie="123X456")
         elif kind == 1:
@@ -115,7 +119,7 @@ def write_csv(rows, out) -> None:  # type: ignore[no-untyped-def]
         values = []
         for name in columns:
             value = row.get(name, "")
-            if name.startswith("datum") and value:
+            if (name.startswith("datum") or name == "geboortedatum") and value:
                 value = value.replace("-", "")
             values.append(value)
         out.write(";".join(values) + "\n")

@@ -78,11 +78,14 @@ def inschrijving(**fields: object) -> Row:
         "brin": BRIN,
         "burgerservicenummer": BSN,
         "inschrijvingvolgnummer": "1",
+        "geboortedatum": date(2005, 3, 14),
+        "geslacht": "V",
         "datumInschrijving": date(2024, 9, 1),
         "opleidingcode": "34607",
         "opleidingsvorm": "VOLTIJD",
         "opleidingsfase": "B",
         "inschrijvingsvorm": "S",
+        "vooropleiding": "00401",
     }
     return _apply(row, fields)
 
@@ -93,6 +96,8 @@ def module_inschrijving(**fields: object) -> Row:
         "brin": BRIN,
         "burgerservicenummer": BSN,
         "inschrijvingvolgnummer": "1",
+        "geboortedatum": date(1990, 6, 2),
+        "geslacht": "M",
         "datumInschrijving": date(2024, 9, 1),
         "opleidingcode": "34607",
         "onderwijseenheidcode": "MOD-101",
@@ -133,6 +138,8 @@ def mbo_inschrijving(**fields: object) -> Row:
         "brin": BRIN,
         "burgerservicenummer": BSN,
         "inschrijvingvolgnummer": "1",
+        "geboortedatum": date(2007, 11, 30),
+        "geslacht": "M",
         "datumInschrijving": date(2024, 9, 1),
         "opleidingcode": "25180",
         "leerweg": "BOL",
@@ -320,11 +327,14 @@ ENROLMENT = {
     "brin": "99XX",
     "burgerservicenummer": "111222333",
     "inschrijvingvolgnummer": "1",
+    "geboortedatum": "20050314",
+    "geslacht": "V",
     "datumInschrijving": "20240901",
     "opleidingcode": "34479",
     "opleidingsvorm": "VOLTIJD",
     "opleidingsfase": "B",
     "inschrijvingsvorm": "S",
+    "vooropleiding": "00401",
 }
 
 

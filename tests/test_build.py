@@ -116,6 +116,9 @@ opleidingcode = "CROHO"
 opleidingsvorm = { column = "Vorm", codes = { "VT" = "VOLTIJD", "DT" = "DEELTIJD" } }
 opleidingsfase = "Fase"
 inschrijvingsvorm = { value = "S" }
+geboortedatum = { value = "2004-03-14" }
+geslacht = { value = "V" }
+vooropleiding = { value = "00401" }
 """
 SMALL_HEADER = "Inschrijvingsnummer;BSN;Startdatum;CROHO;Vorm;Fase"
 
@@ -203,13 +206,17 @@ def test_ho_example_details(tmp_path: Path) -> None:
     assert kinds == {"inschrijving", "moduleInschrijving", "uitschrijving", "resultaat"}
     assert {r["opleidingsvorm"] for r in records if r["opleidingsvorm"]} == {
         "VOLTIJD", "DEELTIJD", "DUAAL"}
-    assert {r["redenUitschrijving"] for r in records if r["redenUitschrijving"]} == {
-        "VOORTIJDIG", "OVERSTAP", "AFSLUITEND_EXAMEN", "MODULE_AFGEROND"}
+    # ROD-HO's code beëindiging, drafted by init from the export's words: "diploma" is 1,
+    # "gestopt" 9; "overstap" and a finished module ("afgerond") have no code, so none.
+    assert {r["redenUitschrijving"] for r in records if r["recordtype"] == "uitschrijving"} == {
+        "1", "9", ""}
+    assert {r["vooropleiding"] for r in records if r["recordtype"] == "inschrijving"} == {
+        "00401", "00201", "00301", "00601", "00502", "00506"}
     assert {r["studielast"] for r in records if r["studielast"]} == {"7.5", "15", "5", "30"}
-    # personal details only for the student without a BSN
-    personal = [r for r in records if r["geboortedatum"] or r["geslacht"]]
-    assert personal and all(r["onderwijsnummer"] and not r["burgerservicenummer"]
-                            for r in personal)
+    # birth date and sex for every student, BSN or not (BRO art. 18.1a)
+    enrolments = [r for r in records if r["recordtype"] in ("inschrijving", "moduleInschrijving")]
+    assert all(r["geboortedatum"] and r["geslacht"] for r in enrolments)
+    assert any(r["burgerservicenummer"] for r in enrolments)
 
 
 def test_xlsx_bsn_that_lost_its_leading_zero_is_padded_with_a_warning(tmp_path: Path) -> None:
@@ -650,7 +657,8 @@ def test_brin_constant_left_as_todo_does_not_crash(tmp_path: Path) -> None:
 def test_two_thousand_random_rows_build_and_validate(tmp_path: Path) -> None:
     rng = random.Random(2025)
     header = ("Studentnummer;Inschrijvingsnummer;BSN;Onderwijsnummer;Geboortedatum;Geslacht;"
-              "CROHO;Vorm;Fase;Startdatum;Einddatum;Reden uitschrijving;Modulecode;ECTS;"
+              "CROHO;Vorm;Fase;Vooropleiding;Startdatum;Einddatum;Reden uitschrijving;Modulecode;"
+              "ECTS;"
               "Examendatum")
     lines = [header]
     expected_records = 0
@@ -670,7 +678,7 @@ def test_two_thousand_random_rows_build_and_validate(tmp_path: Path) -> None:
         lines.append(";".join([
             str(400000 + number), f"R{number:05d}", valid_bsn(rng), "",
             f"{rng.randint(1, 28)}-3-2004", rng.choice("MV"), croho, rng.choice(["VT", "DT", "DU"]),
-            fase, start, end, reason, module, ects, exam]))
+            fase, rng.choice(["vwo", "havo", "mbo 4"]), start, end, reason, module, ects, exam]))
         expected_records += 1 + bool(end) + bool(exam)
     export = tmp_path / "large.csv"
     export.write_text("\r\n".join(lines) + "\r\n", encoding="cp1252")
@@ -794,8 +802,10 @@ def _document(tmp_path: Path, count: int) -> Path:
 
     records = [HoInschrijving.model_validate({
         "brin": "99XX", "burgerservicenummer": "111222333", "inschrijvingvolgnummer": str(n),
+        "geboortedatum": "2004-03-14", "geslacht": "V",
         "datumInschrijving": "2025-09-01", "opleidingcode": "34479", "opleidingsvorm": "VOLTIJD",
-        "opleidingsfase": "B", "inschrijvingsvorm": "S"}, context={"date_notation": "iso"})
+        "opleidingsfase": "B", "inschrijvingsvorm": "S", "vooropleiding": "00401"},
+        context={"date_notation": "iso"})
         for n in range(1, count + 1)]
     path = tmp_path / "bulk.xml"
     with path.open("wb") as out:

@@ -40,12 +40,15 @@ opleidingcode = "CROHO"
 opleidingsvorm = { column = "Vorm", codes = { "VT" = "VOLTIJD", "DT" = "DEELTIJD" } }
 opleidingsfase = "Fase"
 inschrijvingsvorm = { value = "S" }
+geboortedatum = { value = "2004-03-14" }
+geslacht = { value = "V" }
+vooropleiding = { value = "00401" }
 datumUitschrijving = { column = "Einddatum", date = "DD-MM-YYYY" }
 datumAfsluitendExamen = { column = "Examendatum", date = "DD-MM-YYYY" }
 
 [fields.redenUitschrijving]
 column = "Reden"
-codes = { "gestopt" = "VOORTIJDIG", "diploma" = "AFSLUITEND_EXAMEN" }
+codes = { "gestopt" = "9", "diploma" = "1" }
 """
 COLUMNS = ["Inschrijvingsnummer", "BSN", "Naam", "Startdatum", "CROHO", "Vorm", "Fase",
            "Einddatum", "Reden", "Examendatum"]

@@ -385,7 +385,7 @@ def test_schema_one_sector() -> None:
     assert run.exit_code == 0
     assert "ROD bulk v1 — ho" in run.stdout
     assert "ROD bulk v1 — mbo" not in run.stdout
-    assert "without BSN" in run.stdout
+    assert "source: BRO art. 4.1f, 18.1a" in run.stdout  # geboortedatum, for every student
 
 
 @pytest.mark.parametrize("sector", ["ho", "mbo"])

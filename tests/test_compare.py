@@ -121,8 +121,8 @@ def test_only_at_school_and_only_in_rod(tmp_path: Path) -> None:
                          [inschrijving(burgerservicenummer=A), inschrijving(burgerservicenummer=C)])
     comparison = run(ours, theirs)
     assert codes(comparison) == {"C001": 1, "C002": 1}
-    # XML: the second record element is on line 17; CSV: the second record on line 3
-    assert diffs(comparison) == [("C002", "rod.csv", 3, None), ("C001", "school.xml", 17, None)]
+    # XML: the second record element is on line 20; CSV: the second record on line 3
+    assert diffs(comparison) == [("C002", "rod.csv", 3, None), ("C001", "school.xml", 20, None)]
     c001 = next(f for f in comparison.result.findings if f.code == "C001")
     assert c001.location.record == f"99XX/*****{B[-4:]}/1"
     assert c001.params["record_type"] == "inschrijving"
@@ -142,7 +142,7 @@ def test_the_record_type_is_part_of_the_key(tmp_path: Path) -> None:
 def test_field_differences_side_by_side(tmp_path: Path) -> None:
     ours, theirs = sides(
         tmp_path,
-        [inschrijving(burgerservicenummer=A, opleidingsvorm="DEELTIJD", vooropleiding="HAVO")],
+        [inschrijving(burgerservicenummer=A, opleidingsvorm="DEELTIJD", vooropleiding="00201")],
         [inschrijving(burgerservicenummer=A, datumInschrijving=date(2024, 9, 2))])
     comparison = run(ours, theirs)
     assert codes(comparison) == {"C003": 3}
@@ -151,30 +151,30 @@ def test_field_differences_side_by_side(tmp_path: Path) -> None:
     assert found == {
         "datumInschrijving": ("2024-09-01", "2024-09-02", 7, "2"),
         "opleidingsvorm": ("DEELTIJD", "VOLTIJD", 7, "2"),
-        "vooropleiding": ("HAVO", "", 7, "2"),
+        "vooropleiding": ("00201", "00401", 7, "2"),
     }
     assert comparison.summary.differing == 1 and comparison.summary.field_differences == 3
 
 
 def test_field_difference_message_in_both_languages(tmp_path: Path) -> None:
-    ours, theirs = sides(tmp_path, [uitschrijving(redenUitschrijving="VOORTIJDIG")],
-                         [uitschrijving(redenUitschrijving="OVERSTAP")])
+    ours, theirs = sides(tmp_path, [uitschrijving(redenUitschrijving="9")],
+                         [uitschrijving(redenUitschrijving="4")])
     comparison = run(ours, theirs)
     text_nl = render_compare_plain(comparison, "nl")
     text_en = render_compare_plain(comparison, "en")
-    assert "school: VOORTIJDIG   ROD: OVERSTAP" in text_nl
+    assert "school: 9   ROD: 4" in text_nl
     assert "Veld verschilt" in text_nl and "Field differs" in text_en
     document = json.loads(render_compare_json(comparison, "en"))
     assert document["differences"][0]["message"] == (
-        "redenUitschrijving: school 'VOORTIJDIG', ROD 'OVERSTAP' (ROD line 2)")
+        "redenUitschrijving: school '9', ROD '4' (ROD line 2)")
 
 
 def test_personal_details_are_not_compared_with_a_bsn(tmp_path: Path) -> None:
-    """ROD takes birth date, sex and postcode from the BRP when there is a BSN."""
+    """With a BSN, ROD keeps the BRP's birth date, sex and postcode (WRO art. 9, 13)."""
     ours, theirs = sides(tmp_path, [inschrijving(burgerservicenummer=A)],
                          [inschrijving(burgerservicenummer=A, postcode="3512AB")])
     comparison = run(ours, theirs)
-    assert codes(comparison) == {"R008": 1}  # ROD's side delivers personal details: a warning
+    assert codes(comparison) == {}  # delivered with a BSN too (BRO art. 18.1a): no finding
     assert comparison.summary.equal == 1
 
 
@@ -379,6 +379,7 @@ opleidingcode = "CROHO"
 opleidingsvorm = { column = "Vorm", codes = { "VT" = "VOLTIJD", "DT" = "DEELTIJD" } }
 opleidingsfase = { value = "B" }
 inschrijvingsvorm = { value = "S" }
+vooropleiding = { value = "00401" }
 datumUitschrijving = { column = "Einde", date = "DD-MM-YYYY" }
 """
 EXPORT_HEADER = ["Nummer", "BSN", "ONR", "Geboren", "Geslacht", "Start", "CROHO", "Vorm",
@@ -403,9 +404,11 @@ def mapping(tmp_path: Path, text: str = MAPPING) -> Path:
 
 def test_export_through_a_mapping_against_a_bulk_file(tmp_path: Path) -> None:
     ours = export(tmp_path, [
-        ["1", A, "", "", "", "01-09-2024", "34607", "VT", ""],
-        ["1", B, "", "", "", "01-09-2024", "34607", "DT", "31-01-2025"],  # ends: uitschrijving
-        ["3", C, "", "", "", "01-09-2024", "34607", "VT", ""],  # not in ROD
+        ["1", A, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""],
+        # ends: an uitschrijving too
+        ["1", B, "", "14-03-2005", "V", "01-09-2024", "34607", "DT", "31-01-2025"],
+        # not in ROD
+        ["3", C, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""],
     ])
     theirs = write_csv(tmp_path, [
         inschrijving(burgerservicenummer=A),
@@ -422,8 +425,8 @@ def test_rod_overview_through_a_mapping(tmp_path: Path) -> None:
     ours = write_xml(tmp_path, [inschrijving(burgerservicenummer=A),
                                 inschrijving(burgerservicenummer=B)], name="school.xml")
     theirs = export(tmp_path, [
-        ["1", A, "", "", "", "01-09-2024", "34607", "DT", ""],
-        ["1", B, "", "", "", "1-9-2024", "34607", "VT", ""],
+        ["1", A, "", "14-03-2005", "V", "01-09-2024", "34607", "DT", ""],
+        ["1", B, "", "14-03-2005", "V", "1-9-2024", "34607", "VT", ""],
     ], name="rod_overzicht.csv")
     comparison = run(ours, theirs, their_mapping=mapping(tmp_path))
     assert [(f.code, f.location.field, f.params["ours"], f.params["theirs"])
@@ -433,8 +436,8 @@ def test_rod_overview_through_a_mapping(tmp_path: Path) -> None:
 
 def test_export_rows_failing_their_checks(tmp_path: Path) -> None:
     ours = export(tmp_path, [
-        ["1", A, "", "", "", "31-02-2024", "34607", "VT", ""],  # F003: no such date
-        ["1", B, "", "", "", "01-09-2024", "34607", "XX", ""],  # M007: no translation
+        ["1", A, "", "14-03-2005", "V", "31-02-2024", "34607", "VT", ""],  # F003: no such date
+        ["1", B, "", "14-03-2005", "V", "01-09-2024", "34607", "XX", ""],  # M007: no translation
     ])
     theirs = write_csv(tmp_path, [inschrijving(burgerservicenummer=A),
                                   inschrijving(burgerservicenummer=B)], name="rod.csv")
@@ -448,11 +451,12 @@ def test_rows_build_would_reject_are_rejected_not_missing(tmp_path: Path) -> Non
     C010 with its own codes; an error in one record of a row rejects the whole row, as in
     build, so its other records are not compared either. Through the CLI."""
     ours = export(tmp_path, [
-        ["1", A, "", "", "", "01-09-2024", "34607", "VT", ""],  # in ROD, equal
-        ["2", make_invalid(B), "", "", "", "01-09-2024", "34607", "VT", ""],  # F007
-        ["3", C, "", "", "", "01-09-2024", "34607", "XX", ""],  # M007: no translation
-        ["4", D, "", "", "", "01-09-2024", "34607", "VT", "31-02-2025"],  # F003 in the dereg
-        ["5", A, "", "", "", "01-09-2024", "34607", "VT", ""],  # not in ROD, fine: C001
+        ["1", A, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""],  # in ROD, equal
+        ["2", make_invalid(B), "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""],  # F007
+        ["3", C, "", "14-03-2005", "V", "01-09-2024", "34607", "XX", ""],  # M007: no translation
+        # F003 in the deregistration
+        ["4", D, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", "31-02-2025"],
+        ["5", A, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""],  # not in ROD, fine: C001
     ])
     theirs = write_csv(tmp_path, [
         inschrijving(burgerservicenummer=A),
@@ -481,7 +485,7 @@ def test_rows_build_would_reject_are_rejected_not_missing(tmp_path: Path) -> Non
 
 
 def test_bad_mapping_is_no_verdict(tmp_path: Path) -> None:
-    ours = export(tmp_path, [["1", A, "", "", "", "01-09-2024", "34607", "VT", ""]])
+    ours = export(tmp_path, [["1", A, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""]])
     theirs = write_csv(tmp_path, [inschrijving(burgerservicenummer=A)], name="rod.csv")
     broken = mapping(tmp_path, MAPPING.replace('"Geslacht"', '"Sekse"'))
     comparison = run(ours, theirs, mapping=broken)
@@ -493,7 +497,7 @@ def test_bad_mapping_is_no_verdict(tmp_path: Path) -> None:
 
 def test_mapping_of_the_other_sector_is_no_verdict(tmp_path: Path) -> None:
     ours = write_xml(tmp_path, [mbo_inschrijving()], "mbo", name="school.xml")
-    theirs = export(tmp_path, [["1", A, "", "", "", "01-09-2024", "34607", "VT", ""]])
+    theirs = export(tmp_path, [["1", A, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""]])
     comparison = run(ours, theirs, their_mapping=mapping(tmp_path))
     assert codes(comparison) == {"C007": 1, "M011": 1}
 

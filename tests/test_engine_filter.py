@@ -35,6 +35,8 @@ EXAMPLES = settings(max_examples=150, deadline=None, derandomize=True,
 _DATES = [date(2025, 9, 1), date(2026, 6, 30), date(2018, 1, 1), date(2024, 2, 1),
           date(2023, 7, 31), date(2023, 8, 1), date(2016, 12, 9), date(2016, 12, 10),
           date(2019, 7, 31), date(2019, 8, 1), date(2018, 12, 31), date(2019, 1, 1),
+          date(1996, 8, 31), date(1996, 9, 1), date(1999, 8, 31), date(1999, 9, 1),
+          date(1993, 8, 31), date(1993, 9, 1),
           "20250230", "00000101", "2025-09-01", "20250901", " 20250901 ", "2025901", "",
           "1.5.2025"]
 _CODES = {
@@ -48,12 +50,13 @@ _CODES = {
     "postcode": ["", "", "1234AB", "1234 AB", "0123AB"],
     "opleidingcode": ["34607", "34607", "80001", "99999", "3460", "00012"],
     "opleidingsvorm": ["VOLTIJD", "DEELTIJD", "DUAAL", "voltijd", "XX"],
-    "opleidingsfase": ["B", "M", "P", "A", "Z", ""],
+    "opleidingsfase": ["B", "M", "P", "A", "Z", "", "1"],
     "inschrijvingsvorm": ["S", "E", "Q", ""],
-    "vooropleiding": ["", "VWO", "HAVO", "XYZ"],
+    "vooropleiding": ["", "00401", "00201", "VWO", "99999"],
     "onderwijseenheidcode": ["", "MOD-1", "mod 2", "x" * 41],
-    "studielast": ["7.5", "15", "7.50", "7.3", "0", "240", "240.5", "7,5", "1e3", "", "30.0"],
-    "redenUitschrijving": ["", "VOORTIJDIG", "AFSLUITEND_EXAMEN", "MODULE_AFGEROND", "ZZ"],
+    "studielast": ["7.5", "15", "7.50", "7.3", "0", "240", "240.5", "300", "7,5", "1e3", "",
+                   "30.0"],
+    "redenUitschrijving": ["", "1", "1", "4", "7", "9", "AFSLUITEND_EXAMEN", "ZZ"],
 }
 _MBO_CODES = {
     "opleidingcode": ["25180", "2518", ""],
@@ -74,20 +77,23 @@ _TYPES = {"ho": ["inschrijving", "moduleInschrijving", "uitschrijving", "resulta
 
 _VALID = {
     "ho": {
-        "inschrijving": {"datumInschrijving": date(2025, 9, 1), "opleidingcode": "34607",
+        "inschrijving": {"geboortedatum": date(2001, 2, 3), "geslacht": "V",
+                         "datumInschrijving": date(2025, 9, 1), "opleidingcode": "34607",
                          "opleidingsvorm": "VOLTIJD", "opleidingsfase": "B",
-                         "inschrijvingsvorm": "S", "vooropleiding": "VWO"},
-        "moduleInschrijving": {"datumInschrijving": date(2025, 9, 1), "opleidingcode": "34607",
+                         "inschrijvingsvorm": "S", "vooropleiding": "00401"},
+        "moduleInschrijving": {"geboortedatum": date(2001, 2, 3), "geslacht": "M",
+                               "datumInschrijving": date(2025, 9, 1), "opleidingcode": "34607",
                                "opleidingsvorm": "DEELTIJD", "inschrijvingsvorm": "S",
                                "studielast": "7.5"},
         "uitschrijving": {"datumUitschrijving": date(2026, 6, 30),
-                          "redenUitschrijving": "VOORTIJDIG"},
+                          "redenUitschrijving": "4"},
         "resultaat": {"opleidingcode": "34607", "opleidingsfase": "B",
                       "datumAfsluitendExamen": date(2026, 6, 30)},
         "onbekend": {"datumInschrijving": date(2025, 9, 1)},
     },
     "mbo": {
-        "inschrijving": {"datumInschrijving": date(2025, 9, 1), "opleidingcode": "25180",
+        "inschrijving": {"geboortedatum": date(2001, 2, 3), "geslacht": "V",
+                         "datumInschrijving": date(2025, 9, 1), "opleidingcode": "25180",
                          "leerweg": "BOL", "opleidingsvorm": "VOLTIJD",
                          "onderwijslocatie": "123X456"},
         "uitschrijving": {"datumUitschrijving": date(2026, 6, 30), "redenUitschrijving": "08"},
@@ -112,7 +118,7 @@ def records(draw: st.DrawFn, sector: str) -> dict[str, object]:
         "inschrijvingvolgnummer": draw(st.sampled_from(["1", "2"])),
     }
     if not row["burgerservicenummer"]:
-        row.update(onderwijsnummer=ONR, geboortedatum=date(2001, 2, 3), geslacht="V")
+        row.update(onderwijsnummer=ONR)
     row.update(_VALID[sector][record_type])
     for _ in range(draw(st.integers(0, 3))):
         name = draw(st.sampled_from([*row, *row, *_EXTRA]))

@@ -346,4 +346,5 @@ def test_format_doc_lists_every_field_as_the_models_define_it() -> None:
     for sector in ("ho", "mbo"):
         for row in field_rows(sector, "en"):
             assert (f"| `{row.name}` | {row.meaning} | {row.kind} | {row.required} | "
-                    f"{row.value_list} |") in text, (sector, row.record_type, row.name)
+                    f"{row.value_list} | {row.source} |") in text, (sector, row.record_type,
+                                                                   row.name)

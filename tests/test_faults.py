@@ -49,6 +49,9 @@ opleidingcode = "CROHO"
 opleidingsvorm = { value = "VOLTIJD" }
 opleidingsfase = { value = "B" }
 inschrijvingsvorm = { value = "S" }
+geboortedatum = { value = "2004-03-14" }
+geslacht = { value = "V" }
+vooropleiding = { value = "00401" }
 """
 TEMPORARY = re.compile(r"^\..*\.tmp$")
 

@@ -298,6 +298,9 @@ opleidingcode = "CROHO"
 opleidingsvorm = { value = "VOLTIJD" }
 opleidingsfase = { value = "B" }
 inschrijvingsvorm = { value = "S" }
+geboortedatum = { value = "2004-03-14" }
+geslacht = { value = "V" }
+vooropleiding = { value = "00401" }
 datumUitschrijving = { column = "Einde", date = "YYYY-MM-DD" }
 """
 

@@ -18,7 +18,7 @@ from rodcli.cli import app
 
 WIDTH = 80
 runner = CliRunner(env={"COLUMNS": str(WIDTH), "RODCLI_LANG": None, "TERM": "dumb"})
-COMMANDS = ["validate", "build", "compare", "init", "codes", "schema"]
+COMMANDS = ["validate", "build", "compare", "init", "codes", "schema", "explain"]
 # What a type name looks like in typer's help: <bool>, <int range>, <list[Path]>, <path>.
 TYPE_NAME = re.compile(r"<[a-z][A-Za-z ]*(\[[A-Za-z]+\])?>")
 

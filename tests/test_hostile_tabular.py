@@ -48,6 +48,9 @@ opleidingcode = "CROHO"
 opleidingsvorm = { value = "VOLTIJD" }
 opleidingsfase = { value = "B" }
 inschrijvingsvorm = { value = "S" }
+geboortedatum = { value = "2004-03-14" }
+geslacht = { value = "V" }
+vooropleiding = { value = "00401" }
 """
 # BSNs that pass the eleven-test (synthetic, from conftest's set).
 ROW_BSNS = ("111222333", "123456782", "100000009")

@@ -204,10 +204,11 @@ def test_an_export_with_a_diploma_flag_builds_its_result_rows(tmp_path: Path) ->
     """Through the CLI: init drafts resultaat from 'Diploma behaald' and the date from 'Datum
     examen'; after setting only the BRIN, build writes exactly the flagged rows' results."""
     export = tmp_path / "export.csv"
-    rows = [";".join([*RESULT_HEADER, "Einddatum", "Datum examen", "Diploma behaald"]),
-            f"{BSN};1;01-09-2021;34479;VT;B;30-06-2025;30-06-2025;J",
-            f"{BSN};2;01-09-2024;34479;VT;P;;;N",
-            f"{BSN};3;01-09-2024;34479;DT;B;;;"]
+    rows = [";".join([*RESULT_HEADER, "Einddatum", "Datum examen", "Diploma behaald",
+                      "Geboortedatum", "Geslacht", "Vooropleiding"]),
+            f"{BSN};1;01-09-2021;34479;VT;B;30-06-2025;30-06-2025;J;14-03-2003;V;vwo",
+            f"{BSN};2;01-09-2024;34479;VT;P;;;N;14-03-2003;V;vwo",
+            f"{BSN};3;01-09-2024;34479;DT;B;;;;14-03-2003;V;vwo"]
     export.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
     text = with_brin(draft(export, "ho", tmp_path))
     assert "# resultaat" not in text and "TODO: no exam-date" not in text
@@ -249,6 +250,11 @@ def test_todo_lines_for_what_cannot_be_guessed() -> None:
                      "opleidingsfase"):
         assert f'# {required} = "KOLOM"   # TODO: required; no matching column found' in lines
     assert '# postcode = "KOLOM"   # optional; no matching column found' in lines
+    # required since BRO art. 18.1a and 5.4a were followed: the line says why
+    assert ('# geboortedatum = "KOLOM"   # TODO: required (BRO art. 18.1a: for every student, '
+            'BSN or not); no matching column found') in lines
+    assert ('# vooropleiding = "KOLOM"   # TODO: required (BRO art. 5.4a); no matching column '
+            'found') in lines
     vorm = next(line for line in lines if line.startswith("opleidingsvorm"))
     assert '"VT" = "VOLTIJD"' in vorm and vorm.endswith("# TODO: translate Avond")
     assert '# uitschrijving = { filled = "Einddatum" }   # TODO: no end-date column found' in lines
@@ -293,9 +299,44 @@ def test_code_translations_are_guessed() -> None:
     fields = tomllib.loads(text)["fields"]
     assert fields["opleidingsvorm"]["codes"] == {"Voltijd": "VOLTIJD", "deeltijd": "DEELTIJD"}
     assert fields["opleidingsfase"]["codes"] == {"Bachelor": "B"}  # "M" is a code already
-    assert fields["redenUitschrijving"]["codes"] == {"gestopt": "VOORTIJDIG",
-                                                     "diploma": "AFSLUITEND_EXAMEN"}
+    assert fields["redenUitschrijving"]["codes"] == {"gestopt": "9", "diploma": "1"}
     assert fields["geslacht"]["codes"] == {"man": "M"}
+
+
+def test_rod_ho_codes_are_drafted_from_the_usual_words() -> None:
+    """DUO's code beëindiging and aggregated vooropleiding codes, from an export's words."""
+    reasons = ["Afsluitend examen", "Diploma behaald", "Gestopt", "BSA", "module afgerond", "03"]
+    prior = ["havo", "vwo", "mbo 4", "Propedeuse HBO", "Buitenlands diploma", "21+", "onbekend"]
+    samples: list[list[str | None]] = [[reason, prior[i % len(prior)]]
+                                       for i, reason in enumerate(reasons)]
+    samples += [[None, p] for p in prior]
+    text = draft_mapping(["Reden", "Vooropleiding"], samples, "ho", "e.csv")
+    fields = tomllib.loads(text)["fields"]
+    assert fields["redenUitschrijving"]["codes"] == {
+        "Afsluitend examen": "1", "Diploma behaald": "1", "Gestopt": "9", "BSA": "4",
+        "module afgerond": "", "03": "3"}
+    assert fields["vooropleiding"]["codes"] == {
+        "havo": "00201", "vwo": "00401", "mbo 4": "00301", "Propedeuse HBO": "00601",
+        "Buitenlands diploma": "00502", "21+": "00506", "onbekend": "00000"}
+    # each drafted translation says what to check, and where to read about the codes
+    assert "# check: 1 only with a full diploma" in text
+    assert "rodcli explain vooropleiding" in text
+
+
+def test_an_empty_translation_leaves_an_optional_field_out(tmp_path: Path) -> None:
+    """"afgerond" = "" is accepted by the mapping: a finished module takes no reason."""
+    export = tmp_path / "e.csv"
+    export.write_text("Inschrijvingsnummer;BSN;Startdatum;CROHO;Vorm;Fase;Einddatum;Reden;"
+                      "Geboortedatum;Geslacht;Vooropleiding\n"
+                      f"1;{BSN};01-09-2025;34479;VT;B;31-01-2026;afgerond;14-03-2005;V;vwo\n",
+                      encoding="utf-8")
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(with_brin(draft(export, "ho", tmp_path)), encoding="utf-8")
+    result = build(export, BuildOptions(mapping, "ho", "csv", tmp_path / "bulk.csv"))
+    assert exit_code(result, Severity.ERROR) == 0, result.findings
+    rows = (tmp_path / "bulk.csv").read_text(encoding="utf-8").splitlines()
+    deregistration = next(row for row in rows if row.startswith("uitschrijving;"))
+    assert deregistration.endswith(";20260131;;")
 
 
 def test_module_rows_are_told_apart_by_the_ects_column() -> None:
@@ -395,8 +436,9 @@ def test_xlsx_with_wrapped_header_cell(tmp_path: Path) -> None:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.append(["Inschrijvingsnummer", "BSN", "Start\ndatum", "CROHO", "Vorm", "Fase"])
-    sheet.append(["1", BSN, "01-09-2025", 34479, "VT", "B"])
+    sheet.append(["Inschrijvingsnummer", "BSN", "Start\ndatum", "CROHO", "Vorm", "Fase",
+                  "Geboortedatum", "Geslacht", "Vooropleiding"])
+    sheet.append(["1", BSN, "01-09-2025", 34479, "VT", "B", "14-03-2005", "V", "vwo"])
     export = tmp_path / "export.xlsx"
     workbook.save(export)
     mapping = tmp_path / "mapping.toml"

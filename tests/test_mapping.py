@@ -53,7 +53,8 @@ def valid_onderwijsnummer(rng: random.Random = RNG) -> str:
 BSN1, BSN2, BSN3 = valid_bsn(), valid_bsn(), valid_bsn()
 ONR = valid_onderwijsnummer()
 
-HEADER = ["Nummer", "BSN", "Start", "CROHO", "Vorm", "Fase", "Eind"]
+HEADER = ["Nummer", "BSN", "Start", "CROHO", "Vorm", "Fase", "Eind", "Geboren", "Geslacht",
+          "Vooropleiding"]
 MAPPING = """\
 # a small ho mapping
 sector = "ho"
@@ -72,12 +73,16 @@ opleidingsvorm = { column = "Vorm", codes = { "VT" = "VOLTIJD", "DT" = "DEELTIJD
 opleidingsfase = "Fase"
 inschrijvingsvorm = { value = "S" }
 datumUitschrijving = { column = "Eind", date = "DD-MM-YYYY" }
+geboortedatum = { column = "Geboren", date = "DD-MM-YYYY" }
+geslacht = "Geslacht"
+vooropleiding = { column = "Vooropleiding", codes = { "vwo" = "00401", "havo" = "00201" } }
 """
 
 
 def row(**cells: str) -> list[str]:
     values = {"Nummer": "1", "BSN": BSN1, "Start": "01-09-2025", "CROHO": "34479", "Vorm": "VT",
-              "Fase": "B", "Eind": ""}
+              "Fase": "B", "Eind": "", "Geboren": "14-03-2005", "Geslacht": "V",
+              "Vooropleiding": "vwo"}
     values.update(cells)
     return [values[name] for name in HEADER]
 
@@ -480,7 +485,8 @@ def _xlsx(folder: Path, rows: list[list[object]], header: list[str] = HEADER,
 
 
 def _xlsx_row(start: object, bsn: object = None) -> list[object]:
-    return [1, bsn if bsn is not None else BSN1, start, 34479, "VT", "B", None]
+    return [1, bsn if bsn is not None else BSN1, start, 34479, "VT", "B", None,
+            dt.date(2004, 3, 14), "V", "vwo"]
 
 
 @pytest.mark.parametrize(("cell", "expected"), [
@@ -524,34 +530,49 @@ def test_excel_number_bsn_and_numeric_codes(tmp_path: Path) -> None:
 
 
 PERSONAL = MAPPING.replace('burgerservicenummer = "BSN"', (
-    'burgerservicenummer = "BSN"\nonderwijsnummer = "ONR"\n'
-    'geboortedatum = { column = "Geboren", date = "DD-MM-YYYY" }\n'
-    'geslacht = { column = "Sekse", codes = { "man" = "M", "vrouw" = "V" } }\n'
-    'postcode = "Postcode"'))
-PERSONAL_HEADER = [*HEADER, "ONR", "Geboren", "Sekse", "Postcode"]
+    'burgerservicenummer = "BSN"\nonderwijsnummer = "ONR"\npostcode = "Postcode"')).replace(
+    'geslacht = "Geslacht"',
+    'geslacht = { column = "Sekse", codes = { "man" = "M", "vrouw" = "V" } }')
+PERSONAL_HEADER = [*HEADER, "ONR", "Sekse", "Postcode"]
 
 
-def test_personal_details_are_dropped_when_there_is_a_bsn(tmp_path: Path) -> None:
+def test_personal_details_are_kept_with_a_bsn(tmp_path: Path) -> None:
+    """BRO art. 18.1a: birth date, sex and postcode go with every personal number, BSN or not
+    (they used to be dropped for a student with a BSN)."""
     rows = [
-        # with a BSN: birth date, sex, postcode are not delivered, not even checked
-        [*row(), "", "31-02-2004", "onbekend?", "1234 AB"],
-        # without a BSN: they are delivered (and translated)
-        [*row(Nummer="2", BSN=""), ONR, "14-03-2004", "vrouw", "3512AB"],
+        [*row(Geboren="14-03-2004"), "", "vrouw", "1234AB"],
+        [*row(Nummer="2", BSN="", Geboren="02-06-2003"), ONR, "man", "3512AB"],
     ]
     result = run_build(tmp_path, PERSONAL, rows, PERSONAL_HEADER)
     assert exit_code(result, Severity.ERROR) == 0, result.findings
     first, second = bulk_rows(tmp_path)
-    assert (first["geboortedatum"], first["geslacht"], first["postcode"]) == ("", "", "")
+    assert (first["burgerservicenummer"], first["geboortedatum"], first["geslacht"],
+            first["postcode"]) == (BSN1, "20040314", "V", "1234AB")
     assert (second["onderwijsnummer"], second["geboortedatum"], second["geslacht"],
-            second["postcode"]) == (ONR, "20040314", "V", "3512AB")
-    assert "R008" not in {f.code for f in result.findings}
+            second["postcode"]) == (ONR, "20030602", "M", "3512AB")
 
 
-def test_without_bsn_birth_date_and_sex_are_needed(tmp_path: Path) -> None:
-    rows = [[*row(BSN=""), ONR, "", "", ""]]
+def test_a_bad_birth_date_with_a_bsn_is_reported_not_dropped(tmp_path: Path) -> None:
+    rows = [[*row(Geboren="31-02-2004"), "", "vrouw", ""]]
     result = run_build(tmp_path, PERSONAL, rows, PERSONAL_HEADER)
-    assert sorted(f.code for f in result.findings
-                  if f.severity >= Severity.ERROR and f.code != "B005") == ["R009", "R009"]
+    assert _rejected(result, "F003").location.field == "Geboren → geboortedatum"
+
+
+def test_birth_date_and_sex_are_needed_for_every_student(tmp_path: Path) -> None:
+    rows = [[*row(Geboren=""), "", "", ""],
+            [*row(Nummer="2", BSN="", Geboren=""), ONR, "", ""]]
+    result = run_build(tmp_path, PERSONAL, rows, PERSONAL_HEADER)
+    missing = sorted((f.location.line, f.params["field"]) for f in result.findings
+                     if f.code == "F001")
+    assert missing == [(2, "geboortedatum"), (2, "geslacht"), (3, "geboortedatum"),
+                       (3, "geslacht")]
+
+
+def test_postcode_is_optional(tmp_path: Path) -> None:
+    """A student abroad has no Dutch postcode; where the export has one it is delivered."""
+    result = run_build(tmp_path, PERSONAL, [[*row(), "", "vrouw", ""]], PERSONAL_HEADER)
+    assert exit_code(result, Severity.ERROR) == 0, result.findings
+    assert bulk_rows(tmp_path)[0]["postcode"] == ""
 
 
 # ---- [source], and the command line overriding it -------------------------------------------
@@ -658,3 +679,17 @@ def test_decimal_comma_is_converted(tmp_path: Path) -> None:
     assert note.params["value"] == "7,5" and note.params["converted"] == "7.5"
     assert message(note, "nl") == "studielast in kolom Fase: '7,5' gelezen als 7.5"
     assert message(note, "en") == "studielast in column Fase: '7,5' read as 7.5"
+
+
+# ---- R003 names the export column the reason came from ------------------------------------------
+
+
+def test_r003_names_the_export_column_of_the_reason(tmp_path: Path) -> None:
+    text = MAPPING + 'redenUitschrijving = { column = "Reden", codes = { "diploma" = "1" } }\n'
+    rows = [[*row(Eind="31-08-2025"), "diploma"]]
+    result = run_build(tmp_path, text, rows, [*HEADER, "Reden"])
+    finding = _rejected(result, "R003")
+    assert finding.location.field == "Reden → redenUitschrijving"
+    line = (tmp_path / "export.csv").read_text(encoding="utf-8").splitlines()[1]
+    assert finding.location.column is not None
+    assert line[finding.location.column - 1:] == "diploma"

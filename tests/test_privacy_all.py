@@ -149,6 +149,7 @@ opleidingcode = "CROHO"
 opleidingsvorm = { column = "Vorm", codes = { "VT" = "VOLTIJD", "DT" = "DEELTIJD" } }
 opleidingsfase = { value = "B" }
 inschrijvingsvorm = { value = "S" }
+vooropleiding = { value = "00401" }
 geboortedatum = { value = "2004-03-14" }
 geslacht = { value = "V" }
 """

@@ -680,16 +680,16 @@ def test_field_findings_replace_the_xsd_error_on_their_line(
 
 
 def test_xsd_error_is_not_hidden_by_a_rule_warning(tmp_path: Path) -> None:
-    text = xml_text([inschrijving(postcode="1234AB")])
-    in_order = ("    <postcode>1234AB</postcode>\n"
-                "    <datumInschrijving>2024-09-01</datumInschrijving>\n")
+    text = xml_text([module_inschrijving(studielast="300")])
+    in_order = ("    <inschrijvingsvorm>S</inschrijvingsvorm>\n"
+                "    <studielast>300</studielast>\n")
     assert in_order in text
     path = tmp_path / "bulk.xml"
     path.write_text(text.replace(in_order, "".join(reversed(in_order.splitlines(True)))),
                     encoding="utf-8")
     assert not builtin_schema("ho").validate(etree.parse(str(path)))
-    line = line_of(path, "<postcode>")
-    assert flatten(validate(path)) == [("R008", line, "postcode"), ("X001", line, "postcode")]
+    line = line_of(path, "<studielast>")
+    assert flatten(validate(path)) == [("R013", line, "studielast"), ("X001", line, "studielast")]
 
 
 def test_empty_required_element(tmp_path: Path) -> None:
@@ -756,7 +756,7 @@ def test_x001_message_keeps_the_facet(tmp_path: Path, header: dict, fragment: st
 
 def test_record_inside_the_header_is_an_xsd_error(tmp_path: Path) -> None:
     lines = xml_text([inschrijving()]).splitlines()
-    record, rest = lines[6:16], lines[:6] + lines[16:]
+    record, rest = lines[6:19], lines[:6] + lines[19:]
     assert record[0] == "  <inschrijving>" and record[-1] == "  </inschrijving>"
     path = tmp_path / "bulk.xml"
     path.write_text("\n".join([*rest[:3], *record, *rest[3:]]) + "\n", encoding="utf-8")

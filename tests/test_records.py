@@ -68,7 +68,7 @@ def check(
                       geboortedatum=date(2005, 1, 2), geslacht="V", postcode="1234AB"), "ho"),
         (module_inschrijving(), "ho"),
         (uitschrijving(), "ho"),
-        (uitschrijving(redenUitschrijving="OVERSTAP"), "ho"),
+        (uitschrijving(redenUitschrijving="9"), "ho"),
         (resultaat(), "ho"),
         (mbo_inschrijving(), "mbo"),
         (mbo_uitschrijving(), "mbo"),
@@ -383,7 +383,7 @@ def test_f011_not_for_mbo_crebo() -> None:
 # ---- F012: studielast ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "7.55", "241", "7,5", "0.0", "240.1", "1e1", "x"])
+@pytest.mark.parametrize("value", ["0", "-1", "7.55", "7,5", "0.0", "1e1", "x"])
 def test_f012_bad_studielast(value: str) -> None:
     _, flat, findings = check(module_inschrijving(studielast=value))
     assert flat == [("F012", LINE, "studielast")]
@@ -393,7 +393,9 @@ def test_f012_bad_studielast(value: str) -> None:
 @pytest.mark.parametrize(
     ("value", "number"),
     [("7.5", Decimal("7.5")), ("240", Decimal(240)), ("30", Decimal(30)),
-     ("0.1", Decimal("0.1")), ("240.0", Decimal(240))],
+     ("0.1", Decimal("0.1")), ("240.0", Decimal(240)),
+     # above 240 is a format the field takes; rule R013 warns about it
+     ("241", Decimal(241)), ("240.1", Decimal("240.1"))],
 )
 def test_f012_good_studielast(value: str, number: Decimal) -> None:
     checked, flat, _ = check(module_inschrijving(studielast=value))

@@ -63,9 +63,9 @@ XML = """<?xml version="1.0" encoding="UTF-8"?>
 
 def write_csv(path: Path) -> Path:
     rows = [
-        {**ENROLMENT, "burgerservicenummer": BSN, "geslacht": "V"},  # R008
+        {**ENROLMENT, "burgerservicenummer": BSN, "geslacht": "V"},  # F001: no birth date
         {**ENROLMENT, "burgerservicenummer": BSN2, "datumInschrijving": "20241301"},  # F003
-        {**ENROLMENT, "onderwijsnummer": ONR},  # R009
+        {**ENROLMENT, "onderwijsnummer": ONR},  # F001: no birth date, no sex
         {**ENROLMENT, "burgerservicenummer": BSN2, "onderwijsnummer": ONR,
          "inschrijvingvolgnummer": "2"},  # F009
         {**ENROLMENT, "burgerservicenummer": BAD_BSN},  # F007
@@ -128,5 +128,5 @@ def test_nine_digits_in_the_record_key_are_masked_too(
     bulk.write_text(";".join(columns) + "\n" + ";".join(row.get(c, "") for c in columns) + "\n",
                     encoding="utf-8")
     result = validate_files([bulk], ValidateOptions())
-    assert result.findings  # R008: geslacht with a BSN
+    assert result.findings  # F001: no birth date, no vooropleiding
     assert BSN2 not in RENDERERS[output_format](result, "en")

@@ -150,7 +150,8 @@ def test_clean_run_from_a_real_file(tmp_path: Path) -> None:
     row = {"recordtype": "inschrijving", "brin": "99XX", "burgerservicenummer": "111222333",
            "inschrijvingvolgnummer": "1", "datumInschrijving": "20240901",
            "opleidingcode": "34479", "opleidingsvorm": "VOLTIJD", "opleidingsfase": "B",
-           "inschrijvingsvorm": "S"}
+           "inschrijvingsvorm": "S", "geboortedatum": "20050314", "geslacht": "V",
+           "vooropleiding": "00401"}
     bulk = tmp_path / "bulk.csv"
     bulk.write_text(";".join(columns) + "\n" + ";".join(row.get(c, "") for c in columns) + "\n",
                     encoding="utf-8")

@@ -112,10 +112,11 @@ eenheidcodes = st.one_of(
     # Surrounding spaces are stripped by the model, so generate what it keeps.
     st.text(alphabet=EENHEIDCODE_CHARS, min_size=1, max_size=40).map(str.strip).filter(bool),
 )
-# Tenths from 0.1 to 240.0, sometimes with a trailing zero ("30.0", "7.50") the writer drops.
+# Tenths from 0.1 to 999.9 (above 240 is only a warning, R013), sometimes with a trailing
+# zero ("30.0", "7.50") the writer drops.
 studielasten = st.builds(
     lambda tenths, pad: Decimal(f"{tenths // 10}.{tenths % 10}{'0' * pad}"),
-    st.integers(1, 2400),
+    st.integers(1, 9999),
     st.integers(0, 1),
 )
 
@@ -172,8 +173,6 @@ def records_of(draw: st.DrawFn, model: type[Record]) -> Record:
     for name, info in model.model_fields.items():
         if name in values or name in PGN_FIELDS:
             continue
-        if field_meta(model, name).personal and with_bsn:
-            continue  # personal details are delivered only without a BSN
         strategy = _field_strategy(model, name, reference)
         value = draw(strategy if info.is_required() else st.none() | strategy)
         if value is not None:
@@ -383,6 +382,7 @@ def test_csv_quotes_only_when_needed() -> None:
     records_ = [
         HoModuleInschrijving.model_construct(
             brin="99XX", burgerservicenummer="111222333", inschrijvingvolgnummer=volgnummer,
+            geboortedatum=date(1990, 1, 1), geslacht="V",
             datumInschrijving=date(2024, 9, 1), opleidingcode="34607",
             onderwijseenheidcode=code, opleidingsvorm="VOLTIJD", inschrijvingsvorm="S",
             studielast=Decimal("5"),

@@ -44,7 +44,7 @@ def test_every_rule_code_is_in_the_catalogue() -> None:
     assert len(codes) == len(set(codes))
     assert set(codes) <= set(CATALOGUE)
     assert set(codes) == {"F005", "F006", "R002", "R003", "R004", "R005", "R006", "R007",
-                          "R008", "R009", "R010", "R011", "R012"}
+                          "R010", "R011", "R012", "R013"}
 
 
 def test_clean_ho_csv_has_no_findings(tmp_path: Path) -> None:
@@ -93,9 +93,9 @@ def test_f005_unknown_geslacht_without_bsn(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "row",
     [
-        inschrijving(opleidingsvorm="DUAAL", vooropleiding="21PLUS"),
+        inschrijving(opleidingsvorm="DUAAL", vooropleiding="00506"),
         inschrijving(opleidingsvorm="DEELTIJD", opleidingsfase="M", inschrijvingsvorm="E",
-                     vooropleiding="HBO-P"),
+                     vooropleiding="00601"),
         inschrijving(burgerservicenummer=None, onderwijsnummer=ONR,
                      geboortedatum=date(2005, 1, 2), geslacht="O"),
     ],
@@ -261,7 +261,7 @@ def test_r012_in_mbo(tmp_path: Path) -> None:
 # ---- R003: afsluitend examen needs a full-diploma result -----------------------------------
 
 
-AFSLUITEND = uitschrijving(redenUitschrijving="AFSLUITEND_EXAMEN")
+AFSLUITEND = uitschrijving(redenUitschrijving="1")
 
 
 @pytest.mark.parametrize(
@@ -277,7 +277,7 @@ AFSLUITEND = uitschrijving(redenUitschrijving="AFSLUITEND_EXAMEN")
         ([inschrijving(), AFSLUITEND, resultaat(opleidingsfase="P")],
          [("R003", 3, "redenUitschrijving"), ("R010", 4, "opleidingsfase")]),
         # other reasons need no result
-        ([inschrijving(), uitschrijving(redenUitschrijving="VOORTIJDIG")], []),
+        ([inschrijving(), uitschrijving(redenUitschrijving="9")], []),
         ([inschrijving(), uitschrijving()], []),
     ],
 )
@@ -288,8 +288,40 @@ def test_r003_afsluitend_examen(tmp_path: Path, rows: list[Row], expected: list)
 def test_r003_satisfied_by_a_result_in_a_with_file(tmp_path: Path) -> None:
     earlier = write_csv(tmp_path, [inschrijving(), resultaat()], name="earlier.csv")
     path = write_csv(tmp_path, [AFSLUITEND])
-    assert flatten(validate(path)) == [("R003", 2, "redenUitschrijving"), ("R006", 2, None)]
+    assert flatten(validate(path)) == [("R006", 2, None), ("R003", 2, "redenUitschrijving")]
     assert flatten(validate(path, with_files=(earlier,))) == []
+
+
+def test_r003_points_at_the_reason_and_says_where_the_diploma_belongs(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, [inschrijving(), AFSLUITEND])
+    (finding,) = validate(path).findings
+    line = path.read_text(encoding="utf-8").splitlines()[2]
+    assert finding.code == "R003" and finding.location.column is not None
+    assert line[finding.location.column - 1:] == "1;"  # the reason, the last filled cell
+    text = hint(finding, "en")
+    assert "with the enrolment for the whole programme" in text
+    assert "not with a module enrolment" in text and "--with" in text
+
+
+def test_r003_in_xml_points_at_the_reason_element(tmp_path: Path) -> None:
+    path = write_xml(tmp_path, [inschrijving(), AFSLUITEND])
+    assert flatten(validate(path)) == [
+        ("R003", line_of(path, "<redenUitschrijving>"), "redenUitschrijving")]
+
+
+def test_r003_only_code_1_needs_a_full_diploma(tmp_path: Path) -> None:
+    """DUO's code beëindiging 1-9: only 1 (afsluitend examen) asks for a diploma. Code 7 ended
+    on 1999-08-31, so its enrolment is from before then."""
+    rows: list[Row] = []
+    for code in range(1, 10):
+        old = code == 7
+        rows.append(inschrijving(inschrijvingvolgnummer=str(code),
+                                 datumInschrijving=date(1998, 9, 1) if old else date(2024, 9, 1)))
+        rows.append(uitschrijving(inschrijvingvolgnummer=str(code), redenUitschrijving=str(code),
+                                  datumUitschrijving=date(1999, 8, 31) if old
+                                  else date(2025, 8, 31)))
+    assert [(code, field) for code, _, field in run_csv(tmp_path, rows)] == [
+        ("R003", "redenUitschrijving")]
 
 
 def test_r003_satisfied_by_a_result_in_a_with_xml_file(tmp_path: Path) -> None:
@@ -423,67 +455,93 @@ def test_with_file_that_is_missing_is_reported(tmp_path: Path) -> None:
     assert result.no_verdict
 
 
-# ---- R008 / R009: personal details ---------------------------------------------------------
+# ---- personal details: delivered with every personal number (BRO art. 18.1a) ----------------
+# R008 (details with a BSN) and R009 (details missing without one) are retired: birth date and
+# sex are required fields now, so a missing one is F001, BSN or not.
 
 
+@pytest.mark.parametrize("fields", [
+    {"postcode": "1234AB"},
+    {"geboortedatum": date(2005, 1, 2), "geslacht": "M", "postcode": "1234AB"},
+])
+def test_personal_details_with_a_bsn_are_no_finding(tmp_path: Path, fields: dict) -> None:
+    assert run_csv(tmp_path, [inschrijving(**fields)]) == []
+    assert run_csv(tmp_path, [module_inschrijving(**fields)]) == []
+
+
+@pytest.mark.parametrize("number", [{}, {"burgerservicenummer": None, "onderwijsnummer": ONR}],
+                         ids=["bsn", "onderwijsnummer"])
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        ({"geboortedatum": date(2005, 1, 2)}, [("R008", 2, "geboortedatum")]),
-        ({"geslacht": "V"}, [("R008", 2, "geslacht")]),
-        ({"postcode": "1234AB"}, [("R008", 2, "postcode")]),
-        ({"geboortedatum": date(2005, 1, 2), "geslacht": "M", "postcode": "1234AB"},
-         [("R008", 2, "geboortedatum"), ("R008", 2, "geslacht"), ("R008", 2, "postcode")]),
-        ({}, []),
+        ({"geboortedatum": None, "geslacht": None},
+         [("F001", 2, "geboortedatum"), ("F001", 2, "geslacht")]),
+        ({"geboortedatum": None}, [("F001", 2, "geboortedatum")]),
+        ({"geslacht": None}, [("F001", 2, "geslacht")]),
+        ({"postcode": None}, []),  # postcode only where the export has it
     ],
 )
-def test_r008_personal_details_with_bsn(tmp_path: Path, fields: dict, expected: list) -> None:
-    assert run_csv(tmp_path, [inschrijving(**fields)]) == expected
+def test_birth_date_and_sex_required_for_every_student(tmp_path: Path, number: dict,
+                                                        fields: dict, expected: list) -> None:
+    assert run_csv(tmp_path, [inschrijving(**number, **fields)]) == expected
+    assert run_csv(tmp_path, [module_inschrijving(**number, **fields)]) == expected
 
 
-def test_r008_on_a_module_enrolment(tmp_path: Path) -> None:
-    assert run_csv(tmp_path, [module_inschrijving(postcode="1234AB")]) == [
-        ("R008", 2, "postcode")
-    ]
-
-
-def test_r008_column_points_at_the_field(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, [inschrijving(postcode="1234AB")])
-    (finding,) = validate(path).findings
-    line = path.read_text(encoding="utf-8").splitlines()[1]
-    assert line[finding.location.column - 1:].startswith("1234AB;")
-
-
-@pytest.mark.parametrize(
-    ("fields", "expected"),
-    [
-        ({}, [("R009", 2, "geboortedatum"), ("R009", 2, "geslacht")]),
-        ({"geslacht": "V"}, [("R009", 2, "geboortedatum")]),
-        ({"geboortedatum": date(2005, 1, 2)}, [("R009", 2, "geslacht")]),
-        ({"geboortedatum": date(2005, 1, 2), "geslacht": "V"}, []),
-        ({"geboortedatum": date(2005, 1, 2), "geslacht": "V", "postcode": "1234AB"}, []),
-    ],
-)
-def test_r009_details_required_without_bsn(tmp_path: Path, fields: dict, expected: list) -> None:
-    row = inschrijving(burgerservicenummer=None, onderwijsnummer=ONR, **fields)
-    assert run_csv(tmp_path, [row]) == expected
-
-
-def test_r008_r009_not_for_deregistrations_and_results(tmp_path: Path) -> None:
+def test_personal_details_not_for_deregistrations_and_results(tmp_path: Path) -> None:
     rows = [
-        inschrijving(burgerservicenummer=None, onderwijsnummer=ONR,
-                     geboortedatum=date(2005, 1, 2), geslacht="V"),
+        inschrijving(burgerservicenummer=None, onderwijsnummer=ONR),
         uitschrijving(burgerservicenummer=None, onderwijsnummer=ONR),
         resultaat(burgerservicenummer=None, onderwijsnummer=ONR),
     ]
     assert run_csv(tmp_path, rows) == []
 
 
-def test_r009_in_mbo_xml(tmp_path: Path) -> None:
-    row = mbo_inschrijving(burgerservicenummer=None, onderwijsnummer=ONR, geslacht="M")
-    path = write_xml(tmp_path, [row], "mbo")
-    # the absent element has no line of its own: the record's line is used
-    assert flatten(validate(path)) == [("R009", line_of(path, "<inschrijving>"), "geboortedatum")]
+def test_birth_date_required_in_mbo_xml_with_a_bsn(tmp_path: Path) -> None:
+    path = write_xml(tmp_path, [mbo_inschrijving(geboortedatum=None)], "mbo")
+    # the absent element has no line of its own: the record's line is used, and the XSD's
+    # message for the same element gives way to the field finding
+    assert flatten(validate(path)) == [("F001", line_of(path, "<inschrijving>"), "geboortedatum")]
+
+
+# ---- vooropleiding: required on an ho enrolment (BRO art. 5.4a), DUO's codes -------------------
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, [("F001", 2, "vooropleiding")]),
+    ("VWO", [("F005", 2, "vooropleiding")]),  # rodcli's old own code
+    ("00401", []),  # vwo
+    ("00506", []),  # colloquium doctum (21+)
+    ("00000", []),  # onbekend: DUO's own code for unknown
+])
+def test_vooropleiding(tmp_path: Path, value: str | None, expected: list) -> None:
+    assert run_csv(tmp_path, [inschrijving(vooropleiding=value)]) == expected
+
+
+def test_vooropleiding_unknown_code_hint_is_short(tmp_path: Path) -> None:
+    (finding,) = validate(write_csv(tmp_path, [inschrijving(vooropleiding="VWO")])).findings
+    assert finding.params["expected"].endswith("(197 codes: rodcli schema)")
+    assert len(finding.params["expected"]) < 200
+
+
+# ---- R013: unusual study load ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("ects", "expected"), [
+    ("7.5", []), ("15", []), ("240", []), ("0.5", []),
+    ("240.5", [("R013", 2, "studielast")]),
+    ("300", [("R013", 2, "studielast")]),
+    ("7.3", [("R013", 2, "studielast")]),
+    ("0.1", [("R013", 2, "studielast")]),
+])
+def test_r013_unusual_study_load(tmp_path: Path, ects: str, expected: list) -> None:
+    assert run_csv(tmp_path, [module_inschrijving(studielast=ects)]) == expected
+
+
+def test_r013_is_a_warning_with_the_value(tmp_path: Path) -> None:
+    result = validate(write_csv(tmp_path, [module_inschrijving(studielast="300")]))
+    (finding,) = result.findings
+    assert finding.severity is Severity.WARNING and finding.params["value"] == "300"
+    assert result.no_verdict is False
 
 
 # ---- R010: results only for a full diploma -------------------------------------------------
@@ -535,7 +593,7 @@ def test_r011_is_mbo_only(tmp_path: Path) -> None:
 
 
 def test_failed_record_has_no_rule_findings(tmp_path: Path) -> None:
-    # a record that fails its fields is reported for them only: no R008, R011, F006 on it
+    # a record that fails its fields is reported for them only: no R011, R013, F006 on it
     rows = [inschrijving(opleidingcode="99999", postcode="1234AB"), inschrijving(brin="9X")]
     assert run_csv(tmp_path, rows) == [("F011", 2, "opleidingcode"), ("F002", 3, "brin")]
 

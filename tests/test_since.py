@@ -72,9 +72,10 @@ opleidingcode = "CROHO"
 opleidingsvorm = { column = "Vorm", codes = { "VT" = "VOLTIJD", "DT" = "DEELTIJD" } }
 opleidingsfase = { value = "B" }
 inschrijvingsvorm = { value = "S" }
+vooropleiding = { value = "00401" }
 datumUitschrijving = { column = "Einde", date = "DD-MM-YYYY" }
-redenUitschrijving = { column = "Reden", codes = { "gestopt" = "VOORTIJDIG", \
-"diploma" = "AFSLUITEND_EXAMEN" } }
+redenUitschrijving = { column = "Reden", codes = { "gestopt" = "9", \
+"diploma" = "1" } }
 datumAfsluitendExamen = { column = "Examen", date = "DD-MM-YYYY" }
 """
 HEADER = ["Nummer", "BSN", "ONR", "Geboren", "Geslacht", "Start", "CROHO", "Vorm", "Einde",
@@ -120,9 +121,9 @@ def own_export(tmp_path: Path) -> Export:
     mapping = tmp_path / "mapping.toml"
     mapping.write_text(MAPPING, encoding="utf-8")
     students = [bsn_from(51012345 + n * 1000) for n in range(6)]
-    rows = [[f"2025-{n}", bsn, "", "", "", "01-09-2025", "34479", "VT", "", "", ""]
-            for n, bsn in enumerate(students)]
-    rows.append(["2021-9", "", "", "", "", "01-09-2021", "34479", "VT",
+    rows = [[f"2025-{n}", bsn, "", f"{n + 1:02d}-05-2006", "MV"[n % 2], "01-09-2025", "34479",
+             "VT", "", "", ""] for n, bsn in enumerate(students)]
+    rows.append(["2021-9", "", "", "12-12-2002", "V", "01-09-2021", "34479", "VT",
                  "31-08-2025", "diploma", "04-07-2025"])
     rows[-1][1] = bsn_from(60312345)
     spec = Export(tmp_path / "own.csv", mapping, "utf-8", ";", "Nummer", "BSN", "Vorm",
@@ -312,7 +313,7 @@ def test_nothing_changed_writes_an_empty_delta(tmp_path: Path) -> None:
 
 
 def test_a_delta_refers_to_what_was_delivered_before(tmp_path: Path) -> None:
-    """Only the diploma deregistration changes: the delta holds an AFSLUITEND_EXAMEN without
+    """Only the diploma deregistration changes: the delta holds a code beëindiging 1 without
     its result, which is in the earlier delivery. build's own check of the delta takes that
     delivery as context (as validate --with), so the delta is written."""
     export = own_export(tmp_path)
@@ -352,7 +353,6 @@ def test_onderwijsnummer_that_became_a_bsn(tmp_path: Path) -> None:
     delivered = tmp_path / "delivered.xml"
     assert exit_code(run_build(first, delivered), Severity.ERROR) == 0
     student[col("BSN")], student[col("ONR")] = BSN_LATER, ""
-    student[col("Geboren")] = student[col("Geslacht")] = ""
     changed = export.write(tmp_path / "changed.csv", header, [*rows, student])
     delta = tmp_path / "delta.xml"
     result = run_build(changed, delta, delivered)

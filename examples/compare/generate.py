@@ -59,34 +59,37 @@ def records() -> tuple[list[Record], list[Record]]:
     bsn, onr = _numbers(random.Random(SEED))
     anna, bram, chris, daan, fleur, gijs, hanna = bsn[:7]
     enrol = {"opleidingsvorm": "VOLTIJD", "opleidingsfase": "B", "inschrijvingsvorm": "S",
-             "datumInschrijving": "2024-09-01"}
+             "datumInschrijving": "2024-09-01", "geboortedatum": "2005-05-20", "geslacht": "V",
+             "vooropleiding": "00201"}
+    enrol_chris = {**enrol, "geboortedatum": "2003-11-02", "geslacht": "M"}
+    module = {"geboortedatum": "1991-01-09", "geslacht": "M"}
     same = [
         # equal on both sides
         _record("inschrijving", burgerservicenummer=anna, inschrijvingvolgnummer="2024-0101",
-                opleidingcode="34479", vooropleiding="HAVO", **enrol),
+                opleidingcode="34479", **enrol),
         _record("inschrijving", burgerservicenummer=daan, inschrijvingvolgnummer="2021-0007",
                 opleidingcode="44330", **{**enrol, "opleidingsfase": "M",
                                           "datumInschrijving": "2021-09-01"}),
         _record("resultaat", burgerservicenummer=daan, inschrijvingvolgnummer="2021-0007",
                 opleidingcode="44330", opleidingsfase="M", datumAfsluitendExamen="2025-07-04"),
         _record("uitschrijving", burgerservicenummer=daan, inschrijvingvolgnummer="2021-0007",
-                datumUitschrijving="2025-08-31", redenUitschrijving="AFSLUITEND_EXAMEN"),
+                datumUitschrijving="2025-08-31", redenUitschrijving="1"),
     ]
     school = [
         *same,
         # C003: the school ended the enrolment on 30 June, ROD has 15 June
         _record("uitschrijving", burgerservicenummer=anna, inschrijvingvolgnummer="2024-0101",
-                datumUitschrijving="2025-06-30", redenUitschrijving="VOORTIJDIG"),
+                datumUitschrijving="2025-06-30", redenUitschrijving="9"),
         # C003: deeltijd at the school, voltijd in ROD
         _record("inschrijving", burgerservicenummer=bram, inschrijvingvolgnummer="2024-0102",
                 opleidingcode="34560", **{**enrol, "opleidingsvorm": "DEELTIJD"}),
         # C004: the school has the BSN, ROD still the onderwijsnummer
         _record("inschrijving", burgerservicenummer=chris, inschrijvingvolgnummer="2024-0103",
-                opleidingcode="34035", **enrol),
+                opleidingcode="34035", **enrol_chris),
         # C003: a student without BSN; the postcode differs (compared: no BSN on either side)
         _record("inschrijving", onderwijsnummer=onr, inschrijvingvolgnummer="2024-0104",
-                geboortedatum="2004-03-14", geslacht="V", postcode="3512AB",
-                opleidingcode="80030", **{**enrol, "opleidingsfase": "A"}),
+                postcode="3512AB", opleidingcode="80030",
+                **{**enrol, "opleidingsfase": "A", "geboortedatum": "2004-03-14"}),
         # C001: a new student, not delivered yet
         _record("inschrijving", burgerservicenummer=fleur, inschrijvingvolgnummer="2025-0001",
                 opleidingcode="34607", **{**enrol, "datumInschrijving": "2025-09-01"}),
@@ -94,20 +97,19 @@ def records() -> tuple[list[Record], list[Record]]:
         _record("moduleInschrijving", burgerservicenummer=hanna, inschrijvingvolgnummer="M-01",
                 datumInschrijving="2025-02-03", opleidingcode="34607",
                 onderwijseenheidcode="BK-MOD-101", opleidingsvorm="DEELTIJD",
-                inschrijvingsvorm="S", studielast="15"),
+                inschrijvingsvorm="S", studielast="15", **module),
     ]
     rod = [
         *same,
         _record("uitschrijving", burgerservicenummer=anna, inschrijvingvolgnummer="2024-0101",
-                datumUitschrijving="2025-06-15", redenUitschrijving="VOORTIJDIG"),
+                datumUitschrijving="2025-06-15", redenUitschrijving="9"),
         _record("inschrijving", burgerservicenummer=bram, inschrijvingvolgnummer="2024-0102",
                 opleidingcode="34560", **enrol),
         _record("inschrijving", onderwijsnummer=_onr_of_chris(onr),
-                inschrijvingvolgnummer="2024-0103", geboortedatum="2003-11-02", geslacht="M",
-                opleidingcode="34035", **enrol),
+                inschrijvingvolgnummer="2024-0103", opleidingcode="34035", **enrol_chris),
         _record("inschrijving", onderwijsnummer=onr, inschrijvingvolgnummer="2024-0104",
-                geboortedatum="2004-03-14", geslacht="V", postcode="3512AC",
-                opleidingcode="80030", **{**enrol, "opleidingsfase": "A"}),
+                postcode="3512AC", opleidingcode="80030",
+                **{**enrol, "opleidingsfase": "A", "geboortedatum": "2004-03-14"}),
         # C002 twice: an enrolment and its deregistration that the school deleted
         _record("inschrijving", burgerservicenummer=gijs, inschrijvingvolgnummer="2023-0420",
                 opleidingcode="39205", **{**enrol, "opleidingsfase": "P",
@@ -117,7 +119,7 @@ def records() -> tuple[list[Record], list[Record]]:
         _record("moduleInschrijving", burgerservicenummer=hanna, inschrijvingvolgnummer="M-01",
                 datumInschrijving="2025-02-03", opleidingcode="34607",
                 onderwijseenheidcode="BK-MOD-101", opleidingsvorm="DEELTIJD",
-                inschrijvingsvorm="S", studielast="7.5"),
+                inschrijvingsvorm="S", studielast="7.5", **module),
     ]
     return school, rod
 

@@ -39,12 +39,16 @@ SEED = 20250901
 HO_HEADER = [
     "Studentnummer", "Inschrijvingsnummer", "BSN", "Onderwijsnummer", "Achternaam",
     "Voornaam", "Geboortedatum", "Geslacht", "CROHO", "Opleiding", "Vorm", "Fase",
-    "Startdatum", "Einddatum", "Reden uitschrijving", "Modulecode", "ECTS", "Examendatum",
+    "Vooropleiding", "Startdatum", "Einddatum", "Reden uitschrijving", "Modulecode", "ECTS",
+    "Examendatum",
 ]
 MBO_HEADER = [
-    "Deelnemernummer", "Inschrijvingsnummer", "BSN", "Crebo", "Leerweg", "Niveau",
-    "Locatiecode", "Startdatum", "Einddatum", "Reden", "Diplomadatum",
+    "Deelnemernummer", "Inschrijvingsnummer", "BSN", "Geboortedatum", "Geslacht", "Crebo",
+    "Leerweg", "Niveau", "Locatiecode", "Startdatum", "Einddatum", "Reden", "Diplomadatum",
 ]
+# Prior education as administrations write it; rodcli init drafts DUO's codes from these.
+VOOROPLEIDINGEN = ["vwo", "havo", "mbo 4", "havo", "Propedeuse HBO", "vwo", "Buitenlands diploma",
+                   "21+ toets", "mbo 4", "havo"]
 
 
 # ---- synthetic personal numbers -------------------------------------------------------------
@@ -99,6 +103,7 @@ class HoRow:
     opleiding: str
     vorm: str
     fase: str
+    vooropleiding: str
     start: dt.date
     end: dt.date | None = None
     reden: str = ""
@@ -154,6 +159,7 @@ def ho_rows(rng: random.Random) -> list[HoRow]:
             "geboortedatum": dt.date(rng.randint(1996, 2007), rng.randint(1, 12),
                                      rng.randint(1, 28)),
             "geslacht": gender,
+            "vooropleiding": VOOROPLEIDINGEN[index % len(VOOROPLEIDINGEN)],
         }
 
     def enrol(who: dict[str, object], programme: str, vorm: str, start: dt.date,
@@ -220,7 +226,8 @@ def ho_csv_cells(row: HoRow, rng: random.Random) -> list[str]:
     return [
         str(row.studentnummer), row.inschrijvingsnummer, row.bsn, row.onderwijsnummer,
         row.achternaam, row.voornaam, _ho_date(row.geboortedatum, rng), row.geslacht, row.croho,
-        row.opleiding, row.vorm, row.fase, _ho_date(row.start, rng), _ho_date(row.end, rng),
+        row.opleiding, row.vorm, row.fase, row.vooropleiding, _ho_date(row.start, rng),
+        _ho_date(row.end, rng),
         row.reden, row.modulecode, _ects_text(row.ects), _ho_date(row.examen, rng),
     ]
 
@@ -277,8 +284,9 @@ def write_ho_xlsx(rows: list[HoRow], path: Path) -> None:
         sheet.append([
             row.studentnummer, row.inschrijvingsnummer, bsn or None,
             row.onderwijsnummer or None, row.achternaam, row.voornaam, row.geboortedatum,
-            row.geslacht, int(row.croho), row.opleiding, row.vorm, row.fase or None, row.start,
-            row.end, row.reden or None, row.modulecode or None, row.ects, row.examen,
+            row.geslacht, int(row.croho), row.opleiding, row.vorm, row.fase or None,
+            row.vooropleiding, row.start, row.end, row.reden or None, row.modulecode or None,
+            row.ects, row.examen,
         ])
     assert leading_zero_done, "no BSN with a leading zero"
     date_columns = [HO_HEADER.index(n) + 1 for n in ("Geboortedatum", "Startdatum", "Einddatum",
@@ -291,8 +299,8 @@ def write_ho_xlsx(rows: list[HoRow], path: Path) -> None:
                 cell.number_format = "dd-mm-yyyy"
             elif cell.column in text_columns and isinstance(cell.value, str):
                 cell.number_format = "@"
-    for letter, width in zip("ABCDEFGHIJKLMNOPQR", [14, 20, 12, 16, 18, 12, 14, 9, 8, 28, 6, 6,
-                                                   12, 12, 20, 14, 6, 13], strict=True):
+    for letter, width in zip("ABCDEFGHIJKLMNOPQRS", [14, 20, 12, 16, 18, 12, 14, 9, 8, 28, 6, 6,
+                                                    18, 12, 12, 20, 14, 6, 13], strict=True):
         sheet.column_dimensions[letter].width = width
 
     notes = workbook.create_sheet("Toelichting")
@@ -354,8 +362,14 @@ def mbo_cells(rng: random.Random) -> list[list[str]]:
     def row(crebo_niveau: tuple[str, str], leerweg: str, start: str, end: str = "",
             reden: str = "", diploma: str = "", same: list[str] | None = None) -> list[str]:
         crebo, niveau = crebo_niveau
-        student, bsn = (same[0], same[2]) if same else (str(next(number)), make_bsn(rng))
-        return [student, f"MBO25-{next(sequence):03d}", bsn, crebo, leerweg, niveau,
+        if same:
+            student, bsn, born, sex = same[0], same[2], same[3], same[4]
+        else:
+            student, bsn = str(next(number)), make_bsn(rng)
+            born = dt.date(rng.randint(2003, 2009), rng.randint(1, 12),
+                           rng.randint(1, 28)).isoformat()
+            sex = rng.choice("MV")
+        return [student, f"MBO25-{next(sequence):03d}", bsn, born, sex, crebo, leerweg, niveau,
                 rng.choice(LOCATIONS), start, end, reden, diploma]
 
     rows.extend(row(MBO_PROGRAMMES[index % 5], "BBL" if index % 3 == 2 else "BOL",

@@ -458,7 +458,7 @@ def _check_rows(table: ExportTable, mapping: CompiledMapping, result: Result,
                 keys.append(failed_row(raw))
                 models = None
             else:
-                keys.append(checked_row(checked.model, raw.line, raw.values))
+                keys.append(checked_row(checked.model, raw))
                 first.sender = first.sender or checked.model.brin
                 if models is not None:
                     models.append(checked.model)

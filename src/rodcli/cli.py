@@ -22,7 +22,7 @@ from rich.text import Text
 
 from rodcli import __version__, scratch
 from rodcli.atomic import same_file, write_atomically
-from rodcli.bulkformat import SECTORS
+from rodcli.bulkformat import SECTORS, Sector
 from rodcli.codes import CATALOGUE, Lang
 from rodcli.findings import Location, Result, Severity, exit_code, make_finding
 from rodcli.masking import scrub
@@ -615,31 +615,38 @@ def schema_command(
     lang: LangOption = LangChoice.nl,
 ) -> None:
     """The ROD bulk v1 format: fields per record type and sector, value lists, the XSDs."""
-    from rodcli.bulkformat.valuelists import value_lists
     from rodcli.bulkformat.xsd import xsd_text
-    from rodcli.schema_doc import field_rows
+    from rodcli.schema_doc import schema_text
 
     if xsd is not None:
         sys.stdout.write(xsd_text(xsd.value))
         return
-    from rich.table import Table
-
-    console = _stdout()
     language: Lang = lang.value
-    for name in [sector.value] if sector else list(SECTORS):
-        table = Table(title=f"ROD bulk v1 — {name}", box=None, pad_edge=False)
-        for header in ("record", "field", "meaning", "format", "required", "value list"):
-            table.add_column(header)
-        for row in field_rows(name, language):  # type: ignore[arg-type]
-            table.add_row(row.record_type, row.name, row.meaning, row.kind, row.required,
-                          row.value_list)
-        console.print(table)
-    lists = Table(title="value lists", box=None, pad_edge=False)
-    for header in ("list", "codes"):
-        lists.add_column(header)
-    for value_list in value_lists().values():
-        lists.add_row(value_list.name, value_list.codes_text())
-    console.print(lists)
+    sectors: list[Sector] = [sector.value] if sector else list(SECTORS)
+    sys.stdout.write(schema_text(sectors, language))
+
+
+@app.command(short_help="The mbo and ho terms of ROD, with their sources.")
+def explain(
+    term: Annotated[str | None, typer.Argument(metavar="TERM", hidden=True)] = None,
+    lang: LangOption = LangChoice.nl,
+) -> None:
+    """The mbo and ho terms of ROD in Dutch and English, each with its source (BRO or WRO
+    article, WEB, WHW, DUO) and the fields and codes that use it.
+
+    With TERM (e.g. BOL or "code beëindiging"), only that term.
+    """
+    from rodcli.terms import explain_text, find, list_text
+
+    language: Lang = lang.value
+    if term is None:
+        sys.stdout.write(list_text(language))
+        return
+    found = find(term)
+    if found is None:
+        _stderr().print(Text(f"Unknown term {term!r}; run 'rodcli explain' for the list."))
+        raise typer.Exit(2)
+    sys.stdout.write(explain_text(found, language))
 
 
 def _interrupted() -> None:

@@ -374,10 +374,9 @@ _ENTRIES = [
           ("Studielast ongeldig", "Study load invalid"),
           ("Studielast (ECTS) '{value}' is ongeldig: verwacht {expected}",
            "Study load (ECTS) '{value}' is invalid: expected {expected}"),
-          ("Vul het aantal ECTS van de module in: groter dan 0, hoogstens 240, "
-           "hoogstens 1 decimaal met een punt.",
-           "Fill in the module's ECTS: more than 0, at most 240, at most 1 decimal with a "
-           "point.")),
+          ("Vul het aantal ECTS van de module in: groter dan 0, hoogstens 1 decimaal met een "
+           "punt.",
+           "Fill in the module's ECTS: more than 0, at most 1 decimal with a point.")),
     _code("F013", E, "field",
           ("Datumnotatie", "Date notation"),
           ("{name} '{value}' heeft de verkeerde notatie, verwacht {expected}",
@@ -399,14 +398,20 @@ _ENTRIES = [
            "Correct one of the two dates in the administration.")),
     _code("R003", E, "diploma",
           ("Afsluitend examen zonder diploma", "Final exam without diploma"),
-          ("Reden uitschrijving '{value}' vraagt een resultaat voor een volledig diploma bij "
-           "deze inschrijving; dat ontbreekt",
-           "Deregistration reason '{value}' needs a full-diploma result for this enrolment; "
-           "there is none"),
-          ("Lever het resultaat (datum afsluitend examen) mee, ook via --with, of kies een "
-           "andere reden.",
-           "Deliver the result (final exam date) too, also via --with, or choose another "
-           "reason.")),
+          ("Reden uitschrijving '{value}' (afsluitend examen) vraagt een volledig diploma van "
+           "deze student; er is geen resultaat voor een volledig diploma",
+           "Deregistration reason '{value}' (afsluitend examen) needs a full diploma of this "
+           "student; there is no full-diploma result"),
+          ("Het diploma hoort als resultaat (datum afsluitend examen) bij de inschrijving voor "
+           "de hele opleiding (ad, bachelor of master), niet bij een module-inschrijving; "
+           "lever het in dit bestand of geef het eerder geleverde bestand mee met --with. "
+           "Geen volledig diploma: laat de reden leeg of kies een andere code (rodcli explain "
+           "code-beeindiging).",
+           "The diploma belongs as a result (final exam date) with the enrolment for the whole "
+           "programme (associate degree, bachelor or master), not with a module enrolment; "
+           "deliver it in this file or pass the earlier file with --with. No full diploma: "
+           "leave the reason empty or choose another code (rodcli explain "
+           "code-beeindiging).")),
     _code("R004", E, "diploma",
           ("Resultaat bij module", "Result for a module"),
           ("Resultaat hoort bij een module-inschrijving (regel {other_line}); losse modules "
@@ -441,19 +446,9 @@ _ENTRIES = [
            "met --with als het eerder is geleverd.",
            "Check the inschrijvingvolgnummer; pass the file with the enrolment via --with if "
            "it was delivered earlier.")),
-    _code("R008", W, "privacy",
-          ("Persoonsgegevens bij BSN", "Personal details with BSN"),
-          ("{field} is meegeleverd terwijl er een BSN is; ROD haalt dit uit de BRP",
-           "{field} is delivered although there is a BSN; ROD takes it from the BRP"),
-          ("Laat geboortedatum, geslacht en postcode weg als er een BSN is "
-           "(dataminimalisatie).",
-           "Leave out birth date, sex and postcode when there is a BSN (data minimisation).")),
-    _code("R009", E, "privacy",
-          ("Persoonsgegevens ontbreken", "Personal details missing"),
-          ("{field} is verplicht bij een onderwijsnummer (geen BSN)",
-           "{field} is required with an onderwijsnummer (no BSN)"),
-          ("Vul geboortedatum en geslacht in voor studenten zonder BSN.",
-           "Fill in birth date and sex for students without a BSN.")),
+    # R008 (personal details with a BSN) and R009 (personal details missing without one) are
+    # retired: BRO art. 18.1a has birth date and sex delivered with every personal number, so
+    # they are required fields now (F001). Their numbers are not reused.
     _code("R010", E, "diploma",
           ("Geen volledig diploma", "Not a full diploma"),
           ("Resultaat voor opleidingsfase '{value}' is geen volledig diploma (geldig: {expected})",
@@ -472,6 +467,16 @@ _ENTRIES = [
            "Result date {date} is before enrolment date {begin}{at}"),
           ("Controleer de examendatum en de inschrijfdatum.",
            "Check the exam date and the enrolment date.")),
+    _code("R013", W, "module",
+          ("Ongebruikelijke studielast", "Unusual study load"),
+          ("Studielast {value} ECTS is meer dan 240 of geen veelvoud van 0,5",
+           "Study load {value} ECTS is more than 240 or not a multiple of 0.5"),
+          ("Controleer het aantal ECTS van de module in de administratie: modules zijn meestal "
+           "een veelvoud van 0,5 (bijv. 7.5 of 15) en een hele opleiding heeft hoogstens 240. "
+           "Klopt het, dan kunt u deze waarschuwing negeren.",
+           "Check the module's ECTS in the administration: modules are usually a multiple of "
+           "0.5 (e.g. 7.5 or 15) and a whole programme has at most 240. If it is right, you "
+           "can ignore this warning.")),
     # ---- compare: the school's records against ROD's (rodcli compare, build --since) ------
     _code("C001", E, "compare",
           ("Alleen op school", "Only at the school"),

@@ -348,8 +348,8 @@ def _differences(ours: Stored, theirs: Stored, sector: Sector, summary: CompareS
     model = RECORD_MODELS[sector].get(ours.record_type)
     if model is None:
         return None
-    # With a BSN, ROD takes birth date, sex and postcode from the BRP: not the school's to
-    # compare (and build leaves them out).
+    # With a BSN, ROD keeps the BRP's birth date, sex and postcode, not the delivered ones
+    # (WRO art. 9, 13): a difference there is not one a delivery can settle.
     skip_personal = ours.bsn or theirs.bsn
     count = 0
     for name in model.model_fields:

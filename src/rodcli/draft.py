@@ -103,19 +103,56 @@ CODE_SYNONYMS: dict[str, dict[str, str]] = {
                  "female": "V", "o": "O", "x": "O", "onbekend": "O", "unknown": "O"},
     "InschrijvingsvormHO": {"s": "S", "student": "S", "e": "E", "extraneus": "E"},
     "OpleidingsfaseHO": {"bachelor": "B", "ba": "B", "master": "M", "ma": "M",
-                         "associatedegree": "A", "ad": "A", "propedeuse": "P"},
+                         "associatedegree": "A", "ad": "A", "propedeuse": "P",
+                         "schakelprogramma": "S", "premaster": "S",
+                         "postinitielemaster": "Q"},
     "NiveauMBO": {"1": "MBO-1", "2": "MBO-2", "3": "MBO-3", "4": "MBO-4",
                   "niveau1": "MBO-1", "niveau2": "MBO-2", "niveau3": "MBO-3",
                   "niveau4": "MBO-4"},
     "LeerwegMBO": {"bol": "BOL", "bbl": "BBL"},
-    "RedenUitschrijvingHO": {"diploma": "AFSLUITEND_EXAMEN", "afgestudeerd": "AFSLUITEND_EXAMEN",
-                             "geslaagd": "AFSLUITEND_EXAMEN", "examen": "AFSLUITEND_EXAMEN",
-                             "gestopt": "VOORTIJDIG", "uitval": "VOORTIJDIG",
-                             "moduleafgerond": "MODULE_AFGEROND", "afgerond": "MODULE_AFGEROND",
-                             "overstap": "OVERSTAP", "nietbetaald": "NIET_BETAALD",
-                             "wanbetaling": "NIET_BETAALD", "overig": "OVERIG"},
+    # ROD-HO's code beëindiging. Only 1 needs a full diploma. A finished module or a switch
+    # has no code of its own, and the reason is optional for non-funded ho: "" leaves it out.
+    "RedenUitschrijvingHO": {
+        **{f"0{n}": str(n) for n in range(1, 10)},
+        "afsluitendexamen": "1", "diploma": "1", "diplomabehaald": "1", "geslaagd": "1",
+        "afgestudeerd": "1", "examen": "1",
+        "gestopt": "9", "uitval": "9", "eigenverzoek": "9", "opverzoek": "9",
+        "bsa": "4", "bindendstudieadvies": "4", "negatiefbsa": "4",
+        "ziekte": "5", "overleden": "8", "overlijden": "8",
+        "afgerond": "", "moduleafgerond": "", "overstap": "", "overig": "",
+    },
+    # ROD-HO's aggregated codes: the general code of each kind (the last two digits give the
+    # profile or sector, which an export rarely says).
+    "VooropleidingHO": {
+        "vwo": "00401", "atheneum": "00401", "gymnasium": "00401",
+        "havo": "00201",
+        "mbo4": "00301", "mboniveau4": "00301", "mbo": "00301",
+        "mbo3": "00161", "mboniveau3": "00161", "mbo2": "00151", "mboniveau2": "00151",
+        "propedeusehbo": "00601", "hbopropedeuse": "00601", "hbop": "00601",
+        "hbo": "00801", "hbobachelor": "00801", "bachelorhbo": "00801",
+        "wo": "00901", "wobachelor": "00901", "bachelorwo": "00901",
+        "buitenlands": "00502", "buitenlandsdiploma": "00502", "foreigndiploma": "00502",
+        "21": "00506", "21toets": "00506", "21plus": "00506", "21plustoets": "00506",
+        "colloquiumdoctum": "00506", "toelatingsonderzoek": "00506",
+        "onbekend": "00000",
+    },
 }
 
+
+# Fields an older mapping may lack, now required: the TODO line says why.
+REQUIRED_BECAUSE: dict[str, str] = {
+    "geboortedatum": "BRO art. 18.1a: for every student, BSN or not",
+    "geslacht": "BRO art. 18.1a: for every student, BSN or not",
+    "vooropleiding": "BRO art. 5.4a",
+}
+
+# What a person must check in a drafted translation of these value lists.
+CODE_NOTES: dict[str, str] = {
+    "RedenUitschrijvingHO": "check: 1 only with a full diploma, 9 = on the student's request, "
+                            "\"\" = no reason (rodcli explain code-beeindiging)",
+    "VooropleidingHO": "check: DUO codes, the last two digits give the profile or sector "
+                       "(rodcli explain vooropleiding)",
+}
 
 SAMPLE_ROWS = 500
 
@@ -288,7 +325,8 @@ def _unmapped_line(sector: Sector, field_name: str) -> list[str]:
         for model in RECORD_MODELS[sector].values()
     )
     if required and field_name not in PGN_FIELDS:
-        return [f'# {field_name} = "KOLOM"   # TODO: required; no matching column found']
+        why = f" ({REQUIRED_BECAUSE[field_name]})" if field_name in REQUIRED_BECAUSE else ""
+        return [f'# {field_name} = "KOLOM"   # TODO: required{why}; no matching column found']
     return [f'# {field_name} = "KOLOM"   # optional; no matching column found']
 
 
@@ -311,6 +349,8 @@ def _field_line(sector: Sector, field_name: str, column: str, values: Sequence[C
             parts.append(f"codes = {{ {table} }}")
         if unknown:
             comment = "   # TODO: translate " + _comment(", ".join(sorted(unknown)[:10]))
+        elif codes and meta.value_list in CODE_NOTES:
+            comment = "   # " + CODE_NOTES[meta.value_list]
     if len(parts) == 1:
         return f"{field_name} = {_toml_string(column)}{comment}"
     return f"{field_name} = {{ {', '.join(parts)} }}{comment}"

@@ -138,7 +138,6 @@ class _Field:
     codes: dict[str, str] | None
     valid_codes: frozenset[str] | None
     pgn: bool
-    personal: bool
 
     @property
     def verbatim(self) -> bool:
@@ -179,9 +178,9 @@ class CompiledMapping:
         models = RECORD_MODELS[self.sector]
         self._record_fields = {t: frozenset(models[t].model_fields) for t in models}
         # Per field, what map_row needs, unpacked once: (field, name, index, constant,
-        # personal, verbatim).
+        # verbatim).
         self._plan = [(f, f.name, f.index if f.index is not None else -1, f.constant,
-                       f.personal, f.verbatim) for f in fields]
+                       f.verbatim) for f in fields]
         # Per date field, texts already read and their ISO date: exports repeat dates a lot
         # (a start date per year, birth dates per cohort). Bounded: cleared when full.
         self._dates: dict[str, dict[str, str]] = {f.name: {} for f in fields}
@@ -196,11 +195,9 @@ class CompiledMapping:
         cells = row.cells
         width = len(cells)
         # This loop runs for every cell of the export: kept flat, text cells first.
-        for spec, name, index, constant, personal, verbatim in self._plan:
-            if personal and values.get("burgerservicenummer"):
-                # ROD takes these from the BRP when there is a BSN: delivering them anyway
-                # only spreads personal data (and a bad birth date must not reject the row).
-                continue
+        # Birth date, sex and postcode go in with a BSN too: BRO art. 18.1a has them
+        # delivered with every personal number (ROD keeps them where the BRP lacks them).
+        for spec, name, index, constant, verbatim in self._plan:
             if constant is not None:
                 values[name] = constant
                 continue
@@ -529,11 +526,12 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
         kind = _kind_of(model, name)
         valid_codes = frozenset(lists[meta.value_list].codes) if meta.value_list else None
         for source_code, target in (source.codes or {}).items():
-            if valid_codes is not None and target not in valid_codes:
+            # "" translates to nothing: the optional field stays empty for that value.
+            if valid_codes is not None and target and target not in valid_codes:
                 findings.append(make_finding(
                     "M004", at("fields", name), source=source_code, value=target, field=name,
                     valuelist=lists[meta.value_list or ""].name,
-                    expected=", ".join(sorted(valid_codes))))
+                    expected=lists[meta.value_list or ""].codes_text()))
         notations = (source.date,) if source.date else DEFAULT_DATE_NOTATIONS
         patterns = []
         if kind == "date":
@@ -558,10 +556,8 @@ def compile_mapping(spec: MappingFile, text: str, mapping_file: str, table: Expo
         fields.append(_Field(
             name=name, column=source.column, index=index, constant=source.value, kind=kind,
             dates=tuple(patterns), date_text=" / ".join(notations), codes=source.codes,
-            valid_codes=valid_codes, pgn=name in PGN_FIELDS, personal=meta.personal,
+            valid_codes=valid_codes, pgn=name in PGN_FIELDS,
         ))
-    # Personal numbers first: whether personal details are delivered depends on the BSN.
-    fields.sort(key=lambda spec: (not spec.pgn, spec.personal))
 
     # Every field the mapping names counts as filled, even one whose entry has a problem of
     # its own (reported above): "not mapped" on top would send the user the wrong way.

@@ -43,19 +43,24 @@ _DATE = "JJJJ-MM-DD (XML) / JJJJMMDD (CSV)"
 
 DatumInschrijving = Annotated[
     BulkDate, FieldMeta("datum inschrijving", "first day of the enrolment",
-                        "eerste dag van de inschrijving", _DATE)
+                        "eerste dag van de inschrijving", _DATE, source="BRO art. 5.1b")
 ]
 DatumUitschrijving = Annotated[
     BulkDate, FieldMeta("datum uitschrijving", "last day of the enrolment",
-                        "laatste dag van de inschrijving", _DATE)
+                        "laatste dag van de inschrijving", _DATE, source="BRO art. 5.1c")
 ]
+# Birth date and sex go with every personal number, BSN or not (BRO art. 18.1a); ROD keeps
+# them only where the BRP lacks them (WRO art. 9, 13). DUO's mbo person record has both
+# required for every person.
 Geboortedatum = Annotated[
-    BulkDate, FieldMeta("geboortedatum", "date of birth, only without BSN",
-                        "geboortedatum, alleen zonder BSN", _DATE, personal=True)
+    BulkDate, FieldMeta("geboortedatum", "date of birth of the student",
+                        "geboortedatum van de student", _DATE, personal=True,
+                        source="BRO art. 4.1f, 18.1a")
 ]
 Geslacht = Annotated[
-    ValueCode, FieldMeta("geslacht", "sex, only without BSN", "geslacht, alleen zonder BSN",
-                         "M, V, O", value_list="Geslacht", personal=True)
+    ValueCode, FieldMeta("geslacht", "sex of the student", "geslacht van de student",
+                         "M, V, O", value_list="Geslacht", personal=True,
+                         source="BRO art. 4.1c, 18.1a")
 ]
 
 
@@ -99,9 +104,9 @@ class _Record(BaseModel):
 
 
 class _Enrolment(_Record):
-    geboortedatum: Geboortedatum | None = None
-    geslacht: Geslacht | None = None
-    postcode: Postcode | None = None
+    geboortedatum: Geboortedatum
+    geslacht: Geslacht
+    postcode: Postcode | None = None  # a student abroad has none
     datumInschrijving: DatumInschrijving
 
     reference_field: ClassVar[str] = "datumInschrijving"
@@ -118,40 +123,51 @@ class _Deregistration(_Record):
 HoOpleidingcode = Annotated[
     IsatCode, FieldMeta("opleidingcode", "CROHO/ISAT code of the accredited programme",
                         "CROHO/ISAT-code van de geaccrediteerde opleiding",
-                        "5 cijfers in een ISAT-bereik", expected_en="5 digits in an ISAT range")
+                        "5 cijfers in een ISAT-bereik", expected_en="5 digits in an ISAT range",
+                        source="BRO art. 6.6b; CROHO/ISAT code as in RIO")
 ]
 OpleidingsvormHO = Annotated[
     ValueCode, FieldMeta("opleidingsvorm", "full-time, part-time or dual",
                          "voltijd, deeltijd of duaal", "VOLTIJD, DEELTIJD, DUAAL",
-                         value_list="OpleidingsvormHO")
+                         value_list="OpleidingsvormHO", source="BRO art. 6.6a; codes RIO")
 ]
 OpleidingsfaseHO = Annotated[
     ValueCode, FieldMeta("opleidingsfase", "phase of the programme (A, B, M, P...)",
                          "fase van de opleiding (A, B, M, P...)", "code",
-                         value_list="OpleidingsfaseHO")
+                         value_list="OpleidingsfaseHO",
+                         source="BRO art. 6.6c; codes ROD-HO (1cijferHO)")
 ]
 InschrijvingsvormHO = Annotated[
     ValueCode, FieldMeta("inschrijvingsvorm", "student or extraneus",
-                         "student of extraneus", "S, E", value_list="InschrijvingsvormHO")
+                         "student of extraneus", "S, E, T", value_list="InschrijvingsvormHO",
+                         source="BRO art. 5.4b; codes ROD-HO (1cijferHO)")
 ]
 VooropleidingHO = Annotated[
-    ValueCode, FieldMeta("vooropleiding", "highest prior education",
-                         "hoogste vooropleiding", "code", value_list="VooropleidingHO")
+    ValueCode, FieldMeta("vooropleiding", "highest prior education (5-digit DUO code)",
+                         "hoogste vooropleiding (DUO-code van 5 cijfers)",
+                         "5 cijfers, bijv. 00401 (vwo)", expected_en="5 digits, e.g. 00401 (vwo)",
+                         value_list="VooropleidingHO",
+                         source="BRO art. 5.4a; aggregated codes ROD-HO (1cijferHO Dec_vopl)")
 ]
 Studielast = Annotated[
     Ects, FieldMeta("studielast", "study load of the module in ECTS (> 0)",
                     "studielast van de module in ECTS (> 0)",
                     "getal > 0, hoogstens 1 decimaal, bijv. 7.5",
-                    expected_en="number > 0, at most 1 decimal, e.g. 7.5")
+                    expected_en="number > 0, at most 1 decimal, e.g. 7.5",
+                    source="DUO, uitwisselen met ROD (niet-bekostigd ho): each module its own "
+                           "enrolment with its ECTS")
 ]
 RedenUitschrijvingHO = Annotated[
-    ValueCode, FieldMeta("reden uitschrijving", "reason for deregistration (optional)",
-                         "reden van uitschrijving (optioneel)", "code",
-                         value_list="RedenUitschrijvingHO")
+    ValueCode, FieldMeta("reden uitschrijving", "code beëindiging 1-9 (optional)",
+                         "code beëindiging 1-9 (optioneel)", "1 .. 9",
+                         value_list="RedenUitschrijvingHO",
+                         source="BRO art. 5.4c, switched off for a rechtspersoon voor ho by art. "
+                                "2.2 (so optional); codes ROD-HO code beëindiging")
 ]
 DatumAfsluitendExamen = Annotated[
     BulkDate, FieldMeta("datum afsluitend examen", "date of the final exam (full diploma)",
-                        "datum van het afsluitend examen (volledig diploma)", _DATE)
+                        "datum van het afsluitend examen (volledig diploma)", _DATE,
+                        source="BRO art. 7.6a, 7.6b")
 ]
 
 
@@ -163,7 +179,7 @@ class HoInschrijving(_Enrolment):
     opleidingsvorm: OpleidingsvormHO
     opleidingsfase: OpleidingsfaseHO
     inschrijvingsvorm: InschrijvingsvormHO
-    vooropleiding: VooropleidingHO | None = None
+    vooropleiding: VooropleidingHO  # BRO art. 5.4a; art. 2.2 exempts rechtspersonen only from 5.4c
 
 
 class HoModuleInschrijving(_Enrolment):
@@ -200,38 +216,44 @@ class HoResultaat(_Record):
 MboOpleidingcode = Annotated[
     CreboCode, FieldMeta("opleidingcode", "CREBO code of the qualification, dossier or domain",
                          "CREBO-code van kwalificatie, dossier of domein", "5 cijfers",
-                         expected_en="5 digits")
+                         expected_en="5 digits",
+                         source="BRO art. 6.5b")
 ]
 Leerweg = Annotated[
     ValueCode, FieldMeta("leerweg", "learning pathway (BOL, BBL...)", "leerweg (BOL, BBL...)",
-                         "code", value_list="LeerwegMBO")
+                         "code", value_list="LeerwegMBO",
+                         source="BRO art. 6.5d; codes DUO PvE MBO (leertraject)")
 ]
 OpleidingsvormMBO = Annotated[
     ValueCode, FieldMeta("opleidingsvorm", "full-time or part-time", "voltijd of deeltijd",
-                         "VOLTIJD, DEELTIJD", value_list="OpleidingsvormMBO")
+                         "VOLTIJD, DEELTIJD", value_list="OpleidingsvormMBO",
+                         source="BRO art. 6.5a")
 ]
 Niveau = Annotated[
     ValueCode, FieldMeta("niveau", "level, for a domain or dossier", "niveau, bij domein of "
-                         "dossier", "MBO-1 .. MBO-4", value_list="NiveauMBO")
+                         "dossier", "MBO-1 .. MBO-4", value_list="NiveauMBO",
+                         source="BRO art. 6.5c, 7.5a; codes DUO PvE MBO")
 ]
 DoorlopendeLeerroute = Annotated[
     ValueCode, FieldMeta("doorlopende leerroute", "continuous vmbo-mbo route indicator",
                          "indicatie doorlopende leerroute vmbo-mbo", "code",
-                         value_list="DoorlopendeLeerroute")
+                         value_list="DoorlopendeLeerroute", source="BRO art. 6.5e; codes RIO")
 ]
 RedenUitschrijvingMBO = Annotated[
     ValueCode, FieldMeta("reden uitschrijving", "reason for deregistration (required in mbo)",
                          "reden van uitschrijving (verplicht in het mbo)", "01 .. 09",
-                         value_list="RedenUitschrijvingMBO")
+                         value_list="RedenUitschrijvingMBO",
+                         source="BRO art. 5.3f; codes BRON mbo reden uitstroom")
 ]
 BehaaldeKwalificatie = Annotated[
     CreboCode, FieldMeta("behaalde kwalificatie", "CREBO code of the qualification obtained",
                          "CREBO-code van de behaalde kwalificatie", "5 cijfers",
-                         expected_en="5 digits")
+                         expected_en="5 digits",
+                         source="BRO art. 7.5a")
 ]
 DatumDiploma = Annotated[
     BulkDate, FieldMeta("datum diploma", "date the diploma was obtained",
-                        "datum waarop het diploma is behaald", _DATE)
+                        "datum waarop het diploma is behaald", _DATE, source="BRO art. 7.5b")
 ]
 
 

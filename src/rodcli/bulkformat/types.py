@@ -30,7 +30,10 @@ class FieldMeta:
     expected: str  # the accepted format, for messages, in Dutch ("9 cijfers")
     value_list: str | None = None  # key in valuelists.toml
     pgn: bool = False  # a personal number: always masked in reports
-    personal: bool = False  # a personal detail only delivered without a BSN
+    # An identifying detail (BRO art. 4.1 c, e, f): delivered with every personal number
+    # (BRO art. 18.1a); ROD keeps it only where the BRP lacks it (WRO art. 9, 13).
+    personal: bool = False
+    source: str = ""  # the BRO article or DUO text the field comes from; "rodcli: ..." if ours
     expected_en: str | None = None  # ``expected`` in English, where it has words
 
     def expected_in(self, lang: str) -> str:
@@ -121,7 +124,9 @@ def _check_isat(value: str) -> str:
     return value
 
 
+# Beyond these a study load is unusual but not impossible: rule R013 warns (rodcli.rules.ects).
 ECTS_MAX = Decimal(240)
+ECTS_STEP = Decimal("0.5")
 _ECTS_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
@@ -147,8 +152,6 @@ def _parse_ects_text(text: str) -> Decimal:
 def _checked_ects(number: Decimal) -> Decimal:
     if number <= 0:
         raise PydanticCustomError("rod_ects", "must be more than 0")
-    if number > ECTS_MAX:
-        raise PydanticCustomError("rod_ects", "more than 240")
     if number != number.quantize(Decimal("0.1")):
         raise PydanticCustomError("rod_ects", "more than one decimal")
     return number.normalize() if number == number.to_integral_value() else number
@@ -163,14 +166,16 @@ Brin = Annotated[
     _pattern(r"[0-9]{2}[A-Z]{2}"),
     FieldMeta("BRIN-nummer", "institution code (BRIN4)", "instellingscode (BRIN4)",
               "2 cijfers + 2 hoofdletters, bijv. 99XX",
-              expected_en="2 digits + 2 capitals, e.g. 99XX"),
+              expected_en="2 digits + 2 capitals, e.g. 99XX",
+              source="BRO art. 5.1a (registratienummer); BRIN4 as in RIO"),
 ]
 Bsn = Annotated[
     str,
     _pattern(r"[0-9]{9}"),
     AfterValidator(_check_bsn),
     FieldMeta("burgerservicenummer", "citizen service number (BSN)",
-              "burgerservicenummer (BSN)", "9 cijfers", pgn=True, expected_en="9 digits"),
+              "burgerservicenummer (BSN)", "9 cijfers", pgn=True, expected_en="9 digits",
+              source="WRO art. 1, 12 (persoonsgebonden nummer)"),
 ]
 Onderwijsnummer = Annotated[
     str,
@@ -178,7 +183,8 @@ Onderwijsnummer = Annotated[
     AfterValidator(_check_onderwijsnummer),
     FieldMeta("onderwijsnummer", "education number, only when there is no BSN",
               "onderwijsnummer, alleen als er geen BSN is", "9 cijfers", pgn=True,
-              expected_en="9 digits"),
+              expected_en="9 digits",
+              source="WRO art. 1, 12 (persoonsgebonden nummer without a BSN)"),
 ]
 Volgnummer = Annotated[
     str,
@@ -186,14 +192,18 @@ Volgnummer = Annotated[
     FieldMeta("inschrijvingvolgnummer", "enrolment sequence number, unique per student",
               "volgnummer van de inschrijving, uniek per student",
               "1-20 tekens uit A-Z, a-z, 0-9 en . _ -",
-              expected_en="1-20 characters from A-Z, a-z, 0-9 and . _ -"),
+              expected_en="1-20 characters from A-Z, a-z, 0-9 and . _ -",
+              source="DUO: the enrolment key in ROD's files (RO ISG, ROD-HO BRD); the length "
+                     "is rodcli's own"),
 ]
 BulkDate = Annotated[date, BeforeValidator(_parse_date)]
 Postcode = Annotated[
     str,
     _pattern(r"[1-9][0-9]{3}[A-Z]{2}"),
-    FieldMeta("postcode", "postcode, only without BSN", "postcode, alleen zonder BSN",
-              "1234AB, zonder spatie", personal=True, expected_en="1234AB, without space"),
+    FieldMeta("postcode", "postcode of the student's address, where the export has it",
+              "postcode van het woonadres, als de export hem heeft",
+              "1234AB, zonder spatie", personal=True, expected_en="1234AB, without space",
+              source="BRO art. 4.1e, 18.1a"),
 ]
 IsatCode = Annotated[
     str,
@@ -206,7 +216,9 @@ Onderwijslocatie = Annotated[
     str,
     _pattern(r"[0-9]{3}X[0-9]{3}"),
     FieldMeta("onderwijslocatie", "teaching location code from RIO",
-              "onderwijslocatiecode uit RIO", "123X456"),
+              "onderwijslocatiecode uit RIO", "123X456",
+              source="DUO, uitwisselen met ROD (mbo): enrolments from 2019-08-01; code from "
+                     "RIO"),
 ]
 Onderwijseenheidcode = Annotated[
     str,
@@ -214,6 +226,7 @@ Onderwijseenheidcode = Annotated[
     FieldMeta("onderwijseenheidcode", "the institution's own code of the module",
               "eigen code van de module (onderwijseenheid)",
               "1-40 tekens uit A-Z, a-z, 0-9, spatie en . _ - /",
-              expected_en="1-40 characters from A-Z, a-z, 0-9, space and . _ - /"),
+              expected_en="1-40 characters from A-Z, a-z, 0-9, space and . _ - /",
+              source="BRO art. 6.6b (onderwijseenheid); the code itself is rodcli's own"),
 ]
 Ects = Annotated[Decimal, BeforeValidator(_parse_ects)]

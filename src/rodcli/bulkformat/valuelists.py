@@ -8,6 +8,8 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
+_SHOWN_CODES = 15
+
 
 @dataclass(frozen=True, slots=True)
 class CodeEntry:
@@ -28,9 +30,18 @@ class ValueList:
     name: str
     source: str
     codes: dict[str, CodeEntry]
+    own: bool = False  # rodcli's own list: DUO publishes none for the Loket
+
+    def codes_needing_full_diploma(self) -> frozenset[str]:
+        return frozenset(code for code, entry in self.codes.items() if entry.full_diploma)
 
     def codes_text(self) -> str:
-        return ", ".join(self.codes)
+        """The codes for a message; a long list (vooropleiding has about 200) is cut, with
+        where to find the rest, so a finding stays one readable line."""
+        if len(self.codes) <= _SHOWN_CODES:
+            return ", ".join(self.codes)
+        shown = ", ".join(list(self.codes)[:_SHOWN_CODES])
+        return f"{shown}, ... ({len(self.codes)} codes: rodcli schema)"
 
 
 @cache
@@ -51,5 +62,6 @@ def value_lists() -> dict[str, ValueList]:
             )
             for item in body["codes"]
         }
-        lists[key] = ValueList(key, body["name"], body["source"], entries)
+        lists[key] = ValueList(key, body["name"], body["source"], entries,
+                               body.get("own", False))
     return lists

@@ -26,11 +26,19 @@ class Batch:
     records: Callable[[Sequence[int]], Sequence[RawRecord]]
 
 
-def batch_of_records(records: Sequence[RawRecord], fields: Sequence[str]) -> Batch:
-    """A batch of records read one by one (by a reader of the precise path)."""
+def batch_of_records(records: Sequence[RawRecord], fields: Sequence[str],
+                     diploma_reasons: frozenset[str] = frozenset()) -> Batch:
+    """A batch of records read one by one (by a reader of the precise path); where a
+    deregistration's reason is one of ``diploma_reasons``, where it stands (R003 points
+    there)."""
     import polars as pl
 
     known = frozenset(fields)
+    positions: list[tuple[int | None, int | None]] = [
+        (raw.locate("redenUitschrijving") if raw.locate is not None else None) or (None, None)
+        if raw.record_type == "uitschrijving"
+        and raw.values.get("redenUitschrijving") in diploma_reasons else (None, None)
+        for raw in records]
     data: dict[str, list[object]] = {
         TYPE_COLUMN: [record.record_type for record in records],
         LINE_COLUMN: [record.line for record in records],
@@ -40,8 +48,11 @@ def batch_of_records(records: Sequence[RawRecord], fields: Sequence[str]) -> Bat
     }
     for name in fields:
         data[name] = [record.values.get(name) for record in records]
+    data["_reason_line"] = [line for line, _column in positions]
+    data["_reason_column"] = [column for _line, column in positions]
     schema: dict[str, pl.DataType] = {name: pl.String() for name in fields}
     schema.update({TYPE_COLUMN: pl.String(), LINE_COLUMN: pl.UInt32(),
-                   FORCED_COLUMN: pl.Boolean()})
+                   FORCED_COLUMN: pl.Boolean(), "_reason_line": pl.UInt32(),
+                   "_reason_column": pl.UInt32()})
     frame = pl.DataFrame(data, schema=schema)
     return Batch(frame, lambda indices: [records[index] for index in indices])

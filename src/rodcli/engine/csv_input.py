@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 CHUNK_BYTES = 1 << 20
+REASON = "redenUitschrijving"
 _MBO_ONLY = frozenset(field_names("mbo")) - frozenset(field_names("ho"))
 _HEADER_BYTES = 1 << 20
 # Anything but printable ASCII, tab and line ends, or a quote: not for the fast path.
@@ -159,6 +160,14 @@ def _cells_to_fields(frame: pl.DataFrame, header: list[str], known: set[str],
     import polars as pl
 
     columns = [pl.col(LINE_COLUMN).cast(pl.UInt32)]
+    if REASON in header:
+        # Where the reason's cell starts, as the precise path's csv_field_position counts:
+        # after the cells before it and their separators (R003 points there).
+        before = header[:header.index(REASON)]
+        start = pl.sum_horizontal([pl.col(name).str.len_chars().fill_null(0) + 1
+                                   for name in before] or [pl.lit(0)]) + 1
+        columns += [pl.col(LINE_COLUMN).cast(pl.UInt32).alias("_reason_line"),
+                    start.cast(pl.UInt32).alias("_reason_column")]
     for name in header:
         if name not in known:
             continue
@@ -173,7 +182,8 @@ def _cells_to_fields(frame: pl.DataFrame, header: list[str], known: set[str],
 def _blank(frame: pl.DataFrame) -> pl.Expr:
     import polars as pl
 
-    fields = [name for name in frame.columns if name not in (LINE_COLUMN, TYPE_COLUMN)]
+    fields = [name for name in frame.columns
+              if name not in (LINE_COLUMN, TYPE_COLUMN, "_reason_line", "_reason_column")]
     return (pl.col(TYPE_COLUMN) == "") & pl.all_horizontal(
         [pl.col(name).is_null() for name in fields] or [pl.lit(True)])
 
@@ -222,7 +232,9 @@ class _RawMaker:
         self._first_line = first_line
         self._header = header
         self._file = file
-        self._fields = [name for name in frame.columns if name not in (LINE_COLUMN, TYPE_COLUMN)]
+        self._fields = [name for name in frame.columns
+                        if name not in (LINE_COLUMN, TYPE_COLUMN, "_reason_line",
+                                        "_reason_column")]
 
     def __call__(self, indices: Sequence[int]) -> list[RawRecord]:
         if self._lines is None:

@@ -67,7 +67,11 @@ def diploma_reasons(sector: Sector) -> frozenset[str]:
 
 # ---- one row per record ---------------------------------------------------------------------
 
-Row = tuple[str, int, str, int, int | None, date | None, int, str | None]  # key, kind, ...
+# brin, pgn, number, kind, line, day, flag, reason, and where a reason that needs a full
+# diploma stands (line, column, the export column it came from): R003 points there.
+Row = tuple[str, int, str, int, int | None, date | None, int, str | None, int | None,
+            int | None, str | None]
+_NOWHERE = (None, None, None)
 
 
 def _pgn_number(values: dict[str, str]) -> int | None:
@@ -80,24 +84,27 @@ def _pgn_number(values: dict[str, str]) -> int | None:
     return int(pgn)
 
 
-def checked_row(model: Record, line: int | None, values: dict[str, str]) -> Row | None:
+def checked_row(model: Record, raw: RawRecord) -> Row | None:
     """The key-table row of a record that passed its own checks."""
+    line, values = raw.line, raw.values
     pgn = _pgn_number(values)
     if pgn is None:
         return None
     brin, number = model.brin, model.inschrijvingvolgnummer
     if isinstance(model, _Enrolment):
         kind = MODULE if isinstance(model, HoModuleInschrijving) else ENROLMENT
-        return (brin, pgn, number, kind, line, model.datumInschrijving, 0, None)
+        return (brin, pgn, number, kind, line, model.datumInschrijving, 0, None, *_NOWHERE)
     if isinstance(model, HoUitschrijving | MboUitschrijving):
         reason = model.redenUitschrijving
         flag = int(reason is not None and reason in diploma_reasons(model.sector))
-        return (brin, pgn, number, DEREGISTRATION, line, model.datumUitschrijving, flag, reason)
+        at = reason_position(raw) if flag else _NOWHERE
+        return (brin, pgn, number, DEREGISTRATION, line, model.datumUitschrijving, flag, reason,
+                *at)
     if isinstance(model, HoResultaat):
         return (brin, pgn, number, RESULT, line, model.datumAfsluitendExamen,
-                int(model.opleidingsfase in FULL_DIPLOMA_PHASES), None)
+                int(model.opleidingsfase in FULL_DIPLOMA_PHASES), None, *_NOWHERE)
     if isinstance(model, MboResultaat):
-        return (brin, pgn, number, RESULT, line, model.datumDiploma, 1, None)
+        return (brin, pgn, number, RESULT, line, model.datumDiploma, 1, None, *_NOWHERE)
     return None
 
 
@@ -110,7 +117,16 @@ def failed_row(raw: RawRecord) -> Row | None:
     if not brin or not number or pgn is None:
         return None
     return (brin, pgn, number, FAILED, raw.line, None, FAILED_TYPES.index(raw.record_type),
-            None)
+            None, *_NOWHERE)
+
+
+def reason_position(raw: RawRecord) -> tuple[int | None, int | None, str | None]:
+    """Line and column of the reason and, for build, the export column it came from ("Reden
+    → redenUitschrijving"), read straight from the raw record."""
+    line, column = (raw.locate("redenUitschrijving") if raw.locate is not None else None) or (
+        None, None)
+    shown = raw.sources.get("redenUitschrijving") if raw.sources else None
+    return line, column, shown
 
 
 def shown_key(brin: str, pgn: int, number: str) -> str:
@@ -119,7 +135,8 @@ def shown_key(brin: str, pgn: int, number: str) -> str:
 
 
 def _place(group: KeyGroup, own: bool, kind: int, line: int | None, day: date | None,
-           flag: int, reason: str | None) -> None:
+           flag: int, reason: str | None, at_line: int | None = None,
+           at_column: int | None = None, at_field: str | None = None) -> None:
     if not own:
         if kind in (ENROLMENT, MODULE) and day is not None:
             group.context_enrolments.append(Enrolment(line, day, kind == MODULE))
@@ -129,7 +146,8 @@ def _place(group: KeyGroup, own: bool, kind: int, line: int | None, day: date | 
     if kind in (ENROLMENT, MODULE) and day is not None:
         group.enrolments.append(Enrolment(line, day, kind == MODULE))
     elif kind == DEREGISTRATION and day is not None:
-        group.deregistrations.append(Deregistration(line, day, reason, bool(flag)))
+        group.deregistrations.append(Deregistration(line, day, reason, bool(flag), at_line,
+                                                    at_column, at_field))
     elif kind == RESULT and day is not None:
         group.results.append(Outcome(line, day, bool(flag)))
     elif kind == FAILED:
@@ -153,7 +171,7 @@ class PreciseKeys:
         default_factory=lambda: defaultdict(list))
 
     def add_checked(self, checked: CheckedRecord) -> None:
-        row = checked_row(checked.model, checked.raw.line, checked.raw.values)
+        row = checked_row(checked.model, checked.raw)
         if row is not None:
             self.rows[row[:3]].append(row)
 
@@ -216,7 +234,8 @@ def key_schema() -> dict[str, Any]:
 
     return {"brin": pl.Categorical, "pgn": pl.UInt32, "number": pl.String,
             "kind": pl.UInt8, "line": pl.UInt32, "day": pl.Date, "flag": pl.UInt8,
-            "reason": pl.Categorical, "_key": pl.UInt64}
+            "reason": pl.Categorical, "at_line": pl.UInt32, "at_column": pl.UInt32,
+            "at_field": pl.Categorical, "_key": pl.UInt64}
 
 
 def rows_frame(rows: list[Row]) -> pl.DataFrame:
@@ -266,6 +285,8 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
     ).when(record_type == "uitschrijving").then(
         text("redenUitschrijving").is_in(sorted(diploma_reasons(sector))).fill_null(False)
     ).when(record_type == "resultaat").then(full_result).otherwise(False)
+    # Where a reason that needs a full diploma stands, as the adapter found it.
+    needs = is_typed & (record_type == "uitschrijving") & (flag > 0)
     schema = key_schema()
     return (
         frame.lazy()
@@ -281,6 +302,11 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
             flag.cast(pl.UInt8).alias("flag"),
             pl.when(is_typed & (record_type == "uitschrijving"))
             .then(text("redenUitschrijving")).cast(schema["reason"]).alias("reason"),
+            pl.when(needs).then(pl.col("_reason_line") if "_reason_line" in columns
+                                else pl.lit(None)).cast(pl.UInt32).alias("at_line"),
+            pl.when(needs).then(pl.col("_reason_column") if "_reason_column" in columns
+                                else pl.lit(None)).cast(pl.UInt32).alias("at_column"),
+            pl.lit(None, pl.String).cast(schema["at_field"]).alias("at_field"),
         )
         .drop_nulls(["brin", "pgn", "number", "kind"])
         .with_columns(_number_key(pl.col("brin").cast(pl.String), pl.col("number")))
@@ -405,14 +431,15 @@ class KeyTable:
                 .sort([*GROUP_COLUMNS, "pgn", "number", "brin", "own", "line"],
                       nulls_last=False)
                 .join(students, on=["brin", "pgn"], how="left")
-                .select(*KEY_COLUMNS, "kind", "line", "day", "flag", "reason", "own",
+                .select(*KEY_COLUMNS, "kind", "line", "day", "flag", "reason", "at_line",
+                        "at_column", "at_field", "own",
                         pl.col("student_full_result").fill_null(False),
                         pl.col("student_failed_result").fill_null(False)))
         del both
         group: KeyGroup | None = None
         current: tuple[str, int, str] | None = None
-        for (brin, pgn, number_text, kind, line, day, flag, reason, is_own, student_full,
-             student_failed) in rows.iter_rows():
+        for (brin, pgn, number_text, kind, line, day, flag, reason, at_line, at_column, at_field,
+             is_own, student_full, student_failed) in rows.iter_rows():
             key = (brin, pgn, number_text)
             if key != current:
                 if group is not None:
@@ -421,7 +448,7 @@ class KeyTable:
                 group.student_full_result = student_full
                 group.student_failed_result = student_failed
             assert group is not None
-            _place(group, is_own, kind, line, day, flag, reason)
+            _place(group, is_own, kind, line, day, flag, reason, at_line, at_column, at_field)
         if group is not None:
             yield group
 

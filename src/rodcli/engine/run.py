@@ -143,7 +143,10 @@ class Engine:
     def _flush(self, pending: list[RawRecord], report: FileReport, sink: Sink,
                keys: Keys) -> None:
         if pending and report.sector is not None:
-            self._check_batch(batch_of_records(list(pending), field_names(report.sector)),
+            from rodcli.engine.keys import diploma_reasons
+
+            self._check_batch(batch_of_records(list(pending), field_names(report.sector),
+                                               diploma_reasons(report.sector)),
                               report, sink, keys)
         pending.clear()
 

@@ -29,11 +29,11 @@ class CrossRecordRule(Protocol):
 
 def record_rules() -> list[RecordRule]:
     from rodcli.rules.diploma import FullDiplomaResult
-    from rodcli.rules.personal import PersonalDetails
+    from rodcli.rules.ects import UnusualStudyLoad
     from rodcli.rules.sector import MboOnderwijslocatie
     from rodcli.rules.valuelists import ValueListCodes
 
-    return [ValueListCodes(), PersonalDetails(), FullDiplomaResult(), MboOnderwijslocatie()]
+    return [ValueListCodes(), FullDiplomaResult(), MboOnderwijslocatie(), UnusualStudyLoad()]
 
 
 def cross_record_rules() -> list[CrossRecordRule]:

@@ -63,7 +63,9 @@ class DiplomaConsistency:
                 or (module and (group.student_full_result or group.student_failed_result))
             ):
                 yield make_finding(
-                    "R003", group.location(deregistration.line, "redenUitschrijving"),
+                    "R003", group.location(deregistration.field_line or deregistration.line,
+                                           deregistration.field or "redenUitschrijving",
+                                           deregistration.column),
                     value=deregistration.reason or "",
                 )
         if enrolment is not None and enrolment.is_module:

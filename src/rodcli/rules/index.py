@@ -13,6 +13,7 @@ from datetime import date
 from rodcli.findings import Location
 
 Line = int | None
+ReasonPosition = tuple[Line, int | None, str | None]  # line, column, shown field name
 
 # Opleidingsfasen whose exam is a full diploma: associate degree, bachelor, master.
 FULL_DIPLOMA_PHASES = frozenset({"A", "B", "M", "Q"})
@@ -35,6 +36,11 @@ class Deregistration:
     day: date
     reason: str | None
     needs_full_diploma: bool
+    # Where the reason stands (line, column, and for build the export column it came from),
+    # kept only for a reason that needs a full diploma: R003 points there.
+    field_line: Line = None
+    column: int | None = None
+    field: str | None = None
 
 
 @dataclass(slots=True)
@@ -73,5 +79,6 @@ class KeyGroup:
         return self.context_full_result or any(r.full_diploma for r in self.results)
 
 
-    def location(self, line: Line, field_name: str | None = None) -> Location:
-        return Location(self.file, line, None, field_name, self.shown)
+    def location(self, line: Line, field_name: str | None = None,
+                 column: int | None = None) -> Location:
+        return Location(self.file, line, column, field_name, self.shown)

@@ -38,7 +38,7 @@ def test_ten_validate_and_ten_build_at_once_match_each_alone(tmp_path: Path) -> 
     bulk.write_text(csv_text([inschrijving(burgerservicenummer=number,
                                            inschrijvingvolgnummer=str(at % 7))
                               for at, number in enumerate(numbers)]), encoding="utf-8")
-    assert bulk.stat().st_size > ValidateOptions().parallel_from_bytes
+    assert bulk.stat().st_size > ValidateOptions().columnar_from_bytes
     (tmp_path / "mapping.toml").write_text(MAPPING, encoding="utf-8")
     export = write_export(tmp_path / "export.csv", 1500, bad=40)
     temporary = tmp_path / "tmp"

@@ -28,6 +28,7 @@ from rodcli.readers.bulk_csv import (
     open_slice,
     read_csv_bulk,
 )
+from rodcli.readers.textlines import MAX_LINE_BYTES
 from rodcli.records import RawRecord, csv_locator
 
 if TYPE_CHECKING:
@@ -65,7 +66,11 @@ def csv_items(handle: BinaryIO, path: Path, file: str, report: FileReport,
         if not chunk:
             break
         if not chunk.endswith(b"\n"):
-            chunk += handle.readline()
+            # To the line's end, but never past the reader's line limit: a line longer than
+            # that is for the precise reader to refuse, without holding it.
+            chunk += handle.readline(MAX_LINE_BYTES + 1)
+            if not chunk.endswith(b"\n") and handle.read(1):
+                chunk = b"\x00"  # not plain: the rest of the file goes to the precise reader
         if _is_plain(chunk) and not _has_long_line(chunk):
             yield from _plain_chunk(chunk, line, header, known, file, report)
         elif _QUOTE_OR_NOT_TEXT.search(chunk) is None and _is_utf8(chunk):

@@ -759,3 +759,21 @@ def test_examples_csv_reports_exactly_the_known_differences(tmp_path: Path) -> N
               "school": row["school value"] or None, "rod": row["ROD value"] or None}
              for row in rows]
     assert found == expected_examples()["differences"]
+
+
+def test_rows_rejected_by_a_cross_record_rule_are_rejected_too(tmp_path: Path) -> None:
+    """Issue 14, the rest of item 6: a row build rejects for a rule across records (here a
+    deregistration dated before its enrolment, R002) is C010 with that code, not C001."""
+    ours = export(tmp_path, [
+        ["1", A, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", ""],  # in ROD, equal
+        ["2", B, "", "14-03-2005", "V", "01-09-2024", "34607", "VT", "01-08-2024"],  # R002
+    ])
+    theirs = write_csv(tmp_path, [inschrijving(burgerservicenummer=A)], name="rod.csv")
+    run_cli = rodcli("compare", ours, theirs, "--mapping", mapping(tmp_path), "--format", "json",
+                     "--lang", "en")
+    assert run_cli.exit_code == 1
+    document = json.loads(run_cli.stdout)
+    differences = [(d["code"], d["ours"]["line"], d["record_type"])
+                   for d in document["differences"]]
+    assert differences == [("C010", 3, "inschrijving"), ("C010", 3, "uitschrijving")]
+    assert [f["code"] for f in document["findings"] if f["severity"] == "error"] == ["R002"]

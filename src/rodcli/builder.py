@@ -37,7 +37,7 @@ from rodcli.codes import Lang, message
 from rodcli.comparison import Delta
 from rodcli.engine.keys import Row, checked_row, failed_row
 from rodcli.engine.precise import RecordChecker
-from rodcli.engine.run import COLUMNAR_FROM_RECORDS, Engine
+from rodcli.engine.run import cross_record_rounds
 from rodcli.excelsafe import neutralise
 from rodcli.exports import ExportError, ExportRow, ExportTable, open_export
 from rodcli.exports.csv_export import SliceLayout, plan_export_slices, read_csv_slice
@@ -286,29 +286,9 @@ def _first_pass(table: ExportTable, mapping: CompiledMapping, result: Result,
 
 
 def _check_keys(rows: list[Row | None], file: str, first: _FirstPass, result: Result) -> None:
-    """The cross-record rules over the rows' records, in the engine's key table.
-
-    Rejecting a row can break a rule for another (a deregistration whose diploma row was
-    rejected): run the rules again on what is left until nothing changes.
-    """
-    engine = Engine(columnar=len(rows) >= COLUMNAR_FROM_RECORDS, rules=[])
-    keys = engine.new_keys()
-    for row in rows:
-        keys.add_row(row)
+    """The cross-record rules over the rows' records, in the engine's key table."""
+    cross_record_rounds(rows, file, first.rejected, result.add)
     rows.clear()
-    reported: set[tuple[str, Location, tuple[tuple[str, str], ...]]] = set()
-
-    def note(finding: Finding) -> None:
-        identity = (finding.code, finding.location, tuple(finding.params.items()))
-        if identity not in reported:
-            reported.add(identity)
-            _note(first, result, finding, finding.location.line)
-
-    while True:
-        before = len(first.rejected)
-        engine.check_keys(file, keys, None, note, excluded_lines=set(first.rejected))
-        if len(first.rejected) == before:
-            return
 
 
 # ---- the first pass over one large CSV export on several cores -------------------------------

@@ -36,10 +36,12 @@ from pathlib import Path
 from rodcli.bulkformat.models import RECORD_MODELS, Record, Sector, field_meta
 from rodcli.bulkformat.types import DateNotation
 from rodcli.codes import CATALOGUE
+from rodcli.engine.keys import Row, checked_row, failed_row
 from rodcli.engine.precise import RecordChecker
+from rodcli.engine.run import cross_record_rounds
 from rodcli.exports import ExportError, open_export
 from rodcli.findings import FileReport, Finding, Location, Result, Severity, make_finding
-from rodcli.mapping import MappingError, compile_mapping, load_mapping
+from rodcli.mapping import MappingError, MappingFile, compile_mapping, load_mapping
 from rodcli.readers import read_bulk
 from rodcli.records import CheckedRecord, RawRecord, display_name
 from rodcli.store import KEY_FIELDS, OURS, THEIRS, Duplicate, RecordStore, Stored, canonical
@@ -146,6 +148,7 @@ def _export_records(path: Path, mapping_path: Path, sector: Sector | None,
     cannot be read at all."""
     spec, text = load_mapping(mapping_path)
     summary.kind = "export"
+    rejected = _rejected_rows(path, spec, text, mapping_path, sector, checker, sink)
     table = open_export(path, delimiter=spec.source.delimiter, encoding=spec.source.encoding,
                         sheet=spec.source.sheet)
     with table:
@@ -170,14 +173,43 @@ def _export_records(path: Path, mapping_path: Path, sector: Sector | None,
             # As in build, an error anywhere in the row rejects all its records (a value
             # without a translation, a row too long, a sibling record that fails): none of
             # them can be delivered, so none is compared as if it could.
-            rejected = any(finding.severity >= Severity.ERROR and finding.location.line in
-                           (None, row.line) for finding in row_findings)
+            # The cross-record rules may reject it too, as in build (found in the first pass).
+            rejects = row.line in rejected or any(
+                finding.severity >= Severity.ERROR and finding.location.line in (None, row.line)
+                for finding in row_findings)
             for raw, checked in records:
-                yield raw, None if rejected else checked
+                yield raw, None if rejects else checked
         for finding in table.findings:
             sink(finding)
         table.findings.clear()
         summary.encoding = table.encoding
+
+
+def _rejected_rows(path: Path, spec: MappingFile, text: str, mapping_path: Path,
+                   sector: Sector | None, checker: RecordChecker, sink: Sink) -> set[int]:
+    """The export rows build would reject, its cross-record rules included (a first pass
+    over the export: a row's fate can hang on a row further on); the cross-record findings
+    go to ``sink``, the rows' own findings come with the second pass."""
+    rows: list[Row | None] = []
+    rejected: dict[int, list[Finding]] = {}
+    table = open_export(path, delimiter=spec.source.delimiter, encoding=spec.source.encoding,
+                        sheet=spec.source.sheet)
+    with table:
+        mapping = compile_mapping(spec, text, str(mapping_path), table, sector)
+        for row in table.rows:
+            mapped = mapping.map_row(row)
+            errors = any(finding.severity >= Severity.ERROR
+                         for finding in [*table.findings, *mapped.findings])
+            table.findings.clear()
+            for raw in mapped.records:
+                checked, findings = checker.check(raw, mapping.sector, "iso")
+                errors = errors or any(f.severity >= Severity.ERROR for f in findings)
+                rows.append(checked_row(checked.model, raw) if checked is not None
+                            else failed_row(raw))
+            if errors:
+                rejected[row.line] = []
+    cross_record_rounds(rows, str(path), rejected, sink)
+    return set(rejected)
 
 
 def read_side(path: Path, mapping: Path | None, sector: Sector | None, summary: SideSummary,

@@ -28,7 +28,7 @@ from rodcli.bulkformat.types import DateNotation
 from rodcli.engine.batch import Batch, batch_of_records
 from rodcli.engine.keys import KeyTable, PreciseKeys, Row, check_groups
 from rodcli.engine.precise import RecordChecker
-from rodcli.findings import FileReport, Finding
+from rodcli.findings import FileReport, Finding, Location, Severity
 from rodcli.readers.bulk_xml import RETAINED_RECORDS
 from rodcli.records import RawRecord, RecordsEnd
 from rodcli.rules import CrossRecordRule, RecordRule, cross_record_rules, record_rules
@@ -178,6 +178,38 @@ class Engine:
 
 def _notation(report: FileReport) -> DateNotation:
     return "compact" if report.kind == "csv" else "iso"
+
+
+def cross_record_rounds(rows: Iterable[Row | None], file: str,
+                        rejected: dict[int, list[Finding]], sink: Sink) -> None:
+    """The cross-record rules over an export's records (their key rows), for ``build`` and
+    ``compare --mapping``: each finding goes to ``sink``, and an error rejects its row (into
+    ``rejected``, line -> findings, which starts with the rows rejected for their own
+    errors). Rejecting a row can break a rule for another (a deregistration whose diploma
+    row was rejected): the rules run again on what is left until nothing changes."""
+    rows = list(rows)
+    engine = Engine(columnar=len(rows) >= COLUMNAR_FROM_RECORDS, rules=[])
+    keys = engine.new_keys()
+    for row in rows:
+        keys.add_row(row)
+    rows.clear()
+    reported: set[tuple[str, Location, tuple[tuple[str, str], ...]]] = set()
+
+    def note(finding: Finding) -> None:
+        identity = (finding.code, finding.location, tuple(finding.params.items()))
+        if identity in reported:
+            return
+        reported.add(identity)
+        sink(finding)
+        line = finding.location.line
+        if finding.severity >= Severity.ERROR and line is not None:
+            rejected.setdefault(line, []).append(finding)
+
+    while True:
+        before = len(rejected)
+        engine.check_keys(file, keys, None, note, excluded_lines=set(rejected))
+        if len(rejected) == before:
+            return
 
 
 def bulk_items(path: Path, report: FileReport, sector: Sector | None,

@@ -11,7 +11,9 @@ of the file (a quoted field may span lines, an encoding switch holds for the res
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -34,7 +36,7 @@ from rodcli.records import RawRecord, csv_locator
 if TYPE_CHECKING:
     import polars as pl
 
-CHUNK_BYTES = 1 << 20
+CHUNK_BYTES = 1 << 21
 REASON = "redenUitschrijving"
 _MBO_ONLY = frozenset(field_names("mbo")) - frozenset(field_names("ho"))
 _HEADER_BYTES = 1 << 20
@@ -60,7 +62,28 @@ def csv_items(handle: BinaryIO, path: Path, file: str, report: FileReport,
     header = [cell.strip() for cell in header_text.split(DELIMITER)]
     yield from check_header(header, file, 1)
     known = set(field_names("ho")) | {RECORD_TYPE_COLUMN}
-    start, line = len(first), 2
+    with ThreadPoolExecutor(1) as parser:
+        yield from _chunks(handle, path, file, report, sector, header, known, len(first),
+                           parser)
+    if report.records == 0:
+        yield make_finding("I015", Location(file, 1))
+
+
+def _chunks(handle: BinaryIO, path: Path, file: str, report: FileReport, sector: str | None,
+            header: list[str], known: set[str], start: int, parser: ThreadPoolExecutor
+            ) -> Iterator[Batch | RawRecord | Finding]:
+    """The chunks after the header. A plain chunk is cut into cells on another thread while
+    the engine checks the one before (polars lets go of the GIL): reading and checking
+    overlap on two cores."""
+    pending: deque[Future[tuple[list[Batch | Finding], int]]] = deque()
+
+    def ready(keep: int) -> Iterator[Batch | Finding]:
+        while len(pending) > keep:
+            items, records = pending.popleft().result()
+            report.records += records
+            yield from items
+
+    line = 2
     while True:
         chunk = handle.read(CHUNK_BYTES)
         if not chunk:
@@ -72,8 +95,13 @@ def csv_items(handle: BinaryIO, path: Path, file: str, report: FileReport,
             if not chunk.endswith(b"\n") and handle.read(1):
                 chunk = b"\x00"  # not plain: the rest of the file goes to the precise reader
         if _is_plain(chunk) and not _has_long_line(chunk):
-            yield from _plain_chunk(chunk, line, header, known, file, report)
-        elif _QUOTE_OR_NOT_TEXT.search(chunk) is None and _is_utf8(chunk):
+            pending.append(parser.submit(_plain_chunk, chunk, line, header, known, file))
+            yield from ready(1)
+            start += len(chunk)
+            line += chunk.count(b"\n")
+            continue
+        yield from ready(0)  # the precise reader's records come after the chunks before
+        if _QUOTE_OR_NOT_TEXT.search(chunk) is None and _is_utf8(chunk):
             # Other characters, but whole lines: this chunk alone takes the precise reader.
             part = CsvSlice(start, start + len(chunk), line, tuple(header))
             with open_slice(path, part) as piece:
@@ -85,8 +113,7 @@ def csv_items(handle: BinaryIO, path: Path, file: str, report: FileReport,
             break
         start += len(chunk)
         line += chunk.count(b"\n")
-    if report.records == 0:
-        yield make_finding("I015", Location(file, 1))
+    yield from ready(0)
 
 
 def _plain_header(first: bytes) -> str | None:
@@ -128,7 +155,9 @@ def _is_utf8(chunk: bytes) -> bool:
 
 
 def _plain_chunk(chunk: bytes, first_line: int, header: list[str], known: set[str],
-                 file: str, report: FileReport) -> Iterator[Batch | Finding]:
+                 file: str) -> tuple[list[Batch | Finding], int]:
+    """A plain chunk's batch (and I010 for lines of the wrong width), and how many records
+    it holds."""
     import polars as pl
 
     width = len(header)
@@ -146,20 +175,18 @@ def _plain_chunk(chunk: bytes, first_line: int, header: list[str], known: set[st
         if frame is not None and frame.height != lines:
             frame = None
     if frame is None:
-        yield from _ragged_chunk(chunk, first_line, header, known, file, report)
-        return
+        return _ragged_chunk(chunk, first_line, header, known, file)
     # Cells need stripping only where the chunk has blanks; the reader made empty ones null.
     frame = _cells_to_fields(frame.with_row_index(LINE_COLUMN, offset=first_line), header,
-                             known, strip=b" " in chunk or b"\t" in chunk or b"\r" in chunk)
-    frame = frame.filter(~_blank(frame))
+                             known, strip=b" " in chunk or b"\t" in chunk or b"\r" in chunk,
+                             drop_blank=True)
     if frame.is_empty():
-        return
-    report.records += frame.height
-    yield Batch(frame, _RawMaker(frame, chunk, first_line, tuple(header), file))
+        return [], 0
+    return [Batch(frame, _RawMaker(frame, chunk, first_line, tuple(header), file))], frame.height
 
 
 def _cells_to_fields(frame: pl.DataFrame, header: list[str], known: set[str],
-                     strip: bool = True) -> pl.DataFrame:
+                     strip: bool = True, drop_blank: bool = False) -> pl.DataFrame:
     """Cells stripped, empty ones null, under their field names; the record type as
     ``_type`` ("" where empty, as the reader has it)."""
     import polars as pl
@@ -181,20 +208,17 @@ def _cells_to_fields(frame: pl.DataFrame, header: list[str], known: set[str],
             columns.append(cell.fill_null("").alias(TYPE_COLUMN))
         else:
             columns.append(pl.when(cell != "").then(cell).alias(name) if strip else cell)
-    return frame.select(columns)
-
-
-def _blank(frame: pl.DataFrame) -> pl.Expr:
-    import polars as pl
-
-    fields = [name for name in frame.columns
-              if name not in (LINE_COLUMN, TYPE_COLUMN, "_reason_line", "_reason_column")]
-    return (pl.col(TYPE_COLUMN) == "") & pl.all_horizontal(
-        [pl.col(name).is_null() for name in fields] or [pl.lit(True)])
+    fields = frame.lazy().select(columns)
+    if drop_blank:
+        # A row of nothing but separators and spaces is blank, as in the csv module's reading.
+        names = [name for name in header if name in known and name != RECORD_TYPE_COLUMN]
+        fields = fields.filter(~((pl.col(TYPE_COLUMN) == "") & pl.all_horizontal(
+            [pl.col(name).is_null() for name in names] or [pl.lit(True)])))
+    return fields.collect()
 
 
 def _ragged_chunk(chunk: bytes, first_line: int, header: list[str], known: set[str],
-                  file: str, report: FileReport) -> Iterator[Batch | Finding]:
+                  file: str) -> tuple[list[Batch | Finding], int]:
     """A plain chunk with blank lines or lines of the wrong width: cut line by line."""
     import polars as pl
 
@@ -212,18 +236,19 @@ def _ragged_chunk(chunk: bytes, first_line: int, header: list[str], known: set[s
     )
     counts = frame.get_column("_cells").list.len()
     ragged = frame.filter(counts != width)
-    for line, found in zip(ragged.get_column(LINE_COLUMN),
-                           ragged.get_column("_cells").list.len(), strict=True):
-        yield make_finding("I010", Location(file, line, 1), found=found, expected=width)
+    items: list[Batch | Finding] = [
+        make_finding("I010", Location(file, line, 1), found=found, expected=width)
+        for line, found in zip(ragged.get_column(LINE_COLUMN),
+                               ragged.get_column("_cells").list.len(), strict=True)]
     if not ragged.is_empty():
         frame = frame.filter(counts == width)
     if frame.is_empty():
-        return
+        return items, 0
     frame = frame.select(LINE_COLUMN, *(pl.col("_cells").list.get(index).alias(name)
                                         for index, name in enumerate(header)))
     frame = _cells_to_fields(frame, header, known)
-    report.records += frame.height
-    yield Batch(frame, _RawMaker(frame, chunk, first_line, tuple(header), file))
+    items.append(Batch(frame, _RawMaker(frame, chunk, first_line, tuple(header), file)))
+    return items, frame.height
 
 
 class _RawMaker:

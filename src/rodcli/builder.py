@@ -35,7 +35,7 @@ from rodcli.bulkformat.models import Record
 from rodcli.bulkformat.xsd import builtin_schema, secure_parser
 from rodcli.codes import Lang, message
 from rodcli.comparison import Delta
-from rodcli.engine.keys import Row, checked_row, failed_row
+from rodcli.engine.keys import KeyRows, checked_row, failed_row
 from rodcli.engine.precise import RecordChecker
 from rodcli.engine.run import cross_record_rounds
 from rodcli.excelsafe import neutralise
@@ -279,16 +279,15 @@ def _first_pass(table: ExportTable, mapping: CompiledMapping, result: Result,
                 on_progress: Callable[[int], None] | None, spool: _Spool) -> _FirstPass:
     first = _FirstPass([spool], sender=mapping.constants.get("brin"),
                        header=list(table.header))
-    rows: list[Row | None] = []
+    rows = KeyRows()
     _check_rows(table, mapping, result, on_progress, first, rows)
     _check_keys(rows, table.file, first, result)
     return first
 
 
-def _check_keys(rows: list[Row | None], file: str, first: _FirstPass, result: Result) -> None:
+def _check_keys(rows: KeyRows, file: str, first: _FirstPass, result: Result) -> None:
     """The cross-record rules over the rows' records, in the engine's key table."""
     cross_record_rounds(rows, file, first.rejected, result.add)
-    rows.clear()
 
 
 # ---- the first pass over one large CSV export on several cores -------------------------------
@@ -321,7 +320,7 @@ class _SliceTask:
 @dataclass(frozen=True, slots=True)
 class _SliceOutcome:
     findings: Result
-    keys: list[Row | None]  # the key-table rows of the slice's records
+    keys: KeyRows  # the key-table rows of the slice's records
     rejected: dict[int, list[Finding]]
     sender: str | None
     rows_read: int
@@ -377,8 +376,10 @@ def _first_pass_in_parallel(
                 summary.rows_blank += outcome.rows_blank
             result.extend(layout.closing_findings())
         # The cross-record rules here, over the key rows of every slice, in export order.
-        _check_keys([row for outcome in done for row in outcome.keys], table.file, first,
-                    result)
+        rows = KeyRows()
+        for outcome in done:
+            rows.extend(outcome.keys)
+        _check_keys(rows, table.file, first, result)
         spools.enter_context(attempt.pop_all())
     return first
 
@@ -388,7 +389,7 @@ def _first_pass_of_slice(task: _SliceTask, on_progress: Callable[[int], None] | 
     """One slice's first pass, or None when the export is to be read whole after all; its
     records' key rows go back to the first pass, their formatted records into the spool."""
     options = task.options
-    rows: list[Row | None] = []
+    rows = KeyRows()
     with (_Spool(options.sector, options.output_format, task.spool) as spool,
           read_csv_slice(task.export, task.layout, task.part) as table):
         mapping = compile_mapping(task.spec, task.mapping_text, str(options.mapping), table,
@@ -414,7 +415,7 @@ def _note(first: _FirstPass, result: Result, finding: Finding, line: int | None)
 
 def _check_rows(table: ExportTable, mapping: CompiledMapping, result: Result,
                 on_progress: Callable[[int], None] | None, first: _FirstPass,
-                keys: list[Row | None]) -> None:
+                keys: KeyRows) -> None:
     assert result.build is not None
     summary = result.build
     checker = RecordChecker()  # the engine's precise path: validate's findings, exactly

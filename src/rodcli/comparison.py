@@ -36,7 +36,7 @@ from pathlib import Path
 from rodcli.bulkformat.models import RECORD_MODELS, Record, Sector, field_meta
 from rodcli.bulkformat.types import DateNotation
 from rodcli.codes import CATALOGUE
-from rodcli.engine.keys import Row, checked_row, failed_row
+from rodcli.engine.keys import KeyRows, checked_row, failed_row
 from rodcli.engine.precise import RecordChecker
 from rodcli.engine.run import cross_record_rounds
 from rodcli.exports import ExportError, open_export
@@ -190,7 +190,7 @@ def _rejected_rows(path: Path, spec: MappingFile, text: str, mapping_path: Path,
     """The export rows build would reject, its cross-record rules included (a first pass
     over the export: a row's fate can hang on a row further on); the cross-record findings
     go to ``sink``, the rows' own findings come with the second pass."""
-    rows: list[Row | None] = []
+    rows = KeyRows()
     rejected: dict[int, list[Finding]] = {}
     table = open_export(path, delimiter=spec.source.delimiter, encoding=spec.source.encoding,
                         sheet=spec.source.sheet)

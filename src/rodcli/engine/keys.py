@@ -129,6 +129,34 @@ def reason_position(raw: RawRecord) -> tuple[int | None, int | None, str | None]
     return line, column, shown
 
 
+class KeyRows:
+    """Key rows made one by one (build's export rows), gathered compactly: as Python tuples
+    while few, in polars frames of ``FRAME_ROWS`` once many. Picklable, so a worker process
+    can hand its rows back."""
+
+    FRAME_ROWS = 1 << 16
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.frames: list[pl.DataFrame] = []
+
+    def append(self, row: Row | None) -> None:
+        if row is None:
+            return
+        self.rows.append(row)
+        if len(self.rows) >= self.FRAME_ROWS:
+            self.frames.append(rows_frame(self.rows))
+            self.rows = []
+
+    def extend(self, other: KeyRows) -> None:
+        self.frames.extend(other.frames)
+        for row in other.rows:
+            self.append(row)
+
+    def __len__(self) -> int:
+        return sum(frame.height for frame in self.frames) + len(self.rows)
+
+
 def shown_key(brin: str, pgn: int, number: str) -> str:
     return masked_key({"brin": brin, "burgerservicenummer": f"{pgn:09d}",
                        "inschrijvingvolgnummer": number})

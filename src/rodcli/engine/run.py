@@ -26,7 +26,7 @@ from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import field_names
 from rodcli.bulkformat.types import DateNotation
 from rodcli.engine.batch import Batch, batch_of_records
-from rodcli.engine.keys import KeyTable, PreciseKeys, Row, check_groups
+from rodcli.engine.keys import KeyRows, KeyTable, PreciseKeys, Row, check_groups
 from rodcli.engine.precise import RecordChecker
 from rodcli.findings import FileReport, Finding, Location, Severity
 from rodcli.readers.bulk_xml import RETAINED_RECORDS
@@ -180,19 +180,21 @@ def _notation(report: FileReport) -> DateNotation:
     return "compact" if report.kind == "csv" else "iso"
 
 
-def cross_record_rounds(rows: Iterable[Row | None], file: str,
-                        rejected: dict[int, list[Finding]], sink: Sink) -> None:
+def cross_record_rounds(rows: KeyRows, file: str, rejected: dict[int, list[Finding]],
+                        sink: Sink) -> None:
     """The cross-record rules over an export's records (their key rows), for ``build`` and
     ``compare --mapping``: each finding goes to ``sink``, and an error rejects its row (into
     ``rejected``, line -> findings, which starts with the rows rejected for their own
     errors). Rejecting a row can break a rule for another (a deregistration whose diploma
     row was rejected): the rules run again on what is left until nothing changes."""
-    rows = list(rows)
     engine = Engine(columnar=len(rows) >= COLUMNAR_FROM_RECORDS, rules=[])
     keys = engine.new_keys()
-    for row in rows:
+    if keys.table is not None:
+        for frame in rows.frames:
+            keys.table.add_frame(frame)
+    for row in rows.rows:
         keys.add_row(row)
-    rows.clear()
+    rows.frames, rows.rows = [], []
     reported: set[tuple[str, Location, tuple[tuple[str, str], ...]]] = set()
 
     def note(finding: Finding) -> None:

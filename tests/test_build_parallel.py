@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import make_bsn, make_bsns
+from conftest import children, make_bsn, make_bsns
 from rodcli import builder as build_module
 from rodcli.builder import BuildOptions, build
 from rodcli.findings import Result
@@ -357,14 +357,6 @@ def test_an_xlsx_export_stays_in_one_process(tmp_path: Path,
     assert parallel_runs == [False, False]
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(child) for child in
-                Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 @pytest.mark.parametrize("signal_to", ["group", "worker"])
 def test_ctrl_c_or_a_killed_worker_ends_the_build_cleanly(tmp_path: Path,
@@ -392,9 +384,9 @@ def test_ctrl_c_or_a_killed_worker_ends_the_build_cleanly(tmp_path: Path,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              start_new_session=True)
     deadline = time.monotonic() + 60
-    while not _children(child.pid) and child.poll() is None and time.monotonic() < deadline:
+    while not children(child.pid) and child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
-    workers = _children(child.pid)
+    workers = children(child.pid)
     assert workers, "the build ended before it started a worker"
     if signal_to == "group":
         os.killpg(child.pid, signal.SIGINT)

@@ -677,10 +677,11 @@ FIELD_COUNTS = {kind: 1 + (2 if kind in PERSON_TYPES else 0) + len(fields)
 # Where a record's own number (volgnummer of its enrolment or result) stands, for findings.
 _OWN_NUMBER_AT = {"ISG": 3, "ISP": 3, "ISE": 3, "BPV": 3, "DIP": 3, "AMO": 5, "GEO": 5, "KZD": 5}
 
+_RECORD_CLASSES: tuple[type[Voorlooprecord] | type[PersonRecord], ...] = (
+    Voorlooprecord, Persoon, Inschrijving, Inschrijvingsperiode, ExtraOndersteuning, Bpv,
+    Diploma, AmvbOnderdeel, GeneriekExamenonderdeel, Keuzedeel)
 _CLASSES: dict[str, type[Voorlooprecord] | type[PersonRecord]] = {
-    cls.RECORD_TYPE: cls for cls in (
-        Voorlooprecord, Persoon, Inschrijving, Inschrijvingsperiode, ExtraOndersteuning, Bpv,
-        Diploma, AmvbOnderdeel, GeneriekExamenonderdeel, Keuzedeel)}
+    cls.RECORD_TYPE: cls for cls in _RECORD_CLASSES}
 
 # Per record type and DIP layout shift (1: the practice layout's extra field at position 7):
 # each field of the layout with its index on the line.

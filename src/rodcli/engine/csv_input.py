@@ -135,7 +135,7 @@ def _plain_header(first: bytes) -> str | None:
 
 
 def _is_plain(chunk: bytes) -> bool:
-    # A translation and a search for one byte: a few times faster than a regex over 4 MiB.
+    # A translation and a search for one byte: a few times faster than a regex over a chunk.
     if not chunk.isascii() or chunk.translate(_CONTROLS_TO_QUOTE).find(b'"') >= 0:
         return False
     return b"\r" not in chunk or chunk.count(b"\r") == chunk.count(b"\r\n")

@@ -1,12 +1,14 @@
 """The cross-record state: a compact key table, and the key groups the rules look at.
 
-Each record leaves one row: its key (BRIN, personal number, inschrijvingvolgnummer), kind,
-line, date, a flag and the reason of a deregistration (about 26 bytes; the BRIN, sequence
-number and reason as categories, the nine-digit personal number as a 32-bit integer). It
-stays in memory only, never on disk. At the end of a file the table is grouped by key into a
-few facts per key (``KEY_FACTS``); each cross-record rule says from those facts which keys it
-might find fault with (its ``suspects``), and only those keys become ``KeyGroup`` objects for
-the rules' precise checks. A small file takes ``PreciseKeys``, the same rows in plain
+Each record leaves one row: its key (BRIN, personal number, inschrijvingvolgnummer), a 64-bit
+hash of it, kind, line, date, a flag, the reason of a deregistration and where a reason that
+needs a full diploma stands (about 45 bytes: the BRIN and reason as categories, the nine-digit
+personal number as a 32-bit integer, the sequence number as a string view). It stays in
+memory only, never on disk, in partitions by the hash. At the end of a file each partition is
+grouped by key into a few facts per key (``KEY_FACTS``); each cross-record rule says from
+those facts which keys it might find fault with (its ``suspects``), and only those keys
+become ``KeyGroup`` objects for the rules' precise checks (with what the same student has
+under other keys: a module may end with "afsluitend examen" on a diploma elsewhere). A small file takes ``PreciseKeys``, the same rows in plain
 Python, so a ten-record check never loads the column engine.
 """
 

@@ -8,8 +8,9 @@ memory only, never on disk, in partitions by the hash. At the end of a file each
 grouped by key into a few facts per key (``KEY_FACTS``); each cross-record rule says from
 those facts which keys it might find fault with (its ``suspects``), and only those keys
 become ``KeyGroup`` objects for the rules' precise checks (with what the same student has
-under other keys: a module may end with "afsluitend examen" on a diploma elsewhere). A small file takes ``PreciseKeys``, the same rows in plain
-Python, so a ten-record check never loads the column engine.
+under other keys: a module may end with "afsluitend examen" on a diploma elsewhere). A
+small file takes ``PreciseKeys``, the same rows in plain Python, so a ten-record check never
+loads the column engine.
 """
 
 from __future__ import annotations

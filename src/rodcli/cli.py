@@ -7,7 +7,6 @@ import dataclasses
 import os
 import shutil
 import signal
-import sqlite3
 import sys
 import tempfile
 import traceback
@@ -30,6 +29,8 @@ from rodcli.render import Renderer
 from rodcli.render.text import render_summary, render_text
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from rodcli.comparison import Comparison
 
 # The commands import what they need when they run: ``rodcli --version`` and a pre-commit
@@ -192,6 +193,8 @@ def validate(
     A FILE of - reads the bulk file from standard input (cat bulk.xml | rodcli validate -).
     Exit 0 ok, 1 findings, 2 no verdict.
     """
+    import sqlite3
+
     if jobs is not None:
         # The column engine's threads; read when it starts, so set before it does.
         os.environ["POLARS_MAX_THREADS"] = str(jobs)
@@ -382,6 +385,8 @@ def build(
     go into the bulk file and every failing row into the rejects file. Exit 0 ok, 1 findings,
     2 no verdict.
     """
+    import sqlite3
+
     from rodcli.builder import BuildOptions
     from rodcli.builder import build as run_build
 
@@ -482,6 +487,8 @@ def compare(
     records on one side only, every field that differs, personal numbers changed from
     onderwijsnummer to BSN, and duplicate keys. Exit 0 agree, 1 differ, 2 no verdict.
     """
+    import sqlite3
+
     from rodcli.comparison import CompareOptions, CompareSummary, Comparison, SideSummary
     from rodcli.comparison import compare as run_compare
     from rodcli.render.compare_text import render_compare_summary_plain, render_compare_text

@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from rodcli.findings import Finding, Location, make_finding
+
+if TYPE_CHECKING:
+    import sqlite3
 
 if sys.platform != "win32":
     import fcntl
@@ -62,6 +64,8 @@ class Scratch:
 
     def digest(self, text: str) -> bytes:
         """A keyed hash of ``text``: equal within this run, meaningless outside it."""
+        import hashlib
+
         return hashlib.blake2b(text.encode("utf-8"), key=self.secret, digest_size=16).digest()
 
     def close(self) -> None:
@@ -80,6 +84,8 @@ class Scratch:
 
 
 def _connect(path: Path, cache_kib: int) -> sqlite3.Connection:
+    import sqlite3  # only a run that keeps a store pays for it (rodcli --version does not)
+
     db = sqlite3.connect(path, isolation_level=None)
     for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE",
                    f"cache_size = -{cache_kib}", "locking_mode = EXCLUSIVE"):
@@ -135,6 +141,8 @@ def folder_full(error: BaseException, inputs: Sequence[Path]) -> Finding | None:
     is full", ENOSPC or a quota from a spool file), else None. Says where, and about how much
     this run needs there: twice the inputs' size is what a run takes at most (the store of
     keys, the spooled records of build)."""
+    import sqlite3
+
     if isinstance(error, sqlite3.OperationalError) and "full" in str(error):
         reason = str(error)
     elif isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):

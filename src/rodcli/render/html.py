@@ -27,6 +27,8 @@ from rodcli.codes import CATALOGUE, Lang, hint, message, title
 from rodcli.comparison import Comparison, SideSummary
 from rodcli.findings import Finding, Result, Severity
 from rodcli.render.compare_text import DIFFERENCE_CODES, verdict
+from rodcli.render.compare_text import word as compare_word
+from rodcli.render.text import build_lines
 
 _WORDS: dict[str, dict[Lang, str]] = {
     "report": {"nl": "rodcli-rapport", "en": "rodcli report"},
@@ -87,41 +89,11 @@ _WORDS: dict[str, dict[Lang, str]] = {
     "fix_label": {"nl": "Oplossing", "en": "Fix"},
     "meaning": {"nl": "betekenis", "en": "meaning"},
     "none": {"nl": "Geen bevindingen.", "en": "No findings."},
-    "rows": {
-        "nl": "{read} rijen gelezen = {accepted} goed + {rejected} afgewezen "
-              "({blank} lege rijen overgeslagen); {written} records geschreven",
-        "en": "{read} rows read = {accepted} accepted + {rejected} rejected "
-              "({blank} blank rows skipped); {written} records written",
-    },
-    "unchanged": {
-        "nl": "{unchanged} records ongewijzigd sinds de vorige levering (niet opnieuw geschreven)",
-        "en": "{unchanged} records unchanged since the last delivery (not written again)",
-    },
-    "written": {"nl": "bulkbestand: {path}", "en": "bulk file: {path}"},
-    "not_written": {"nl": "geen bulkbestand geschreven", "en": "no bulk file written"},
-    "rejects": {"nl": "afgewezen rijen: {path}", "en": "rejected rows: {path}"},
     # compare
-    "school": {"nl": "school", "en": "school"},
-    "rod": {"nl": "ROD", "en": "ROD"},
     "side": {"nl": "{path} ({kind}, {sector}, {records} records)",
              "en": "{path} ({kind}, {sector}, {records} records)"},
-    "c_records": {"nl": "records gelezen", "en": "records read"},
-    "c_matched": {"nl": "gekoppeld op sleutel", "en": "matched by key"},
-    "c_pgn_changed": {"nl": "persoonsnummer gewijzigd", "en": "personal number changed"},
-    "c_only": {"nl": "alleen aan deze kant", "en": "on this side only"},
-    "c_duplicates": {"nl": "dubbele sleutel", "en": "duplicate key"},
-    "c_unkeyed": {"nl": "zonder bruikbare sleutel", "en": "without a usable key"},
-    "c_failed": {"nl": "met fouten (velden niet vergeleken)",
-                 "en": "with errors (fields not compared)"},
-    "balance": {
-        "nl": "gekoppeld: {matched} = {equal} gelijk + {differing} met verschillen "
-              "({fields} velden) + {not_compared} niet vergeleken",
-        "en": "matched: {matched} = {equal} equal + {differing} differing ({fields} fields) "
-              "+ {not_compared} not compared",
-    },
     "type": {"nl": "recordtype", "en": "record type"},
     "also_on": {"nl": "ook op regel", "en": "also on line"},
-    "empty": {"nl": "(leeg)", "en": "(empty)"},
     "checks": {"nl": "Bevindingen bij het lezen en controleren van de bestanden",
                "en": "Findings from reading and checking the files"},
 }
@@ -416,19 +388,9 @@ def _files_html(result: Result, lang: Lang) -> str:
 
 
 def _build_html(result: Result, lang: Lang) -> str:
-    summary = result.build
-    if summary is None:
+    if result.build is None:
         return ""
-    lines = [_word("rows", lang, read=summary.rows_read, accepted=summary.rows_accepted,
-                   rejected=summary.rows_rejected, blank=summary.rows_blank,
-                   written=summary.records_written)]
-    if summary.records_unchanged:
-        lines.append(_word("unchanged", lang, unchanged=summary.records_unchanged))
-    lines.append(_word("written", lang, path=summary.output) if summary.output
-                 else _word("not_written", lang))
-    if summary.rejects:
-        lines.append(_word("rejects", lang, path=summary.rejects))
-    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+    items = "".join(f"<li>{_e(line)}</li>" for line, _style in build_lines(result, lang))
     return f'<section class="card" id="build"><ul>{items}</ul></section>\n'
 
 
@@ -463,7 +425,7 @@ def _marked(value: str, other: str, lang: Lang, whole: bool = False) -> str:
     """``value`` with the parts that differ from ``other`` highlighted (``<mark>``), or all
     of it (``whole``)."""
     if not value:
-        return f"<i>{_e(_word('empty', lang))}</i>"
+        return f"<i>{_e(compare_word('empty', lang))}</i>"
     if whole:
         return f"<mark>{_e(value)}</mark>"
     pieces = []
@@ -487,7 +449,7 @@ def _compare_group(comparison: Comparison, code: str, findings: list[Finding],
                    lang: Lang) -> str:
     total = comparison.result.code_counts[code]
     theirs_path = comparison.summary.theirs.path
-    school, rod = _word("school", lang), _word("rod", lang)
+    school, rod = compare_word("school", lang), compare_word("rod", lang)
     first = school if code in ("C003", "C004") else _word("file", lang)
     columns: list[tuple[str, str]] = [(first, "text")]
     if code in ("C003", "C004"):
@@ -538,18 +500,19 @@ def _compare_summary_html(comparison: Comparison, lang: Lang) -> str:
     ours, theirs = summary.ours, summary.theirs
     rows = [f"<tr><th>{_e(_word('file', lang))}</th>{_cell(_side_text(ours, lang), 'mono')}"
             f"{_cell(_side_text(theirs, lang), 'mono')}</tr>"]
-    rows.extend(f'<tr id="sum-{key}"><th>{_e(_word("c_" + key, lang))}</th>'
+    rows.extend(f'<tr id="sum-{key}"><th>{_e(compare_word(key, lang))}</th>'
                 f"{_cell(getattr(ours, key), 'num')}{_cell(getattr(theirs, key), 'num')}</tr>"
                 for key in ("records", "matched", "pgn_changed", "only", "duplicates", "unkeyed",
                             "failed"))
     balance = ""
     if summary.compared:
-        balance = "<p>" + _e(_word(
+        balance = "<p>" + _e(compare_word(
             "balance", lang, matched=ours.matched, equal=summary.equal,
             differing=summary.differing, fields=summary.field_differences,
             not_compared=summary.not_compared)) + "</p>"
+    school, rod = _e(compare_word("school", lang)), _e(compare_word("rod", lang))
     return (f'<section class="card"><table id="summary"><thead><tr><th></th>'
-            f"<th>{_e(_word('school', lang))}</th><th>{_e(_word('rod', lang))}</th></tr>"
+            f"<th>{school}</th><th>{rod}</th></tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table>{balance}</section>\n")
 
 

@@ -113,23 +113,25 @@ def render_text(result: Result, lang: Lang) -> RenderableType:
     return Group(*parts)
 
 
-def _build_lines(result: Result, lang: Lang) -> list[RenderableType]:
+def build_lines(result: Result, lang: Lang) -> list[tuple[str, str | None]]:
+    """What build did with the export's rows, a line each, with its style (or None); the
+    text and the HTML report both show these."""
     summary = result.build
     assert summary is not None
-    lines: list[RenderableType] = [Text(word(
+    lines: list[tuple[str, str | None]] = [(word(
         "rows", lang, read=counted(summary.rows_read, "row", lang),
         accepted=summary.rows_accepted, rejected=summary.rows_rejected,
         blank=counted(summary.rows_blank, "blank", lang),
-        written=counted(summary.records_written, "record", lang)))]
+        written=counted(summary.records_written, "record", lang)), None)]
     if summary.records_unchanged:
-        lines.append(Text(word("unchanged", lang,
-                               unchanged=counted(summary.records_unchanged, "record", lang))))
+        lines.append((word("unchanged", lang,
+                           unchanged=counted(summary.records_unchanged, "record", lang)), None))
     if summary.output:
-        lines.append(Text(word("written", lang, path=summary.output), style="green"))
+        lines.append((word("written", lang, path=summary.output), "green"))
     else:
-        lines.append(Text(word("not_written", lang), style="bold red"))
+        lines.append((word("not_written", lang), "bold red"))
     if summary.rejects:
-        lines.append(Text(word("rejects", lang, path=summary.rejects)))
+        lines.append((word("rejects", lang, path=summary.rejects), None))
     return lines
 
 
@@ -137,7 +139,7 @@ def render_summary(result: Result, lang: Lang) -> RenderableType:
     """Per-file facts, the count per code and the totals (for stderr)."""
     parts: list[RenderableType] = []
     if result.build is not None:
-        parts.extend(_build_lines(result, lang))
+        parts.extend(Text(line, style=style or "") for line, style in build_lines(result, lang))
     for report in result.files:
         if not report.readable:
             parts.append(Text(word("unread", lang, file=report.path)))

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from rodcli.bulkformat import Sector
@@ -35,7 +36,7 @@ from rodcli.bulkformat.models import (
 from rodcli.bulkformat.types import DateNotation
 from rodcli.bulkformat.valuelists import value_lists
 from rodcli.findings import Finding
-from rodcli.records import CheckedRecord, RawRecord, masked_key
+from rodcli.records import RawRecord, masked_key
 from rodcli.rules.index import (
     FULL_DIPLOMA_PHASES,
     Deregistration,
@@ -60,12 +61,12 @@ KEY_COLUMNS = ("brin", "pgn", "number")
 GROUP_COLUMNS = ("_key",)
 
 
+@cache
 def diploma_reasons(sector: Sector) -> frozenset[str]:
-    """The codes of reden uitschrijving that need a full-diploma result."""
+    """The codes of reden uitschrijving that need a full-diploma result (asked per record)."""
     if sector != "ho":
         return frozenset()
-    return frozenset(code for code, entry in value_lists()["RedenUitschrijvingHO"].codes.items()
-                     if entry.full_diploma)
+    return value_lists()["RedenUitschrijvingHO"].codes_needing_full_diploma()
 
 
 # ---- one row per record ---------------------------------------------------------------------
@@ -201,13 +202,7 @@ class PreciseKeys:
     rows: dict[tuple[str, int, str], list[Row]] = field(
         default_factory=lambda: defaultdict(list))
 
-    def add_checked(self, checked: CheckedRecord) -> None:
-        row = checked_row(checked.model, checked.raw)
-        if row is not None:
-            self.rows[row[:3]].append(row)
-
-    def add_failed(self, raw: RawRecord) -> None:
-        row = failed_row(raw)
+    def add(self, row: Row | None) -> None:
         if row is not None:
             self.rows[row[:3]].append(row)
 
@@ -355,7 +350,6 @@ class KeyTable:
 
     def __init__(self) -> None:
         self._parts: list[list[pl.DataFrame]] = [[] for _ in range(PARTITIONS)]
-        self._pending: list[Row] = []
 
     def add_frame(self, rows: pl.DataFrame) -> None:
         import polars as pl
@@ -370,21 +364,17 @@ class KeyTable:
             if len(chunks) >= 64:
                 chunks[:] = [pl.concat(chunks, rechunk=True)]
 
-    def add_row(self, row: Row | None) -> None:
-        if row is not None:
-            self._pending.append(row)
-            if len(self._pending) >= 1 << 16:
-                self._flush()
-
-    def _flush(self) -> None:
-        if self._pending:
-            pending, self._pending = self._pending, []
-            self.add_frame(rows_frame(pending))
+    def add_rows(self, rows: KeyRows) -> None:
+        """Key rows made in Python (build's export rows), taken over from ``rows``."""
+        for frame in rows.frames:
+            self.add_frame(frame)
+        if rows.rows:
+            self.add_frame(rows_frame(rows.rows))
+        rows.frames, rows.rows = [], []
 
     def partition(self, number: int) -> pl.DataFrame:
         import polars as pl
 
-        self._flush()
         chunks = self._parts[number]
         if len(chunks) > 1:
             chunks[:] = [pl.concat(chunks, rechunk=True)]
@@ -396,8 +386,7 @@ class KeyTable:
         return pl.concat([self.partition(number) for number in range(PARTITIONS)])
 
     def __len__(self) -> int:
-        return sum(chunk.height for chunks in self._parts for chunk in chunks) + len(
-            self._pending)
+        return sum(chunk.height for chunks in self._parts for chunk in chunks)
 
     def groups(self, file: str, rules: list[CrossRecordRule], context: KeyTable | None,
                excluded_lines: frozenset[int] | set[int] = frozenset()) -> Iterator[KeyGroup]:

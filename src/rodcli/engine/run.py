@@ -26,7 +26,14 @@ from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import field_names
 from rodcli.bulkformat.types import DateNotation
 from rodcli.engine.batch import Batch, batch_of_records
-from rodcli.engine.keys import KeyRows, KeyTable, PreciseKeys, Row, check_groups
+from rodcli.engine.keys import (
+    KeyRows,
+    KeyTable,
+    PreciseKeys,
+    check_groups,
+    checked_row,
+    failed_row,
+)
 from rodcli.engine.precise import RecordChecker
 from rodcli.findings import FileReport, Finding, Location, Severity
 from rodcli.readers.bulk_xml import RETAINED_RECORDS
@@ -59,14 +66,16 @@ class Keys:
         if self.columnar and self.table is None:
             self.table = KeyTable()
 
-    def add_row(self, row: Row | None) -> None:
-        """A key row made in Python (by ``keys.checked_row`` or ``keys.failed_row``)."""
-        if row is None:
-            return
+    def add_rows(self, rows: KeyRows) -> None:
+        """Key rows made in Python (by ``keys.checked_row`` or ``keys.failed_row``)."""
         if self.table is not None:
-            self.table.add_row(row)
-        else:
-            self.rows.rows[row[:3]].append(row)
+            self.table.add_rows(rows)
+            return
+        # Rows go into frames only past COLUMNAR_FROM_RECORDS, which makes the keys columnar.
+        assert not rows.frames
+        for row in rows.rows:
+            self.rows.add(row)
+        rows.rows = []
 
 
 class Engine:
@@ -135,10 +144,8 @@ class Engine:
         checked, findings = self.precise.check(raw, report.sector, _notation(report))
         for finding in findings:
             sink(finding)
-        if checked is not None:
-            keys.rows.add_checked(checked)
-        else:
-            keys.rows.add_failed(raw)
+        keys.rows.add(checked_row(checked.model, raw) if checked is not None
+                      else failed_row(raw))
 
     def _flush(self, pending: list[RawRecord], report: FileReport, sink: Sink,
                keys: Keys) -> None:
@@ -189,12 +196,7 @@ def cross_record_rounds(rows: KeyRows, file: str, rejected: dict[int, list[Findi
     row was rejected): the rules run again on what is left until nothing changes."""
     engine = Engine(columnar=len(rows) >= COLUMNAR_FROM_RECORDS, rules=[])
     keys = engine.new_keys()
-    if keys.table is not None:
-        for frame in rows.frames:
-            keys.table.add_frame(frame)
-    for row in rows.rows:
-        keys.add_row(row)
-    rows.frames, rows.rows = [], []
+    keys.add_rows(rows)
     reported: set[tuple[str, Location, tuple[tuple[str, str], ...]]] = set()
 
     def note(finding: Finding) -> None:

@@ -42,6 +42,7 @@ from rodcli.excelsafe import neutralise
 from rodcli.exports import ExportError, ExportRow, ExportTable, open_export
 from rodcli.exports.csv_export import SliceLayout, plan_export_slices, read_csv_slice
 from rodcli.findings import (
+    SPILL_AT,
     BuildSummary,
     Finding,
     Location,
@@ -178,7 +179,7 @@ class _FirstPass:
 def build(
     export: Path, options: BuildOptions, on_progress: Callable[[int], None] | None = None
 ) -> Result:
-    result = Result(max_findings=options.max_findings)
+    result = Result(max_findings=options.max_findings, spill_at=SPILL_AT)
     summary = result.build = BuildSummary()
     if options.sector == "mbo" and options.output_format == "csv":
         result.add(make_finding("B002", Location(str(options.output))))

@@ -160,16 +160,22 @@ def _csv_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     return [{name: value for name, value in row.items() if name in known} for row in rows]
 
 
-@EXAMPLES
-@given(rows=st.lists(records("ho"), min_size=1, max_size=30),
-       context=st.lists(records("ho"), max_size=8))
-def test_csv_columnar_equals_precise(tmp_path: Path, rows: list[dict[str, object]],
-                                     context: list[dict[str, object]]) -> None:
+def _csv_both_ways(tmp_path: Path, rows: list[dict[str, object]],
+                   context: list[dict[str, object]]) -> None:
+    """A bulk CSV of ``rows``, checked with a --with CSV of ``context`` when there is one."""
     bulk = tmp_path / "bulk.csv"
     bulk.write_text(csv_text(_csv_rows(rows)), encoding="utf-8")
     earlier = tmp_path / "earlier.csv"
     earlier.write_text(csv_text(_csv_rows(context)), encoding="utf-8")
     _both_ways([bulk], (earlier,) if context else ())
+
+
+@EXAMPLES
+@given(rows=st.lists(records("ho"), min_size=1, max_size=30),
+       context=st.lists(records("ho"), max_size=8))
+def test_csv_columnar_equals_precise(tmp_path: Path, rows: list[dict[str, object]],
+                                     context: list[dict[str, object]]) -> None:
+    _csv_both_ways(tmp_path, rows, context)
 
 
 @EXAMPLES
@@ -240,11 +246,7 @@ def module_records(draw: st.DrawFn) -> dict[str, object]:
        context=st.lists(module_records(), max_size=6))
 def test_module_rules_columnar_equals_precise(tmp_path: Path, rows: list[dict[str, object]],
                                               context: list[dict[str, object]]) -> None:
-    bulk = tmp_path / "bulk.csv"
-    bulk.write_text(csv_text(_csv_rows(rows)), encoding="utf-8")
-    earlier = tmp_path / "earlier.csv"
-    earlier.write_text(csv_text(_csv_rows(context)), encoding="utf-8")
-    _both_ways([bulk], (earlier,) if context else ())
+    _csv_both_ways(tmp_path, rows, context)
 
 
 def test_every_validator_has_a_column_twin() -> None:

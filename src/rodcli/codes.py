@@ -568,6 +568,39 @@ _ENTRIES = [
            "dan aan.",
            "Fix the reported errors in the administration, build again, then deliver the "
            "record.")),
+    _code("C011", N, "compare",
+          ("Extra ondersteuning niet vergeleken", "Extra support not compared"),
+          ("{count} ISE-record(s) (periode extra ondersteuning) in dit registratieoverzicht "
+           "zijn niet vergeleken: ROD bulk v1 kent geen periodes extra ondersteuning",
+           "{count} ISE record(s) (period of extra support) in this registratieoverzicht were "
+           "not compared: ROD bulk v1 has no periods of extra support"),
+          ("Geen actie nodig; controleer deze periodes zo nodig in het Loket. Twee "
+           "registratieoverzichten onderling vergelijken doet ze wel.",
+           "No action needed; check these periods in the Loket if need be. Comparing two "
+           "registratieoverzichten does compare them.")),
+    _code("C012", N, "compare",
+          ("Buiten de selectieperiode", "Outside the selection period"),
+          ("{count} record(s) alleen in dit bestand vallen buiten de selectieperiode van het "
+           "registratieoverzicht aan de andere kant ({begin} t/m {end}) en zijn niet "
+           "vergeleken",
+           "{count} record(s) only in this file lie outside the selection period of the "
+           "registratieoverzicht on the other side ({begin} to {end}) and were not compared"),
+          ("Geen actie nodig. Wilt u ze toch vergelijken, vraag dan een registratieoverzicht "
+           "aan met een ruimere selectieperiode.",
+           "No action needed. To compare them too, request a registratieoverzicht with a "
+           "wider selection period.")),
+    _code("C013", N, "compare",
+          ("Recordsoort niet in het registratieoverzicht",
+           "Record type not in the registratieoverzicht"),
+          ("{count} record(s) van soort {record_type} zijn niet vergeleken: het "
+           "registratieoverzicht heeft daar geen tegenhanger voor",
+           "{count} record(s) of type {record_type} were not compared: the "
+           "registratieoverzicht has no counterpart for them"),
+          ("Geen actie nodig als dit de verwachte recordsoort is; anders: maak het "
+           "bulkbestand opnieuw met de huidige versie van rodcli (mbo volgens DUO's "
+           "entiteiten).",
+           "No action needed if this record type is expected; otherwise build the bulk file "
+           "again with the current rodcli (mbo on DUO's entities).")),
     # ---- ro: DUO's Registratieoverzicht (read by rodcli.duo.registratieoverzicht) -----------
     _code("D001", E, "ro",
           ("Geen registratieoverzicht", "Not a registratieoverzicht"),

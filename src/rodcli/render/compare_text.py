@@ -36,6 +36,8 @@ _WORDS: dict[str, dict[Lang, str]] = {
     "unkeyed": {"nl": "zonder bruikbare sleutel", "en": "without a usable key"},
     "failed": {"nl": "met fouten (velden niet vergeleken)",
                "en": "with errors (fields not compared)"},
+    "skipped": {"nl": "niet vergeleken (buiten selectie RO, geen tegenhanger)",
+                "en": "not compared (outside the RO's selection, no counterpart)"},
     "balance": {
         "nl": "gekoppeld: {matched} = {equal} gelijk + {differing} met verschillen "
               "({fields} velden) + {not_compared} niet vergeleken",
@@ -97,7 +99,10 @@ def summary_renderable(comparison: Comparison, lang: Lang) -> RenderableType:
     table.add_column("")
     table.add_column(word("school", lang), justify="right")
     table.add_column(word("rod", lang), justify="right")
-    for key in ("records", "matched", "pgn_changed", "only", "duplicates", "unkeyed", "failed"):
+    for key in ("records", "matched", "pgn_changed", "only", "duplicates", "unkeyed", "failed",
+                "skipped"):
+        if key == "skipped" and not (ours.skipped or theirs.skipped):
+            continue  # only a comparison with an RO skips records: no row of zeros otherwise
         table.add_row(word(key, lang), str(getattr(ours, key)), str(getattr(theirs, key)))
     parts: list[RenderableType] = [
         Text(word("heading", lang), style="bold"),

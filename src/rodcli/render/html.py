@@ -503,7 +503,9 @@ def _compare_summary_html(comparison: Comparison, lang: Lang) -> str:
     rows.extend(f'<tr id="sum-{key}"><th>{_e(compare_word(key, lang))}</th>'
                 f"{_cell(getattr(ours, key), 'num')}{_cell(getattr(theirs, key), 'num')}</tr>"
                 for key in ("records", "matched", "pgn_changed", "only", "duplicates", "unkeyed",
-                            "failed"))
+                            "failed", "skipped")
+                # Only a comparison with an RO skips records: no row of zeros otherwise.
+                if key != "skipped" or ours.skipped or theirs.skipped)
     balance = ""
     if summary.compared:
         balance = "<p>" + _e(compare_word(

@@ -107,7 +107,7 @@ def compare_with_ro(options: CompareOptions, ro_sides: tuple[bool, bool]) -> Com
     return comparison
 
 
-# ---- reading the sides ---------------------------------------------------------------------------
+# ---- reading the sides -----------------------------------------------------------------------
 
 
 class _Loader:
@@ -223,7 +223,7 @@ def _clean(text: str) -> str:
     return text.replace(_SEPARATOR, "?").replace(_EQUALS, "?")
 
 
-# ---- the selection period --------------------------------------------------------------------------
+# ---- the selection period --------------------------------------------------------------------
 
 
 class _Coverage:
@@ -315,7 +315,7 @@ class _Coverage:
         self.close()
 
 
-# ---- matching ------------------------------------------------------------------------------------
+# ---- matching --------------------------------------------------------------------------------
 
 
 def record_text(stored: Stored) -> str:

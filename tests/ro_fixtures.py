@@ -264,3 +264,23 @@ def contract_records(persons: list[list[PersonRecord]],
                 case _:
                     raise AssertionError(record)
     return out
+
+
+def read_contract_xml(path: Path) -> list[tuple[str, dict[str, object], int]]:
+    """(record type, values, line) of each record of an mbo bulk XML file in the contract's
+    format, read plainly (no schema, no models): the stand-in for the remodelled reader until
+    it lands."""
+    from lxml import etree
+
+    header = {"identificatiecodeBedrijfsdocument", "verzendendeInstantie",
+              "ontvangendeInstantie", "datumTijdBedrijfsdocument"}
+    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+    out: list[tuple[str, dict[str, object], int]] = []
+    for element in root.getroot():
+        name = etree.QName(element).localname
+        if name in header:
+            continue
+        values: dict[str, object] = {etree.QName(child).localname: (child.text or "").strip()
+                                     for child in element}
+        out.append((name, values, element.sourceline or 0))
+    return out

@@ -328,15 +328,16 @@ def _school_file(tmp_path: Path) -> Path:
 
 
 def _stand_in(monkeypatch: pytest.MonkeyPatch,
-              records: list[tuple[str, dict[str, object]]],
+              records: list[tuple[str, dict[str, object]]]
+              | list[tuple[str, dict[str, object], int]],
               failing: frozenset[int] = frozenset()) -> None:
     """The school's bulk file as the remodelled reader would give it: (raw, checked) per
     record, ``checked.model.model_dump()`` by the contract's names."""
     def read_side(path: Path, mapping: Path | None, sector: str | None,
                   summary: SideSummary, sink: Any) -> Iterator[tuple[Any, Any]]:
         summary.kind, summary.sector, summary.encoding = "xml", "mbo", "utf-8"
-        for index, (record_type, values) in enumerate(records):
-            raw = SimpleNamespace(record_type=record_type, line=10 + index,
+        for index, (record_type, values, *where) in enumerate(records):
+            raw = SimpleNamespace(record_type=record_type, line=where[0] if where else 10 + index,
                                   values={k: text_of(v) for k, v in values.items()
                                           if v is not None})
             if index in failing:

@@ -311,7 +311,7 @@ def test_the_adapter_keys() -> None:
 def test_values_in_canonical_form() -> None:
     assert text_of(date(2025, 6, 30)) == "2025-06-30"
     assert text_of(Decimal("7.0")) == text_of(Decimal("7")) == "7"
-    assert text_of(True) == "J" and text_of("false") == "N"
+    assert text_of(True) == "J" and text_of(False) == "N" and text_of("N") == "N"
     assert text_of(None) == "" and text_of(" 08 ") == "08"
 
 

@@ -118,6 +118,13 @@ class _Loader:
         self.not_in_ro: list[Counter[str]] = [Counter(), Counter()]  # record type -> count
         self.extra_support: list[int] = [0, 0]
         self.paths: list[str] = ["", ""]
+        # Whether a side's records need the other side's period decided for them: not when
+        # the side is an RO whose own period lies within the other's (the same period, as a
+        # rule): what one RO selected, the other selects too.
+        self.covering = [other is not None and not (
+            own is not None and other.begin <= own.begin and own.end <= other.end)
+            for own, other in ((periods[OURS], periods[THEIRS]),
+                               (periods[THEIRS], periods[OURS]))]
 
     def add(self, side: int, entity: Entity) -> None:
         number = entity.number
@@ -128,7 +135,7 @@ class _Loader:
         self.store.add(side, entity.brin, number, entity.record_type, entity.pgn, entity.bsn,
                        entity.line, None if entity.values is None else _canonical(entity))
         other = self.periods[1 - side]
-        if other is not None:
+        if other is not None and self.covering[side]:
             self.coverage.add(side, entity, number, other)
 
     def ro_side(self, side: int, path: Path, summary: SideSummary,
@@ -163,7 +170,7 @@ class _Loader:
                     continue
                 else:
                     summary.records += 1
-                    entity = from_ro(record, brin)
+                    entity = from_ro(record, brin, bulk_only=not self.ro_sides[1 - side])
                 if entity is None:
                     summary.unkeyed += 1
                     continue
@@ -210,17 +217,17 @@ class _Loader:
 
 
 def _canonical(entity: Entity) -> str:
+    """The values in the entity's field order (the store's canonical form): equal strings,
+    equal records, the usual case decided without splitting them."""
     values = entity.values or {}
-    return _SEPARATOR.join(
-        f"{name}{_EQUALS}{_clean(values[spec.name])}"
-        for spec in ENTITY_TYPES[entity.record_type].fields
-        if (name := spec.name) in values)
-
-
-def _clean(text: str) -> str:
-    # Values are checked against patterns on both sides; a stray separator must still not
-    # split the canonical form in the wrong place.
-    return text.replace(_SEPARATOR, "?").replace(_EQUALS, "?")
+    text = _SEPARATOR.join(f"{name}{_EQUALS}{value}" for name, value in values.items())
+    if text.count(_EQUALS) != len(values) or text.count(_SEPARATOR) != max(len(values) - 1, 0):
+        # Values are checked against patterns on both sides; a stray separator must still
+        # not split the canonical form in the wrong place.
+        text = _SEPARATOR.join(
+            f"{name}{_EQUALS}{value.replace(_SEPARATOR, '?').replace(_EQUALS, '?')}"
+            for name, value in values.items())
+    return text
 
 
 # ---- the selection period --------------------------------------------------------------------

@@ -192,10 +192,13 @@ class Entity:
 
 
 def text_of(value: object) -> str:
-    """A value as both sides write it: dates ``JJJJ-MM-DD``, J/N for yes/no, numbers without
-    trailing zeros (``6.0`` is ``6``), text stripped; ``""`` for nothing."""
+    """A value as both sides write it: dates ``JJJJ-MM-DD``, J/N for a yes/no (a model may
+    keep it as bool), numbers without trailing zeros (``6.0`` is ``6``), text stripped; ``""``
+    for nothing."""
     if value is None:
         return ""
+    if type(value) is str and value.isalnum():
+        return value  # the usual case, a code or number as read: nothing to do
     if isinstance(value, bool):
         return "J" if value else "N"
     if isinstance(value, date):
@@ -204,11 +207,7 @@ def text_of(value: object) -> str:
         return _decimal_text(value)
     if isinstance(value, float):
         return _decimal_text(Decimal(str(value)))
-    text = str(value).strip()
-    lowered = text.lower()
-    if lowered in ("true", "false"):
-        return "J" if lowered == "true" else "N"
-    return text
+    return str(value).strip()
 
 
 def _decimal_text(value: Decimal) -> str:
@@ -250,15 +249,25 @@ def _ro_scope(record: PersonRecord) -> Scope:
     return Scope(unknown=True)  # pragma: no cover - every person record is matched above
 
 
-def from_ro(record: PersonRecord, brin: str) -> Entity:
-    """An RO record in the common view; its BRIN is the voorlooprecord's."""
+# (field, RO attribute) per record type: all of the RO's fields, or only those the bulk
+# format has too (against a bulk file the others are not compared, so not kept either).
+_RO_PLANS = {(entity.name, bulk_only): tuple((spec.name, spec.ro_attr) for spec in entity.fields
+                                            if spec.in_bulk or not bulk_only)
+             for entity in ENTITY_TYPES.values() for bulk_only in (False, True)}
+
+
+def from_ro(record: PersonRecord, brin: str, *, bulk_only: bool = False) -> Entity:
+    """An RO record in the common view; its BRIN is the voorlooprecord's. ``bulk_only``:
+    keep only the fields ROD bulk v1 has too (for a comparison with a bulk file)."""
     entity = BY_RO_TYPE[record.RECORD_TYPE]
     kind, number = record.person
     values: dict[str, str] = {}
-    for spec in entity.fields:
-        text = text_of(getattr(record, spec.ro_attr))
-        if text:
-            values[spec.name] = text
+    for name, attr in _RO_PLANS[entity.name, bulk_only]:
+        value = getattr(record, attr)
+        if value is not None:
+            text = text_of(value)
+            if text:
+                values[name] = text
     own = record.key[2:]
     return Entity(entity.name, brin, number, kind == "BSN", "/".join(own), record.line, values,
                   _ro_scope(record))

@@ -146,7 +146,10 @@ def test_a_difference_shows_both_values_and_lines(tmp_path: Path) -> None:
     assert finding.location.line == 9 and finding.params["other_line"] == "9"
     assert finding.location.record == f"{BRIN}/*****{BOB[-4:]}/1"
     text = rodcli("compare", ours, theirs).stdout
-    assert "school: 2025-07-31   ROD: 2025-08-31" in text
+    # Between two ROs neither is the school's: the report calls them RO 1 and RO 2.
+    assert "RO 1: 2025-07-31   RO 2: 2025-08-31" in text
+    assert text.startswith("Vergelijking RO 1 ↔ RO 2")
+    assert "RO 1 en RO 2 verschillen: 1 verschil(len)." in text
 
 
 def test_only_at_duo_in_the_later_ro(tmp_path: Path) -> None:
@@ -455,10 +458,16 @@ def test_record_types_without_counterpart_are_said_once(tmp_path: Path,
     assert comparison.agree
 
 
-def test_school_side_may_be_theirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_ro_given_first_still_stands_for_duo(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`compare RO school.xml`: the school's file is still the school's side (OURS), so
+    'only at the school' and 'only in ROD' keep their meaning."""
     _stand_in(monkeypatch, contract_records(drop(people(), "DIP", 0)))
-    comparison = run(write_ro(tmp_path, people()), _school_file(tmp_path))
-    assert diffs(comparison) == [("C001", "diploma", None)]
+    ro, school = write_ro(tmp_path, people()), _school_file(tmp_path)
+    comparison = run(ro, school)
+    assert diffs(comparison) == [("C002", "diploma", None)]
+    assert (comparison.summary.ours.path, comparison.summary.theirs.path) == (str(school),
+                                                                              str(ro))
 
 
 # ---- reports ---------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ school record type without a counterpart in the RO likewise (C013).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -82,7 +83,15 @@ def is_ro(path: Path) -> bool:
 
 
 def compare_with_ro(options: CompareOptions, ro_sides: tuple[bool, bool]) -> Comparison:
-    """Compare OURS with THEIRS where ``ro_sides`` says which is an RO (at least one)."""
+    """Compare OURS with THEIRS where ``ro_sides`` says which is an RO (at least one).
+
+    Given as ``RO school``, the school's file still takes the school's side (OURS), with its
+    mapping: "only at the school" and "only in ROD" keep their meaning whichever order the
+    files were named in (the reports name each file)."""
+    if ro_sides == (True, False):
+        options = dataclasses.replace(options, ours=options.theirs, theirs=options.ours,
+                                      mapping=options.their_mapping, their_mapping=None)
+        ro_sides = (False, True)
     summary = CompareSummary(SideSummary(str(options.ours)), SideSummary(str(options.theirs)))
     comparison = Comparison(Result(max_findings=0), summary, options.max_findings)
     sink = _Collector(comparison)

@@ -26,13 +26,12 @@ from rodcli.bulkformat import FORMAT_NAME
 from rodcli.codes import CATALOGUE, Lang, hint, message, title
 from rodcli.comparison import Comparison, SideSummary
 from rodcli.findings import Finding, Result, Severity
-from rodcli.render.compare_text import DIFFERENCE_CODES, verdict
+from rodcli.render.compare_text import DIFFERENCE_CODES, side_names, sides_word, verdict
 from rodcli.render.compare_text import word as compare_word
 from rodcli.render.text import build_lines
 
 _WORDS: dict[str, dict[Lang, str]] = {
     "report": {"nl": "rodcli-rapport", "en": "rodcli report"},
-    "compare": {"nl": "Vergelijking school ↔ ROD", "en": "Comparison school ↔ ROD"},
     "privacy": {
         "nl": "Dit rapport bevat geen volledig BSN of onderwijsnummer: persoonsnummers zijn "
               "gemaskeerd (*****1234). Het kan dus veilig gedeeld worden.",
@@ -449,7 +448,7 @@ def _compare_group(comparison: Comparison, code: str, findings: list[Finding],
                    lang: Lang) -> str:
     total = comparison.result.code_counts[code]
     theirs_path = comparison.summary.theirs.path
-    school, rod = compare_word("school", lang), compare_word("rod", lang)
+    school, rod = side_names(comparison, lang)
     first = school if code in ("C003", "C004") else _word("file", lang)
     columns: list[tuple[str, str]] = [(first, "text")]
     if code in ("C003", "C004"):
@@ -512,7 +511,7 @@ def _compare_summary_html(comparison: Comparison, lang: Lang) -> str:
             "balance", lang, matched=ours.matched, equal=summary.equal,
             differing=summary.differing, fields=summary.field_differences,
             not_compared=summary.not_compared)) + "</p>"
-    school, rod = _e(compare_word("school", lang)), _e(compare_word("rod", lang))
+    school, rod = (_e(name) for name in side_names(comparison, lang))
     return (f'<section class="card"><table id="summary"><thead><tr><th></th>'
             f"<th>{school}</th><th>{rod}</th></tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table>{balance}</section>\n")
@@ -541,4 +540,4 @@ def render_compare_html(comparison: Comparison, lang: Lang) -> str:
             body.append(f"<h2>{_e(_word('checks', lang))}</h2>\n")
             body.extend(_findings_group(code, grouped.get(code, []), result.code_counts[code],
                                         lang) for code in others)
-    return _page(_word("compare", lang), lang, body)
+    return _page(sides_word("heading", comparison, lang), lang, body)

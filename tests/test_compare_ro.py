@@ -552,3 +552,20 @@ def _difference(d: dict[str, Any]) -> dict[str, Any]:
             "field": d["field"], "school_line": (d["ours"] or {}).get("line"),
             "rod_line": (d["theirs"] or {}).get("line"),
             "school": (d["ours"] or {}).get("value"), "rod": (d["theirs"] or {}).get("value")}
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "csv", "html"])
+def test_personal_numbers_in_other_fields_are_masked(tmp_path: Path, output_format: str) -> None:
+    """A BSN used as inschrijvingvolgnummer or resultaatvolgnummer appears in keys: masked."""
+    numbered = replace(replace(people(), "ISG", 0, inschrijvingvolgnummer=BOB), "KZD", 1,
+                       resultaatvolgnummer=CLARA)
+    ours = write_ro(tmp_path / "a", numbered)
+    theirs = write_ro(tmp_path / "b", drop(replace(
+        numbered, "ISG", 0, datum_uitschrijving_gepland=date(2026, 6, 30)), "KZD", 1),
+        form="short")
+    result = rodcli("compare", ours, theirs, "--format", output_format, "--lang", "en")
+    assert result.exit_code == 1
+    assert "C003" in result.stdout and "C001" in result.stdout
+    assert not NINE_DIGITS.search(result.stdout)
+    for number in ALL_NUMBERS:
+        assert number.lstrip("0") not in result.stdout

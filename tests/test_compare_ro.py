@@ -63,7 +63,8 @@ def diffs(comparison: Comparison) -> list[tuple[str, str | None, str | None]]:
     """(code, record type, field) of each difference (C001-C005, C010), in report order."""
     return [(f.code, f.params.get("record_type"), f.location.field)
             for f in comparison.result.sorted_findings()
-            if f.code in ("C001", "C002", "C003", "C004", "C005", "C010")]
+            if f.code in ("C001", "C002", "C003", "C004", "C005", "C010", "C014", "C015",
+                          "C016")]
 
 
 def codes(comparison: Comparison) -> dict[str, int]:
@@ -110,17 +111,17 @@ def test_ro_is_recognised_by_content_not_name(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("change", "expected"), [
     # each kind of difference the issue names, with its code
     (lambda p: drop(drop(p, "ISP", 0), "ISG", 0),  # missing enrolment (and its period)
-     [("C001", "inschrijving", None), ("C001", "inschrijvingsperiode", None)]),
+     [("C014", "inschrijving", None), ("C014", "inschrijvingsperiode", None)]),
     (lambda p: replace(p, "ISG", 1, datum_uitschrijving_gepland=date(2025, 8, 31)),
-     [("C003", "inschrijving", "datumUitschrijvingGepland")]),
-    (lambda p: drop(p, "BPV", 0), [("C001", "bpv", None)]),
+     [("C016", "inschrijving", "datumUitschrijvingGepland")]),
+    (lambda p: drop(p, "BPV", 0), [("C014", "bpv", None)]),
     (lambda p: drop(drop(drop(p, "DIP", 0), "GEO", 0), "KZD", 0),
-     [("C001", "diploma", None), ("C001", "generiekExamenonderdeel", None),
-      ("C001", "keuzedeel", None)]),
+     [("C014", "diploma", None), ("C014", "generiekExamenonderdeel", None),
+      ("C014", "keuzedeel", None)]),
     (lambda p: replace(p, "KZD", 1, resultaat="Behaald"),
-     [("C003", "keuzedeel", "resultaatKeuzedeel")]),
+     [("C016", "keuzedeel", "resultaatKeuzedeel")]),
     (lambda p: replace(p, "ISP", 1, onderwijslocatie="101X592"),
-     [("C003", "inschrijvingsperiode", "onderwijslocatie")]),
+     [("C016", "inschrijvingsperiode", "onderwijslocatie")]),
 ])
 def test_each_kind_of_difference_between_two_ros(tmp_path: Path, change: Any,
                                                  expected: list[tuple[str, str, str | None]]
@@ -139,7 +140,7 @@ def test_a_difference_shows_both_values_and_lines(tmp_path: Path) -> None:
     theirs = write_ro(tmp_path / "b", replace(people(), "ISG", 1,
                                               datum_uitschrijving_gepland=date(2025, 8, 31)))
     comparison = run(ours, theirs)
-    (finding,) = [f for f in comparison.result.findings if f.code == "C003"]
+    (finding,) = [f for f in comparison.result.findings if f.code == "C016"]
     assert finding.params["ours"] == "2025-07-31"
     assert finding.params["theirs"] == "2025-08-31"
     assert finding.params["name"] == "Datum uitschrijving gepland (datumUitschrijvingGepland)"
@@ -157,15 +158,15 @@ def test_only_at_duo_in_the_later_ro(tmp_path: Path) -> None:
     earlier = write_ro(tmp_path / "a", drop(people(), "BPV", 0))
     later = write_ro(tmp_path / "b", people())
     comparison = run(earlier, later)
-    assert diffs(comparison) == [("C002", "bpv", None)]
-    (finding,) = [f for f in comparison.result.findings if f.code == "C002"]
+    assert diffs(comparison) == [("C015", "bpv", None)]
+    (finding,) = [f for f in comparison.result.findings if f.code == "C015"]
     assert finding.location.record == f"{BRIN}/*****{ANNA[-4:]}/C1/B1"
 
 
 def test_extra_support_is_compared_between_two_ros(tmp_path: Path) -> None:
     ours = write_ro(tmp_path / "a", people())
     theirs = write_ro(tmp_path / "b", replace(people(), "ISE", 0, datum_eind=date(2025, 1, 31)))
-    assert diffs(run(ours, theirs)) == [("C003", "extraOndersteuning", "datumEind")]
+    assert diffs(run(ours, theirs)) == [("C016", "extraOndersteuning", "datumEind")]
 
 
 def test_personal_number_changed_between_two_ros(tmp_path: Path) -> None:
@@ -181,7 +182,7 @@ def test_personal_number_changed_between_two_ros(tmp_path: Path) -> None:
     comparison = run(ours, theirs)
     assert codes(comparison)["C004"] == 3  # ISG, ISP, KZD
     assert sorted(d for d in diffs(comparison) if d[0] != "C004") == [
-        ("C001", "persoon", None), ("C002", "persoon", None)]
+        ("C014", "persoon", None), ("C015", "persoon", None)]
     text = json.dumps(json.loads(rodcli("compare", ours, theirs, "--format", "json").stdout))
     assert CLARA not in text and new_bsn not in text
 
@@ -212,8 +213,8 @@ def test_a_record_within_the_period_is_still_reported(tmp_path: Path) -> None:
     comparison = run(write_ro(tmp_path / "a", people()),
                      write_ro(tmp_path / "b", later, period=later_period))
     # Bob's enrolment ran to 2025-06-30: the later RO should hold him.
-    assert ("C001", "inschrijving", None) in diffs(comparison)
-    assert ("C001", "persoon", None) in diffs(comparison)
+    assert ("C014", "inschrijving", None) in diffs(comparison)
+    assert ("C014", "persoon", None) in diffs(comparison)
 
 
 # ---- the reader's findings are the comparison's ----------------------------------------------
@@ -565,7 +566,7 @@ def test_personal_numbers_in_other_fields_are_masked(tmp_path: Path, output_form
         form="short")
     result = rodcli("compare", ours, theirs, "--format", output_format, "--lang", "en")
     assert result.exit_code == 1
-    assert "C003" in result.stdout and "C001" in result.stdout
+    assert "C016" in result.stdout and "C014" in result.stdout
     assert not NINE_DIGITS.search(result.stdout)
     for number in ALL_NUMBERS:
         assert number.lstrip("0") not in result.stdout

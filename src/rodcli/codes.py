@@ -601,6 +601,35 @@ _ENTRIES = [
            "entiteiten).",
            "No action needed if this record type is expected; otherwise build the bulk file "
            "again with the current rodcli (mbo on DUO's entities).")),
+    # Between two registratieoverzichten neither side is the school's: what changed at DUO.
+    _code("C014", E, "compare",
+          ("Alleen in RO 1", "Only in RO 1"),
+          ("{record_type} staat in het eerste registratieoverzicht (RO 1) maar niet in het "
+           "tweede (RO 2)",
+           "{record_type} is in the first registratieoverzicht (RO 1) but not in the second "
+           "(RO 2)"),
+          ("Sinds RO 1 is dit uit ROD verdwenen (gewijzigd in het Loket, of een levering): ga "
+           "na of dat klopt.",
+           "Since RO 1 it has gone from ROD (changed in the Loket, or by a delivery): check "
+           "that this is right.")),
+    _code("C015", E, "compare",
+          ("Alleen in RO 2", "Only in RO 2"),
+          ("{record_type} staat in het tweede registratieoverzicht (RO 2) maar niet in het "
+           "eerste (RO 1)",
+           "{record_type} is in the second registratieoverzicht (RO 2) but not in the first "
+           "(RO 1)"),
+          ("Sinds RO 1 in ROD gekomen (een levering, of een wijziging in het Loket): ga na of "
+           "dat klopt.",
+           "Added to ROD since RO 1 (a delivery, or a change in the Loket): check that this "
+           "is right.")),
+    _code("C016", E, "compare",
+          ("Veld gewijzigd tussen RO's", "Field changed between ROs"),
+          ("{name}: RO 1 '{ours}', RO 2 '{theirs}' (RO 2 regel {other_line})",
+           "{name}: RO 1 '{ours}', RO 2 '{theirs}' (RO 2 line {other_line})"),
+          ("DUO heeft deze waarde tussen de twee overzichten gewijzigd: ga na of dat klopt en "
+           "neem het zo nodig over in de administratie.",
+           "DUO changed this value between the two overviews: check that this is right and "
+           "copy it into the administration if need be.")),
     # ---- ro: DUO's Registratieoverzicht (read by rodcli.duo.registratieoverzicht) -----------
     _code("D001", E, "ro",
           ("Geen registratieoverzicht", "Not a registratieoverzicht"),

@@ -9,7 +9,8 @@ BPVs, diplomas and their results, by DUO's keys) in the on-disk
 :class:`~rodcli.store.RecordStore` that every comparison uses, so memory stays flat for a
 million records: the store is read back in key order, one key at a time. The findings are
 those of any comparison: C001/C010 only at the school (OURS), C002 only at DUO (THEIRS), C003
-per field that differs with both values, C004 a personal number changed, C005 a duplicate key.
+per field that differs with both values, C004 a personal number changed, C005 a duplicate key;
+between two ROs C014 (only in RO 1), C015 (only in RO 2) and C016 (a field DUO changed).
 
 Only what an RO's selection period covers is compared (PvE §15.1): a record on one side only
 is reported only when the other side's RO would have held it; the rest are counted as
@@ -349,6 +350,8 @@ class _Matcher:
         self.summary, self.coverage, self.ro_sides = summary, coverage, ro_sides
         self.periods, self.sink = periods, sink
         self.sides = (summary.ours, summary.theirs)
+        # Between two ROs neither side is the school's: C014-C016 say "RO 1" and "RO 2".
+        self.both_ro = all(ro_sides)
 
     def run(self, store: RecordStore) -> None:
         summary, sides, sink = self.summary, self.sides, self.sink
@@ -380,9 +383,11 @@ class _Matcher:
                     outside[one.side] += 1
                     continue
                 sides[one.side].only += 1
-                code = ("C002" if one.side == THEIRS
-                        else "C010" if one.data is None and not self.ro_sides[OURS]
-                        else "C001")
+                if self.both_ro:
+                    code = "C015" if one.side == THEIRS else "C014"
+                else:
+                    code = ("C002" if one.side == THEIRS
+                            else "C010" if one.data is None else "C001")
                 sink(make_finding(code, Location(sides[one.side].path, one.line,
                                                  record=record_text(one)),
                                   record_type=one.record_type, side=SIDE_NAMES[one.side]))
@@ -427,7 +432,8 @@ class _Matcher:
             count += 1
             self.summary.field_differences += 1
             self.sink(make_finding(
-                "C003", Location(self.summary.ours.path, ours.line, field=spec.name,
+                "C016" if self.both_ro else "C003",
+                Location(self.summary.ours.path, ours.line, field=spec.name,
                                  record=record_text(ours)),
                 name=f"{spec.label} ({spec.name})", field=spec.name, ours=value,
                 theirs=their_value, other_line=theirs.line or "?",

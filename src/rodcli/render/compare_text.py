@@ -1,5 +1,6 @@
 """The report of ``rodcli compare`` as text: a summary table, then the differences grouped by
-kind (C001, C010, C002, C004, C003, C005), then the records that fail their own checks.
+kind (C001, C010, C002, C004, C003, C005; between two ROs C014, C015, C016), then the records
+that fail their own checks.
 
 ``render_compare_text`` returns a rich renderable (colour on a terminal);
 ``render_compare_plain`` the same report as uncoloured text. No I/O here.
@@ -20,7 +21,14 @@ from rodcli.findings import Finding
 from rodcli.render.text import finding_lines, location_text
 
 # The kinds of difference, in the order the report shows them.
-DIFFERENCE_CODES = ("C001", "C010", "C002", "C004", "C003", "C005")
+DIFFERENCE_CODES = ("C001", "C010", "C014", "C002", "C015", "C004", "C003", "C016", "C005")
+# Between two registratieoverzichten: the same kinds as C001, C002 and C003, in other words.
+SHAPES = {"C014": "C001", "C015": "C002", "C016": "C003"}
+
+
+def shape(code: str) -> str:
+    """The kind of difference a code is shown as (C014 as C001, ...)."""
+    return SHAPES.get(code, code)
 
 _WORDS: dict[str, dict[Lang, str]] = {
     "heading": {"nl": "Vergelijking {ours} ↔ {theirs}", "en": "Comparison {ours} ↔ {theirs}"},
@@ -149,7 +157,7 @@ def _group(comparison: Comparison, code: str, findings: list[Finding],
         Text(f"{code} {title(code, lang)} ({total})", style="bold"),
         Text(f"    {word('fix', lang)}: {info.hint.get(lang)}", style="dim"),
     ]
-    if code == "C003":
+    if shape(code) == "C003":
         parts.extend(_field_lines(comparison, findings, lang))
     else:
         parts.extend(_record_line(comparison, finding, lang) for finding in findings)

@@ -26,7 +26,13 @@ from rodcli.bulkformat import FORMAT_NAME
 from rodcli.codes import CATALOGUE, Lang, hint, message, title
 from rodcli.comparison import Comparison, SideSummary
 from rodcli.findings import Finding, Result, Severity
-from rodcli.render.compare_text import DIFFERENCE_CODES, side_names, sides_word, verdict
+from rodcli.render.compare_text import (
+    DIFFERENCE_CODES,
+    shape,
+    side_names,
+    sides_word,
+    verdict,
+)
 from rodcli.render.compare_text import word as compare_word
 from rodcli.render.text import build_lines
 
@@ -449,12 +455,13 @@ def _compare_group(comparison: Comparison, code: str, findings: list[Finding],
     total = comparison.result.code_counts[code]
     theirs_path = comparison.summary.theirs.path
     school, rod = side_names(comparison, lang)
-    first = school if code in ("C003", "C004") else _word("file", lang)
+    kind = shape(code)  # C014-C016 between two ROs are shown as C001-C003
+    first = school if kind in ("C003", "C004") else _word("file", lang)
     columns: list[tuple[str, str]] = [(first, "text")]
-    if code in ("C003", "C004"):
+    if kind in ("C003", "C004"):
         columns.append((rod, "text"))
     columns += [(_word("type", lang), "text"), (_word("record", lang), "text")]
-    if code == "C003":
+    if kind == "C003":
         columns += [(_word("field", lang), "text"), (school, "text"), (rod, "text")]
     elif code == "C004":
         columns += [(school, "text"), (rod, "text")]
@@ -464,11 +471,11 @@ def _compare_group(comparison: Comparison, code: str, findings: list[Finding],
     for finding in findings:
         params = finding.params
         cells = [_cell(_where(finding), "mono path")]
-        if code in ("C003", "C004"):
+        if kind in ("C003", "C004"):
             cells.append(_cell(f"{theirs_path}:{params.get('other_line', '?')}", "mono path"))
         cells += [_cell(params.get("record_type", "?")),
                   _cell(finding.location.record or "?", "mono key")]
-        if code == "C003":
+        if kind == "C003":
             cells.append(_cell(params.get("name", "?")))
             cells.append(_side_by_side(params.get("ours", ""), params.get("theirs", ""), lang))
         elif code == "C004":

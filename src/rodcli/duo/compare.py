@@ -284,27 +284,28 @@ class _Coverage:
             return
         db = self._db
         db.execute("CREATE INDEX scope_key ON scope (side, brin, pgn, record_type, number)")
-        same = "o.side = s.side AND o.brin = s.brin AND o.pgn = s.pgn"
+        # The outer row by the table's own name, not an alias: UPDATE ... AS needs SQLite 3.33.
+        same = "o.side = scope.side AND o.brin = scope.brin AND o.pgn = scope.pgn"
 
         def linked(record_type: str, column: str, covered_only: bool) -> str:
             return (f"EXISTS (SELECT 1 FROM scope o WHERE {same} AND o.record_type = "
-                    f"'{record_type}' AND o.number = s.{column}"
+                    f"'{record_type}' AND o.number = scope.{column}"
                     + (" AND o.covered = 1)" if covered_only else ")"))
 
         parts = ", ".join(f"'{name}'" for name in sorted(ENROLMENT_PARTS))
         results = ", ".join(f"'{name}'" for name in sorted(RESULTS))
         db.execute("BEGIN")
         # A part of an enrolment the side does not have is kept: nothing says it is outside.
-        db.execute(f"UPDATE scope AS s SET covered = 1 WHERE record_type IN ({parts}) AND "
+        db.execute(f"UPDATE scope SET covered = 1 WHERE record_type IN ({parts}) AND "
                    f"({linked('inschrijving', 'enrolment', True)} OR NOT "
                    f"{linked('inschrijving', 'enrolment', False)})")
-        db.execute("UPDATE scope AS s SET covered = 1 WHERE record_type = 'diploma' AND "
+        db.execute("UPDATE scope SET covered = 1 WHERE record_type = 'diploma' AND "
                    f"covered = 0 AND {linked('inschrijving', 'enrolment', True)}")
-        db.execute(f"UPDATE scope AS s SET covered = 1 WHERE record_type IN ({results}) AND "
+        db.execute(f"UPDATE scope SET covered = 1 WHERE record_type IN ({results}) AND "
                    f"covered = 0 AND ({linked('inschrijving', 'enrolment', True)} OR "
-                   f"{linked('diploma', 'diploma', True)} OR (s.diploma IS NOT NULL AND NOT "
+                   f"{linked('diploma', 'diploma', True)} OR (scope.diploma IS NOT NULL AND NOT "
                    f"{linked('diploma', 'diploma', False)}))")
-        db.execute("UPDATE scope AS s SET covered = 1 WHERE record_type = 'persoon' AND "
+        db.execute("UPDATE scope SET covered = 1 WHERE record_type = 'persoon' AND "
                    f"EXISTS (SELECT 1 FROM scope o WHERE {same} AND o.record_type != "
                    "'persoon' AND o.covered = 1)")
         db.execute("COMMIT")

@@ -103,7 +103,7 @@ def compare_with_ro(options: CompareOptions, ro_sides: tuple[bool, bool]) -> Com
                                                                       strict=True)]
     periods = [None if header is None else header.period for header in headers]
     with RecordStore() as store, _Coverage(store) as coverage:
-        loader = _Loader(store, coverage, ro_sides, periods, sink)
+        loader = _Loader(store, coverage, ro_sides, headers, sink)
         for side in (OURS, THEIRS):
             if ro_sides[side]:
                 loader.ro_side(side, paths[side], sides[side], options)
@@ -122,9 +122,11 @@ def compare_with_ro(options: CompareOptions, ro_sides: tuple[bool, bool]) -> Com
 
 class _Loader:
     def __init__(self, store: RecordStore, coverage: _Coverage, ro_sides: tuple[bool, bool],
-                 periods: list[SelectionPeriod | None], sink: Sink) -> None:
+                 headers: list[Voorlooprecord | None], sink: Sink) -> None:
         self.store, self.coverage, self.ro_sides = store, coverage, ro_sides
-        self.periods, self.sink = periods, sink
+        self.headers, self.sink = headers, sink
+        periods = [None if header is None else header.period for header in headers]
+        self.periods = periods
         self.not_in_ro: list[Counter[str]] = [Counter(), Counter()]  # record type -> count
         self.extra_support: list[int] = [0, 0]
         self.paths: list[str] = ["", ""]
@@ -161,7 +163,9 @@ class _Loader:
         if options.sector == "ho":
             note(make_finding("I014", Location(summary.path), found="mbo", expected="ho"))
         else:
-            header = scan_header(path)
+            # The BRIN is only in the VLP, which may be the last line (the spreadsheet form):
+            # read ahead of the records. Without a VLP (D009) nothing is compared anyway.
+            header = self.headers[side]
             brin = "" if header is None else header.brin
             reader = RegistratieoverzichtReader(path, sink=note, display=summary.path)
             for record in reader:

@@ -129,7 +129,6 @@ class _Loader:
         self.periods = periods
         self.not_in_ro: list[Counter[str]] = [Counter(), Counter()]  # record type -> count
         self.extra_support: list[int] = [0, 0]
-        self.paths: list[str] = ["", ""]
         # Whether a side's records need the other side's period decided for them: not when
         # the side is an RO whose own period lies within the other's (the same period, as a
         # rule): what one RO selected, the other selects too.
@@ -153,7 +152,6 @@ class _Loader:
     def ro_side(self, side: int, path: Path, summary: SideSummary,
                 options: CompareOptions) -> None:
         summary.kind, summary.sector = "ro", "mbo"
-        self.paths[side] = summary.path
         seen: set[str] = set()
 
         def note(finding: Finding) -> None:
@@ -202,7 +200,6 @@ class _Loader:
 
     def school_side(self, side: int, path: Path, mapping: Path | None,
                     summary: SideSummary) -> None:
-        self.paths[side] = summary.path
         for raw, checked in read_side(path, mapping, "mbo", summary, self.sink):
             summary.records += 1
             if raw.record_type not in ENTITY_TYPES or not ENTITY_TYPES[raw.record_type].in_bulk:

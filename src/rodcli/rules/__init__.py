@@ -40,5 +40,7 @@ def cross_record_rules() -> list[CrossRecordRule]:
     from rodcli.rules.dates import DatesInOrder
     from rodcli.rules.diploma import DiplomaConsistency
     from rodcli.rules.keys import DuplicateKeys, UnknownEnrolment
+    from rodcli.rules.modules import OneEnrolmentPerModule
 
-    return [DuplicateKeys(), UnknownEnrolment(), DatesInOrder(), DiplomaConsistency()]
+    return [DuplicateKeys(), UnknownEnrolment(), DatesInOrder(), DiplomaConsistency(),
+            OneEnrolmentPerModule()]

@@ -641,7 +641,7 @@ def test_quiet_and_summary_on_stderr(differing: tuple[Path, Path]) -> None:
 
 def test_codes_lists_the_compare_codes() -> None:
     compare_codes = [code for code, info in CATALOGUE.items() if info.family == "compare"]
-    assert compare_codes == [f"C{n:03}" for n in range(1, 11)]
+    assert compare_codes == [f"C{n:03}" for n in range(1, 17)]
     assert all(CATALOGUE[code].severity is Severity.ERROR for code in
                ("C001", "C002", "C003", "C004", "C005", "C007"))
     assert CATALOGUE["C006"].severity is Severity.WARNING

@@ -505,7 +505,8 @@ def compare(
     """Compare the school's records with what ROD holds ("Gegevens vergelijken").
 
     OURS is a bulk file, or an administration export with --mapping; THEIRS a bulk file, or
-    an overview (CSV/XLSX) with --their-mapping.
+    an overview (CSV/XLSX) with --their-mapping. Either may be DUO's Registratieoverzicht
+    (mbo), recognised by its content.
     Records match on BRIN + personal number + inschrijvingvolgnummer + record type. Reports
     records on one side only, every field that differs, personal numbers changed from
     onderwijsnummer to BSN, and duplicate keys. Exit 0 agree, 1 differ, 2 no verdict.

@@ -594,6 +594,68 @@ _ENTRIES = [
            "dan aan.",
            "Fix the reported errors in the administration, build again, then deliver the "
            "record.")),
+    _code("C011", N, "compare",
+          ("Extra ondersteuning niet vergeleken", "Extra support not compared"),
+          ("{count} ISE-record(s) (periode extra ondersteuning) in dit registratieoverzicht "
+           "zijn niet vergeleken: ROD bulk v1 kent geen periodes extra ondersteuning",
+           "{count} ISE record(s) (period of extra support) in this registratieoverzicht were "
+           "not compared: ROD bulk v1 has no periods of extra support"),
+          ("Geen actie nodig; controleer deze periodes zo nodig in het Loket. Twee "
+           "registratieoverzichten onderling vergelijken doet ze wel.",
+           "No action needed; check these periods in the Loket if need be. Comparing two "
+           "registratieoverzichten does compare them.")),
+    _code("C012", N, "compare",
+          ("Buiten de selectieperiode", "Outside the selection period"),
+          ("{count} record(s) alleen in dit bestand vallen buiten de selectieperiode van het "
+           "registratieoverzicht aan de andere kant ({begin} t/m {end}) en zijn niet "
+           "vergeleken",
+           "{count} record(s) only in this file lie outside the selection period of the "
+           "registratieoverzicht on the other side ({begin} to {end}) and were not compared"),
+          ("Geen actie nodig. Wilt u ze toch vergelijken, vraag dan een registratieoverzicht "
+           "aan met een ruimere selectieperiode.",
+           "No action needed. To compare them too, request a registratieoverzicht with a "
+           "wider selection period.")),
+    _code("C013", N, "compare",
+          ("Recordsoort niet in het registratieoverzicht",
+           "Record type not in the registratieoverzicht"),
+          ("{count} record(s) van soort {record_type} zijn niet vergeleken: het "
+           "registratieoverzicht heeft daar geen tegenhanger voor",
+           "{count} record(s) of type {record_type} were not compared: the "
+           "registratieoverzicht has no counterpart for them"),
+          ("Geen actie nodig als dit de verwachte recordsoort is; anders: maak het "
+           "bulkbestand opnieuw met de huidige versie van rodcli (mbo volgens DUO's "
+           "entiteiten).",
+           "No action needed if this record type is expected; otherwise build the bulk file "
+           "again with the current rodcli (mbo on DUO's entities).")),
+    # Between two registratieoverzichten neither side is the school's: what changed at DUO.
+    _code("C014", E, "compare",
+          ("Alleen in RO 1", "Only in RO 1"),
+          ("{record_type} staat in het eerste registratieoverzicht (RO 1) maar niet in het "
+           "tweede (RO 2)",
+           "{record_type} is in the first registratieoverzicht (RO 1) but not in the second "
+           "(RO 2)"),
+          ("Sinds RO 1 is dit uit ROD verdwenen (gewijzigd in het Loket, of een levering): ga "
+           "na of dat klopt.",
+           "Since RO 1 it has gone from ROD (changed in the Loket, or by a delivery): check "
+           "that this is right.")),
+    _code("C015", E, "compare",
+          ("Alleen in RO 2", "Only in RO 2"),
+          ("{record_type} staat in het tweede registratieoverzicht (RO 2) maar niet in het "
+           "eerste (RO 1)",
+           "{record_type} is in the second registratieoverzicht (RO 2) but not in the first "
+           "(RO 1)"),
+          ("Sinds RO 1 in ROD gekomen (een levering, of een wijziging in het Loket): ga na of "
+           "dat klopt.",
+           "Added to ROD since RO 1 (a delivery, or a change in the Loket): check that this "
+           "is right.")),
+    _code("C016", E, "compare",
+          ("Veld gewijzigd tussen RO's", "Field changed between ROs"),
+          ("{name}: RO 1 '{ours}', RO 2 '{theirs}' (RO 2 regel {other_line})",
+           "{name}: RO 1 '{ours}', RO 2 '{theirs}' (RO 2 line {other_line})"),
+          ("DUO heeft deze waarde tussen de twee overzichten gewijzigd: ga na of dat klopt en "
+           "neem het zo nodig over in de administratie.",
+           "DUO changed this value between the two overviews: check that this is right and "
+           "copy it into the administration if need be.")),
     # ---- ro: DUO's Registratieoverzicht (read by rodcli.duo.registratieoverzicht) -----------
     _code("D001", E, "ro",
           ("Geen registratieoverzicht", "Not a registratieoverzicht"),

@@ -70,11 +70,11 @@ class CompareOptions:
 class SideSummary:
     """One side of a comparison.
 
-    ``records = matched + pgn_changed + only + duplicates + unkeyed`` always holds.
+    ``records = matched + pgn_changed + only + duplicates + unkeyed + skipped`` always holds.
     """
 
     path: str
-    kind: str | None = None  # "xml" or "csv" (a bulk file), "export" (read via a mapping)
+    kind: str | None = None  # "xml"/"csv" (a bulk file), "export" (via a mapping), "ro" (DUO)
     sector: Sector | None = None
     encoding: str | None = None
     complete: bool = True  # read to the end; False: nothing was compared
@@ -85,6 +85,9 @@ class SideSummary:
     only: int = 0  # keys on this side only (C001 for ours, C002 for theirs)
     matched: int = 0  # keys on both sides
     pgn_changed: int = 0  # records paired across a personal number change (C004)
+    # Not compared: outside the other side's RO selection period, or of a kind the other
+    # side has no counterpart for (rodcli.duo.compare; always 0 between two bulk files).
+    skipped: int = 0
 
 
 @dataclass(slots=True)
@@ -112,8 +115,10 @@ class Comparison:
     @property
     def agree(self) -> bool:
         codes = self.result.code_counts
+        # A note (what was not compared, and why) is no difference.
         return self.summary.compared and not any(
-            codes[code] for code in codes if code.startswith("C"))
+            codes[code] for code in codes
+            if code.startswith("C") and CATALOGUE[code].severity > Severity.INFO)
 
 
 # ---- reading one side ----------------------------------------------------------------------
@@ -297,6 +302,13 @@ class _Collector:
 
 def compare(options: CompareOptions) -> Comparison:
     """Compare OURS with THEIRS; see the module docstring for what is reported."""
+    # DUO's Registratieoverzicht on either side, by its content: rodcli.duo.compare.
+    from rodcli.duo.compare import compare_with_ro, is_ro
+
+    ro_sides = (options.mapping is None and is_ro(options.ours),
+                options.their_mapping is None and is_ro(options.theirs))
+    if any(ro_sides):
+        return compare_with_ro(options, ro_sides)
     summary = CompareSummary(SideSummary(str(options.ours)), SideSummary(str(options.theirs)))
     comparison = Comparison(Result(max_findings=0), summary, options.max_findings)
     sink = _Collector(comparison)

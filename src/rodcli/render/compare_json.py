@@ -18,7 +18,7 @@ from rodcli.bulkformat import FORMAT_NAME
 from rodcli.codes import Lang, hint, message
 from rodcli.comparison import Comparison
 from rodcli.findings import Finding, Severity
-from rodcli.render.compare_text import DIFFERENCE_CODES
+from rodcli.render.compare_text import DIFFERENCE_CODES, shape
 from rodcli.render.json import finding_dict
 
 REPORT_VERSION = "1"
@@ -31,6 +31,9 @@ KINDS = {
     "C003": "field_differs",
     "C004": "personal_number_changed",
     "C005": "duplicate_key",
+    "C014": "only_ours",
+    "C015": "only_theirs",
+    "C016": "field_differs",
 }
 
 
@@ -60,17 +63,18 @@ def difference_dict(comparison: Comparison, finding: Finding, lang: Lang) -> dic
     ours: dict[str, Any] | None
     theirs: dict[str, Any] | None
     first_line = None
-    if finding.code in ("C001", "C010"):
+    kind = shape(finding.code)
+    if kind in ("C001", "C010"):
         ours, theirs = here, None
-    elif finding.code == "C002":
+    elif kind == "C002":
         ours, theirs = None, here
-    elif finding.code == "C005":
+    elif kind == "C005":
         first_line = _line(params.get("other_line"))
         ours, theirs = (here, None) if params.get("side") == "ours" else (None, here)
-    elif finding.code == "C004":
+    elif kind == "C004":
         ours = {**here, "value": params.get("ours"), "kind": params.get("ours_kind")}
         theirs = {**other, "value": params.get("theirs"), "kind": params.get("theirs_kind")}
-    else:  # C003
+    else:  # C003, C016
         ours = {**here, "value": params.get("ours", "")}
         theirs = {**other, "value": params.get("theirs", "")}
     return {

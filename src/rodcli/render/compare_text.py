@@ -1,5 +1,6 @@
 """The report of ``rodcli compare`` as text: a summary table, then the differences grouped by
-kind (C001, C010, C002, C004, C003, C005), then the records that fail their own checks.
+kind (C001, C010, C002, C004, C003, C005; between two ROs C014, C015, C016), then the records
+that fail their own checks.
 
 ``render_compare_text`` returns a rich renderable (colour on a terminal);
 ``render_compare_plain`` the same report as uncoloured text. No I/O here.
@@ -20,12 +21,22 @@ from rodcli.findings import Finding
 from rodcli.render.text import finding_lines, location_text
 
 # The kinds of difference, in the order the report shows them.
-DIFFERENCE_CODES = ("C001", "C010", "C002", "C004", "C003", "C005")
+DIFFERENCE_CODES = ("C001", "C010", "C014", "C002", "C015", "C004", "C003", "C016", "C005")
+# Between two registratieoverzichten: the same kinds as C001, C002 and C003, in other words.
+SHAPES = {"C014": "C001", "C015": "C002", "C016": "C003"}
+
+
+def shape(code: str) -> str:
+    """The kind of difference a code is shown as (C014 as C001, ...)."""
+    return SHAPES.get(code, code)
 
 _WORDS: dict[str, dict[Lang, str]] = {
-    "heading": {"nl": "Vergelijking school ↔ ROD", "en": "Comparison school ↔ ROD"},
+    "heading": {"nl": "Vergelijking {ours} ↔ {theirs}", "en": "Comparison {ours} ↔ {theirs}"},
     "school": {"nl": "school", "en": "school"},
     "rod": {"nl": "ROD", "en": "ROD"},
+    # Between two of DUO's registratieoverzichten neither side is the school's.
+    "ro_ours": {"nl": "RO 1", "en": "RO 1"},
+    "ro_theirs": {"nl": "RO 2", "en": "RO 2"},
     "side": {"nl": "{name}: {path} ({kind}, {sector}, {records} records)",
              "en": "{name}: {path} ({kind}, {sector}, {records} records)"},
     "records": {"nl": "records gelezen", "en": "records read"},
@@ -36,15 +47,17 @@ _WORDS: dict[str, dict[Lang, str]] = {
     "unkeyed": {"nl": "zonder bruikbare sleutel", "en": "without a usable key"},
     "failed": {"nl": "met fouten (velden niet vergeleken)",
                "en": "with errors (fields not compared)"},
+    "skipped": {"nl": "niet vergeleken (buiten selectie RO, geen tegenhanger)",
+                "en": "not compared (outside the RO's selection, no counterpart)"},
     "balance": {
         "nl": "gekoppeld: {matched} = {equal} gelijk + {differing} met verschillen "
               "({fields} velden) + {not_compared} niet vergeleken",
         "en": "matched: {matched} = {equal} equal + {differing} differing ({fields} fields) "
               "+ {not_compared} not compared",
     },
-    "agree": {"nl": "School en ROD komen overeen.", "en": "School and ROD agree."},
-    "differ": {"nl": "School en ROD verschillen: {count} verschil(len).",
-               "en": "School and ROD differ: {count} difference(s)."},
+    "agree": {"nl": "{Ours} en {theirs} komen overeen.", "en": "{Ours} and {theirs} agree."},
+    "differ": {"nl": "{Ours} en {theirs} verschillen: {count} verschil(len).",
+               "en": "{Ours} and {theirs} differ: {count} difference(s)."},
     "no_verdict": {"nl": "Geen oordeel: niet elk bestand is volledig gelezen; er is niet "
                          "vergeleken.",
                    "en": "No verdict: not every file was read completely; nothing was "
@@ -64,6 +77,22 @@ def word(key: str, lang: Lang, **params: object) -> str:
     return _WORDS[key][lang].format(**params)
 
 
+def side_names(comparison: Comparison, lang: Lang) -> tuple[str, str]:
+    """What the report calls OURS and THEIRS: the school and ROD, or, between two of DUO's
+    registratieoverzichten, RO 1 and RO 2."""
+    summary = comparison.summary
+    if summary.ours.kind == "ro" and summary.theirs.kind == "ro":
+        return word("ro_ours", lang), word("ro_theirs", lang)
+    return word("school", lang), word("rod", lang)
+
+
+def sides_word(key: str, comparison: Comparison, lang: Lang, **params: object) -> str:
+    """A sentence naming both sides (heading, verdict)."""
+    ours, theirs = side_names(comparison, lang)
+    return word(key, lang, ours=ours, theirs=theirs, Ours=ours[:1].upper() + ours[1:],
+                **params)
+
+
 def shown(value: str, lang: Lang) -> str:
     """A field value as the report shows it: empty as ``(leeg)``."""
     return value if value else word("empty", lang)
@@ -79,9 +108,9 @@ def verdict(comparison: Comparison, lang: Lang) -> str:
     if not summary.compared:
         return word("no_verdict", lang)
     if comparison.agree:
-        return word("agree", lang)
+        return sides_word("agree", comparison, lang)
     count = sum(comparison.result.code_counts[code] for code in DIFFERENCE_CODES)
-    return word("differ", lang, count=count)
+    return sides_word("differ", comparison, lang, count=count)
 
 
 def _side_line(name: str, side: SideSummary, lang: Lang) -> Text:
@@ -95,14 +124,18 @@ def summary_renderable(comparison: Comparison, lang: Lang) -> RenderableType:
     ours, theirs = summary.ours, summary.theirs
     table = Table(box=None, pad_edge=False, show_header=True)
     table.add_column("")
-    table.add_column(word("school", lang), justify="right")
-    table.add_column(word("rod", lang), justify="right")
-    for key in ("records", "matched", "pgn_changed", "only", "duplicates", "unkeyed", "failed"):
+    school, rod = side_names(comparison, lang)
+    table.add_column(school, justify="right")
+    table.add_column(rod, justify="right")
+    for key in ("records", "matched", "pgn_changed", "only", "duplicates", "unkeyed", "failed",
+                "skipped"):
+        if key == "skipped" and not (ours.skipped or theirs.skipped):
+            continue  # only a comparison with an RO skips records: no row of zeros otherwise
         table.add_row(word(key, lang), str(getattr(ours, key)), str(getattr(theirs, key)))
     parts: list[RenderableType] = [
-        Text(word("heading", lang), style="bold"),
-        _side_line(word("school", lang), ours, lang),
-        _side_line(word("rod", lang), theirs, lang),
+        Text(sides_word("heading", comparison, lang), style="bold"),
+        _side_line(school, ours, lang),
+        _side_line(rod, theirs, lang),
         Text(""),
         table,
     ]
@@ -124,7 +157,7 @@ def _group(comparison: Comparison, code: str, findings: list[Finding],
         Text(f"{code} {title(code, lang)} ({total})", style="bold"),
         Text(f"    {word('fix', lang)}: {info.hint.get(lang)}", style="dim"),
     ]
-    if code == "C003":
+    if shape(code) == "C003":
         parts.extend(_field_lines(comparison, findings, lang))
     else:
         parts.extend(_record_line(comparison, finding, lang) for finding in findings)
@@ -141,8 +174,9 @@ def _record_line(comparison: Comparison, finding: Finding, lang: Lang) -> Text:
         text.append(f" ↔ {other_location(comparison, finding)}", style="bold")
     text.append(f"  {params.get('record_type', '?')}  {finding.location.record or '?'}")
     if finding.code == "C004":
-        text.append(f"\n      {word('school', lang)}: {params.get('ours_kind')} "
-                    f"{params.get('ours')}   {word('rod', lang)}: {params.get('theirs_kind')} "
+        school, rod = side_names(comparison, lang)
+        text.append(f"\n      {school}: {params.get('ours_kind')} "
+                    f"{params.get('ours')}   {rod}: {params.get('theirs_kind')} "
                     f"{params.get('theirs')}")
     elif finding.code == "C005":
         text.append(f"  ({word('also_on', lang, line=params.get('other_line', '?'))})",
@@ -153,6 +187,7 @@ def _record_line(comparison: Comparison, finding: Finding, lang: Lang) -> Text:
 def _field_lines(comparison: Comparison, findings: list[Finding], lang: Lang) -> list[Text]:
     """One heading per record, then one line per field that differs, values aligned."""
     lines: list[Text] = []
+    school, rod = side_names(comparison, lang)
     by_record: dict[tuple[str, int | None, str | None], list[Finding]] = {}
     for finding in findings:
         where = finding.location
@@ -169,9 +204,9 @@ def _field_lines(comparison: Comparison, findings: list[Finding], lang: Lang) ->
         for finding in group:
             params = finding.params
             line = Text(f"      {params.get('name', '?'):<{width}}  ")
-            line.append(f"{word('school', lang)}: ")
+            line.append(f"{school}: ")
             line.append(shown(params.get("ours", ""), lang), style="green")
-            line.append(f"   {word('rod', lang)}: ")
+            line.append(f"   {rod}: ")
             line.append(shown(params.get("theirs", ""), lang), style="yellow")
             lines.append(line)
     return lines

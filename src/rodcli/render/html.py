@@ -26,13 +26,18 @@ from rodcli.bulkformat import FORMAT_NAME
 from rodcli.codes import CATALOGUE, Lang, hint, message, title
 from rodcli.comparison import Comparison, SideSummary
 from rodcli.findings import Finding, Result, Severity
-from rodcli.render.compare_text import DIFFERENCE_CODES, verdict
+from rodcli.render.compare_text import (
+    DIFFERENCE_CODES,
+    shape,
+    side_names,
+    sides_word,
+    verdict,
+)
 from rodcli.render.compare_text import word as compare_word
 from rodcli.render.text import build_lines
 
 _WORDS: dict[str, dict[Lang, str]] = {
     "report": {"nl": "rodcli-rapport", "en": "rodcli report"},
-    "compare": {"nl": "Vergelijking school ↔ ROD", "en": "Comparison school ↔ ROD"},
     "privacy": {
         "nl": "Dit rapport bevat geen volledig BSN of onderwijsnummer: persoonsnummers zijn "
               "gemaskeerd (*****1234). Het kan dus veilig gedeeld worden.",
@@ -465,13 +470,14 @@ def _compare_group(comparison: Comparison, code: str, findings: list[Finding],
                    lang: Lang) -> str:
     total = comparison.result.code_counts[code]
     theirs_path = comparison.summary.theirs.path
-    school, rod = compare_word("school", lang), compare_word("rod", lang)
-    first = school if code in ("C003", "C004") else _word("file", lang)
+    school, rod = side_names(comparison, lang)
+    kind = shape(code)  # C014-C016 between two ROs are shown as C001-C003
+    first = school if kind in ("C003", "C004") else _word("file", lang)
     columns: list[tuple[str, str]] = [(first, "text")]
-    if code in ("C003", "C004"):
+    if kind in ("C003", "C004"):
         columns.append((rod, "text"))
     columns += [(_word("type", lang), "text"), (_word("record", lang), "text")]
-    if code == "C003":
+    if kind == "C003":
         columns += [(_word("field", lang), "text"), (school, "text"), (rod, "text")]
     elif code == "C004":
         columns += [(school, "text"), (rod, "text")]
@@ -481,11 +487,11 @@ def _compare_group(comparison: Comparison, code: str, findings: list[Finding],
     for finding in findings:
         params = finding.params
         cells = [_cell(_where(finding), "mono path")]
-        if code in ("C003", "C004"):
+        if kind in ("C003", "C004"):
             cells.append(_cell(f"{theirs_path}:{params.get('other_line', '?')}", "mono path"))
         cells += [_cell(params.get("record_type", "?")),
                   _cell(finding.location.record or "?", "mono key")]
-        if code == "C003":
+        if kind == "C003":
             cells.append(_cell(params.get("name", "?")))
             cells.append(_side_by_side(params.get("ours", ""), params.get("theirs", ""), lang))
         elif code == "C004":
@@ -519,14 +525,16 @@ def _compare_summary_html(comparison: Comparison, lang: Lang) -> str:
     rows.extend(f'<tr id="sum-{key}"><th>{_e(compare_word(key, lang))}</th>'
                 f"{_cell(getattr(ours, key), 'num')}{_cell(getattr(theirs, key), 'num')}</tr>"
                 for key in ("records", "matched", "pgn_changed", "only", "duplicates", "unkeyed",
-                            "failed"))
+                            "failed", "skipped")
+                # Only a comparison with an RO skips records: no row of zeros otherwise.
+                if key != "skipped" or ours.skipped or theirs.skipped)
     balance = ""
     if summary.compared:
         balance = "<p>" + _e(compare_word(
             "balance", lang, matched=ours.matched, equal=summary.equal,
             differing=summary.differing, fields=summary.field_differences,
             not_compared=summary.not_compared)) + "</p>"
-    school, rod = _e(compare_word("school", lang)), _e(compare_word("rod", lang))
+    school, rod = (_e(name) for name in side_names(comparison, lang))
     return (f'<section class="card"><table id="summary"><thead><tr><th></th>'
             f"<th>{school}</th><th>{rod}</th></tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table>{balance}</section>\n")
@@ -555,7 +563,7 @@ def render_compare_html(comparison: Comparison, lang: Lang) -> str:
             body.append(f"<h2>{_e(_word('checks', lang))}</h2>\n")
             body.extend(_findings_group(code, grouped.get(code, []), result.code_counts[code],
                                         lang) for code in others)
-    return _page(_word("compare", lang), lang, body)
+    return _page(sides_word("heading", comparison, lang), lang, body)
 
 
 def stream_html(result: Result, lang: Lang) -> Iterator[str]:

@@ -28,6 +28,17 @@ class Enrolment:
     line: Line
     start: date
     is_module: bool
+    end: date | None = None  # mbo: the actual end, else the planned one
+
+
+@dataclass(slots=True)
+class Placed:
+    """An mbo record within an enrolment: a period (its begin), a BPV (begin and end), a
+    diploma (its date)."""
+
+    line: Line
+    day: date
+    end: date | None = None
 
 
 @dataclass(slots=True)
@@ -68,6 +79,15 @@ class KeyGroup:
     # a full-diploma result, or a result that failed its own checks (so it may be one).
     student_full_result: bool = False
     student_failed_result: bool = False
+    # mbo: the records of this key that belong to its enrolment, the line of the first
+    # record whose student needs a person record, and whether the student has one (here or
+    # in a --with file, under any key).
+    periods: list[Placed] = field(default_factory=list)
+    bpvs: list[Placed] = field(default_factory=list)
+    diplomas: list[Placed] = field(default_factory=list)
+    person_line: Line = None
+    person_needed: bool = False
+    student_person: bool = False
 
     def enrolment(self) -> Enrolment | None:
         """The enrolment this key's other records belong to, here or in a --with file."""

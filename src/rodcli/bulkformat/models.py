@@ -408,8 +408,8 @@ OmvangBpvField = Annotated[
 ]
 LeerbedrijfIdField = Annotated[
     LeerbedrijfId, FieldMeta("leerbedrijf-ID", "SBB id of the leerbedrijf",
-                             "SBB-id van het leerbedrijf", "9 cijfers, 100000000-999999999",
-                             expected_en="9 digits, 100000000-999999999",
+                             "SBB-id van het leerbedrijf", "9 cijfers, eerste niet 0",
+                             expected_en="9 digits, the first not 0",
                              source=_pve("BPV", 11, "SBB leerbedrijf id"))
 ]
 OpleidingcodeBpv = Annotated[

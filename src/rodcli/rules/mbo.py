@@ -119,6 +119,8 @@ class EnrolmentLinks:
                 yield make_finding("R015", group.location(placed.line, "inschrijvingvolgnummer"),
                                    record_type=record_type, number=number)
             return
+        if enrolment.end is not None and enrolment.end < enrolment.start:
+            return  # the enrolment's own dates are wrong (R020 on the enrolment)
         for record_type, placed in sorted(linked, key=lambda item: item[1].line or 0):
             if _outside(placed, enrolment):
                 yield make_finding(

@@ -13,7 +13,13 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
-from rodcli.bulkformat.models import MboAmvbOnderdeel, MboBpv, MboInschrijving, Record
+from rodcli.bulkformat.models import (
+    ENROLMENT_TYPES,
+    MboAmvbOnderdeel,
+    MboBpv,
+    MboInschrijving,
+    Record,
+)
 from rodcli.bulkformat.types import DateNotation
 from rodcli.findings import Finding, make_finding
 from rodcli.records import CheckedRecord
@@ -112,7 +118,7 @@ class EnrolmentLinks:
             return
         enrolment = group.enrolment()
         if enrolment is None:
-            if "inschrijving" in group.failed:
+            if not group.failed.isdisjoint(ENROLMENT_TYPES):
                 return  # there, but failing its own checks (reported there)
             number = group.shown.rsplit("/", 1)[-1]
             for record_type, placed in sorted(linked, key=lambda item: item[1].line or 0):

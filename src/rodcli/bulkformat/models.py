@@ -258,8 +258,11 @@ class HoResultaat(_Record):
 # by all record types of a sector.
 
 
-def _pve(record: str, position: int, note: str = "") -> str:
-    where = f"DUO PvE MBO-instelling v4.8.2 §15 (RO), {record} pos. {position}"
+def _pve(record: str, position: int | str, note: str = "") -> str:
+    """The field's place in DUO's RO record layout: ``_pve("ISG", 6)``, or for a field of
+    several records ``_pve("DIP 9, AMO 11", "")``."""
+    where = (f"DUO PvE MBO-instelling v4.8.2 §15 (RO), {record} pos. {position}" if position != ""
+             else f"DUO PvE MBO-instelling v4.8.2 §15 (RO), pos. {record}")
     return f"{where}; {note}" if note else where
 
 
@@ -284,7 +287,8 @@ Resultaatvolgnummer = Annotated[
     MboVolgnummer, FieldMeta("resultaatvolgnummer", "sequence number of the diploma or result",
                              "volgnummer van het diploma of resultaat", _VOLGNUMMER,
                              expected_en=_VOLGNUMMER_EN,
-                             source=_pve("DIP/AMO/GEO/KZD", 4, "assigned by the institution"))
+                             source=_pve("DIP 4, AMO/GEO/KZD 6", "",
+                                         "assigned by the institution"))
 ]
 ResultaatvolgnummerDiploma = Annotated[
     MboVolgnummer, FieldMeta("resultaatvolgnummer diploma", "the diploma this result belongs "
@@ -364,7 +368,8 @@ LocatiecodeVsvField = Annotated[
 OnderwijsaanbiederField = Annotated[
     Onderwijsaanbieder, FieldMeta("onderwijsaanbieder", "RIO id of the education provider",
                                   "RIO-id van de onderwijsaanbieder", "123A456",
-                                  source=_pve("ISP/DIP/AMO/GEO/KZD", 11, "RIO nnnAnnn"))
+                                  source=_pve("ISP 11, DIP 9, AMO 11, GEO 16, KZD 12", "",
+                                              "RIO nnnAnnn"))
 ]
 MboOnderwijslocatie = Annotated[
     Onderwijslocatie, FieldMeta("onderwijslocatie", "RIO id of the teaching location",
@@ -437,8 +442,8 @@ DiplomaInschrijvingvolgnummer = Annotated[
                              "result was obtained in", "de inschrijving waarin het diploma of "
                              "losse resultaat is behaald", _VOLGNUMMER,
                              expected_en=_VOLGNUMMER_EN,
-                             source=_pve("DIP/AMO/GEO/KZD", 8, "DIP pos. 8, AMO pos. 10, GEO "
-                                         "pos. 15, KZD pos. 11"))
+                             source=_pve("DIP 8, AMO 10, GEO 15, KZD 11", "",
+                                         "AMO/GEO/KZD: only for a loose result"))
 ]
 DatumResultaat = Annotated[
     BulkDate, _mbo_date("datum resultaat", "date of a loose result", "datum van een los "
@@ -457,8 +462,8 @@ ResultaatKeuzedeel = Annotated[
 Certificaat = Annotated[
     ValueCode, FieldMeta("certificaat", "certificate for a loose part (AMvB: always J)",
                          "certificaat voor een los onderdeel (AMvB: altijd J)", "J, N",
-                         value_list="JaNee", source=_pve("KZD/AMO", 10, "KZD pos. 10 J/N, "
-                                                         "AMO pos. 9 only J"))
+                         value_list="JaNee", source=_pve("KZD 10, AMO 9", "",
+                                                         "KZD J/N, AMO only J"))
 ]
 CodeGeneriekExamenonderdeelField = Annotated[
     CodeGeneriekExamenonderdeel, FieldMeta(

@@ -115,7 +115,7 @@ _VALID = {
         "moduleInschrijving": {"geboortedatum": date(2001, 2, 3), "geslacht": "M",
                                "datumInschrijving": date(2025, 9, 1), "opleidingcode": "34607",
                                "opleidingsvorm": "DEELTIJD", "inschrijvingsvorm": "S",
-                               "studielast": "7.5"},
+                               "onderwijseenheidcode": "MOD-1", "studielast": "7.5"},
         "uitschrijving": {"datumUitschrijving": date(2026, 6, 30),
                           "redenUitschrijving": "4"},
         "resultaat": {"opleidingcode": "34607", "opleidingsfase": "B",
@@ -145,7 +145,8 @@ _VALID = {
     },
 }
 _EXTRA = ["datumUitschrijving", "studielast", "postcode", "geboortedatum", "geslacht",
-          "niveau", "vooropleiding", "redenUitschrijving", "onderwijslocatie"]
+          "niveau", "vooropleiding", "redenUitschrijving", "onderwijslocatie",
+          "onderwijseenheidcode", "datumInschrijving"]
 _MBO_EXTRA = ["datumUitschrijvingWerkelijk", "datumEindeBpvWerkelijk", "redenUitschrijving",
               "onderwijslocatie", "certificaat", "resultaatvolgnummerDiploma",
               "inschrijvingvolgnummer", "leerroute", "leerroutefase", "geboortedatum", "niveau",
@@ -278,6 +279,40 @@ def test_mbo_xml_with_files_columnar_equals_precise(
         path.write_text(xml_text([{k: v for k, v in row.items() if v != ""}
                                   for row in records_], "mbo"), encoding="utf-8")
     _both_ways([bulk], (earlier,))
+
+
+@st.composite
+def module_records(draw: st.DrawFn) -> dict[str, object]:
+    """Module enrolments and their deregistrations of two students, a few modules, numbers
+    and dates: enough collisions that R014 (overlap) and R030 (module changed) have work."""
+    record_type = draw(st.sampled_from(["moduleInschrijving", "moduleInschrijving",
+                                        "uitschrijving"]))
+    row: dict[str, object] = {"recordtype": record_type, "brin": "99XX",
+                              "burgerservicenummer": draw(st.sampled_from([BSN, BSN2])),
+                              "onderwijsnummer": "",
+                              "inschrijvingvolgnummer": draw(st.sampled_from(["1", "2", "3"]))}
+    row.update(_VALID["ho"][record_type])
+    day = draw(st.sampled_from([date(2025, 9, 1), date(2025, 10, 1), date(2026, 2, 1),
+                                date(2026, 6, 30)]))
+    if record_type == "uitschrijving":
+        row.update(datumUitschrijving=day, redenUitschrijving="")
+    else:
+        row.update(datumInschrijving=day,
+                   opleidingcode=draw(st.sampled_from(["34607", "34607", "80001"])),
+                   onderwijseenheidcode=draw(st.sampled_from(["MOD-1", "MOD-1", "MOD-2", ""])))
+    return row
+
+
+@EXAMPLES
+@given(rows=st.lists(module_records(), min_size=1, max_size=12),
+       context=st.lists(module_records(), max_size=6))
+def test_module_rules_columnar_equals_precise(tmp_path: Path, rows: list[dict[str, object]],
+                                              context: list[dict[str, object]]) -> None:
+    bulk = tmp_path / "bulk.csv"
+    bulk.write_text(csv_text(_csv_rows(rows)), encoding="utf-8")
+    earlier = tmp_path / "earlier.csv"
+    earlier.write_text(csv_text(_csv_rows(context)), encoding="utf-8")
+    _both_ways([bulk], (earlier,) if context else ())
 
 
 def test_every_validator_has_a_column_twin() -> None:

@@ -96,6 +96,10 @@ def expected_of(path: Path) -> dict[str, Any]:
     expected: dict[str, Any] = json.loads(
         path.with_name(path.name + EXPECTED_SUFFIX).read_text("utf-8")
     )
+    # An argument naming another example (``--with examples/valid/...``) is relative to the
+    # repository, wherever the tests run from.
+    expected["args"] = [str(EXAMPLES.parent / arg) if arg.startswith("examples/") else arg
+                        for arg in expected["args"]]
     return expected
 
 

@@ -21,7 +21,7 @@ import errno
 import os
 import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 # Files that hold full personal numbers (the bulk file, the rejects file) are readable by
@@ -155,9 +155,10 @@ def same_file(first: Path, second: Path) -> bool:
         return False
 
 
-def write_atomically(path: Path, text: str, *, replace: bool = True) -> None:
-    """Write ``text`` as UTF-8 to ``path`` through a pending file, replacing ``path`` (with
-    ``replace=False``: only if nothing is there then, else ``FileExistsError``).
+def write_atomically(path: Path, text: str | Iterable[str], *, replace: bool = True) -> None:
+    """Write ``text`` (or its pieces, as they come) as UTF-8 to ``path`` through a pending
+    file, replacing ``path`` (with ``replace=False``: only if nothing is there then, else
+    ``FileExistsError``).
 
     Raises ``OSError`` when the directory is missing or not writable, or ``path`` is a
     directory; the pending file is discarded in every case.
@@ -167,7 +168,11 @@ def write_atomically(path: Path, text: str, *, replace: bool = True) -> None:
         # backslashreplace: a path given as undecodable bytes must not stop the report.
         with pending.path.open("w", encoding="utf-8", errors="backslashreplace",
                                newline="") as stream:
-            stream.write(text)
+            if isinstance(text, str):
+                stream.write(text)
+            else:
+                for piece in text:
+                    stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
         pending.publish(replace=replace)

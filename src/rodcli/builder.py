@@ -42,6 +42,7 @@ from rodcli.excelsafe import neutralise
 from rodcli.exports import ExportError, ExportRow, ExportTable, open_export
 from rodcli.exports.csv_export import SliceLayout, plan_export_slices, read_csv_slice
 from rodcli.findings import (
+    SPILL_AT,
     BuildSummary,
     Finding,
     Location,
@@ -178,7 +179,7 @@ class _FirstPass:
 def build(
     export: Path, options: BuildOptions, on_progress: Callable[[int], None] | None = None
 ) -> Result:
-    result = Result(max_findings=options.max_findings)
+    result = Result(max_findings=options.max_findings, spill_at=SPILL_AT)
     summary = result.build = BuildSummary()
     if options.sector == "mbo" and options.output_format == "csv":
         result.add(make_finding("B002", Location(str(options.output))))
@@ -198,7 +199,8 @@ def build(
                                                 result, on_progress, form, spools)
                 if first is None:
                     spool = spools.enter_context(_Spool(options.sector, form))
-                    first = _first_pass(table, mapping, result, on_progress, spool)
+                    first = _first_pass(table, mapping, result, on_progress, spool,
+                                        options.since)
                     summary.rows_blank = table.blank_rows
                 summary.encoding, summary.delimiter = table.encoding, table.delimiter
                 # A sheet can be named after anything, a student's number included.
@@ -276,18 +278,21 @@ def _opened(export: Path, options: BuildOptions, spec: MappingFile) -> Iterator[
 
 
 def _first_pass(table: ExportTable, mapping: CompiledMapping, result: Result,
-                on_progress: Callable[[int], None] | None, spool: _Spool) -> _FirstPass:
+                on_progress: Callable[[int], None] | None, spool: _Spool,
+                since: tuple[Path, ...] = ()) -> _FirstPass:
     first = _FirstPass([spool], sender=mapping.constants.get("brin"),
                        header=list(table.header))
     rows = KeyRows()
     _check_rows(table, mapping, result, on_progress, first, rows)
-    _check_keys(rows, table.file, first, result)
+    _check_keys(rows, table.file, first, result, since)
     return first
 
 
-def _check_keys(rows: KeyRows, file: str, first: _FirstPass, result: Result) -> None:
-    """The cross-record rules over the rows' records, in the engine's key table."""
-    cross_record_rounds(rows, file, first.rejected, result.add)
+def _check_keys(rows: KeyRows, file: str, first: _FirstPass, result: Result,
+                since: tuple[Path, ...] = ()) -> None:
+    """The cross-record rules over the rows' records, in the engine's key table, with the
+    earlier deliveries (--since) as their context, as validate --with has them."""
+    cross_record_rounds(rows, file, first.rejected, result.add, since)
 
 
 # ---- the first pass over one large CSV export on several cores -------------------------------
@@ -379,7 +384,7 @@ def _first_pass_in_parallel(
         rows = KeyRows()
         for outcome in done:
             rows.extend(outcome.keys)
-        _check_keys(rows, table.file, first, result)
+        _check_keys(rows, table.file, first, result, options.since)
         spools.enter_context(attempt.pop_all())
     return first
 

@@ -10,7 +10,7 @@ import signal
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -26,7 +26,7 @@ from rodcli.codes import CATALOGUE, Lang
 from rodcli.findings import Location, Result, Severity, exit_code, make_finding
 from rodcli.masking import scrub
 from rodcli.render import Renderer
-from rodcli.render.text import render_summary, render_text
+from rodcli.render.text import render_summary, render_text, text_parts
 
 if TYPE_CHECKING:
     import sqlite3
@@ -42,6 +42,16 @@ def _lazy(module: str, name: str) -> Callable[..., str]:
         import importlib
 
         function: Callable[..., str] = getattr(importlib.import_module(module), name)
+        return function(*args)
+
+    return call
+
+
+def _lazy_stream(module: str, name: str) -> Callable[..., Iterable[str]]:
+    def call(*args: object) -> Iterable[str]:
+        import importlib
+
+        function: Callable[..., Iterable[str]] = getattr(importlib.import_module(module), name)
         return function(*args)
 
     return call
@@ -85,6 +95,16 @@ RENDERERS: dict[OutputFormat, Renderer] = {
     OutputFormat.sarif: _lazy("rodcli.render.sarif", "render_sarif"),
     OutputFormat.github: _lazy("rodcli.render.github", "render_github"),
     OutputFormat.html: _lazy("rodcli.render.html", "render_html"),
+}
+# The same reports a piece at a time, as _emit writes them: a report of a million findings
+# is never held whole (a test checks each gives its renderer's text).
+STREAMERS: dict[OutputFormat, Callable[[Result, Lang], Iterable[str]]] = {
+    OutputFormat.text: _lazy_stream("rodcli.render.plain", "stream_plain"),
+    OutputFormat.json: _lazy_stream("rodcli.render.json", "stream_json"),
+    OutputFormat.junit: _lazy_stream("rodcli.render.junit", "stream_junit"),
+    OutputFormat.sarif: _lazy_stream("rodcli.render.sarif", "stream_sarif"),
+    OutputFormat.github: _lazy_stream("rodcli.render.github", "stream_github"),
+    OutputFormat.html: _lazy_stream("rodcli.render.html", "stream_html"),
 }
 
 
@@ -281,12 +301,15 @@ def _emit(result: Result, output_format: OutputFormat, output: Path | None, lang
           quiet: bool) -> None:
     """The report to stdout or ``output``, the summary to stderr."""
     if output is None and output_format is OutputFormat.text:
-        _stdout().print(render_text(result, language))  # rich: colour on a terminal
+        console = _stdout()  # rich: colour on a terminal
+        for part in text_parts(result, language):
+            console.print(part)
     elif output is None:
-        sys.stdout.write(RENDERERS[output_format](result, language))
+        for piece in STREAMERS[output_format](result, language):
+            sys.stdout.write(piece)
     else:
         try:
-            write_atomically(output, RENDERERS[output_format](result, language))
+            write_atomically(output, STREAMERS[output_format](result, language))
         except OSError as error:
             _stderr().print(Text(f"rodcli: cannot write {output}: "
                                  f"{error.strerror or error}"))

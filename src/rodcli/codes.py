@@ -477,6 +477,32 @@ _ENTRIES = [
            "Check the module's ECTS in the administration: modules are usually a multiple of "
            "0.5 (e.g. 7.5 or 15) and a whole programme has at most 240. If it is right, you "
            "can ignore this warning.")),
+    _code("R014", E, "module",
+          ("Module dubbel ingeschreven", "Module enrolled twice"),
+          ("Module {value} (opleiding {opleidingcode}) van deze student staat ook onder "
+           "inschrijvingvolgnummer {other} ({at}), in een periode die hiermee overlapt",
+           "Module {value} (programme {opleidingcode}) of this student is also under "
+           "inschrijvingvolgnummer {other} ({at}), in a period that overlaps this one"),
+          ("Elke module heeft één eigen inschrijving (DUO: voor elke nieuwe module een aparte "
+           "inschrijving). Volgt de student de module opnieuw, schrijf dan eerst de vorige "
+           "inschrijving uit (datum uitschrijving vóór deze datum inschrijving); is het "
+           "dezelfde inschrijving, verwijder dan het dubbele record.",
+           "Each module has one enrolment of its own (DUO: a separate enrolment for each new "
+           "module). If the student takes the module again, deregister the earlier enrolment "
+           "first (deregistration date before this enrolment date); if it is the same "
+           "enrolment, remove the duplicate record.")),
+    _code("R030", E, "module",
+          ("Module gewijzigd sinds levering", "Module changed since delivery"),
+          ("Deze module-inschrijving is eerder aangeleverd voor {field_name} '{delivered}' en "
+           "staat nu op '{value}'",
+           "This module enrolment was delivered before for {field_name} '{delivered}' and now "
+           "says '{value}'"),
+          ("Een nieuwe module is een nieuwe inschrijving: geef haar een eigen "
+           "inschrijvingvolgnummer en schrijf de oude module-inschrijving uit. Was de eerdere "
+           "code fout, corrigeer die dan in het Loket.",
+           "A new module is a new enrolment: give it its own inschrijvingvolgnummer and "
+           "deregister the old module enrolment. If the earlier code was wrong, correct it in "
+           "the Loket.")),
     # ---- mbo: DUO's rules of the PvE MBO-instelling (R014 is ho's) --------------------------
     _code("R015", W, "keys",
           ("Geen inschrijving voor dit record", "No enrolment for this record"),

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import heapq
+import pickle
+import tempfile
+import weakref
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Literal
+from functools import lru_cache
+from typing import IO, Literal
 
 from rodcli.masking import scrub
 
@@ -107,8 +112,11 @@ def make_finding(code: str, location: Location, **params: object) -> Finding:
 _CONTROLS = {code: f"\\x{code:02x}" for code in (*range(32), *range(127, 160))}
 
 
+@lru_cache(maxsize=1 << 14)
 def _inert(text: str) -> str:
-    """Text from the input as it may appear in a report: masked and inert."""
+    """Text from the input as it may appear in a report: masked and inert. (Cached: a file
+    full of mistakes repeats the same field names, expected formats and codes a million
+    times.)"""
     text = scrub(text)
     # Control characters are never printable: most texts are, and need no translation.
     if text.isprintable():
@@ -154,12 +162,58 @@ class BuildSummary:
     sheet: str | None = None
 
 
+# A run that keeps every finding (``--max-findings 0``) holds this many in memory at most;
+# the rest wait on disk in sorted runs, and a report reads them back merged, in order.
+SPILL_AT = 50_000
+
+
+class _SpilledRuns:
+    """Findings sorted by ``Finding.sort_key`` in runs, pickled in chunks to one unnamed
+    temporary file (removed when closed or when the process ends). Findings are masked when
+    made, so the file holds no personal number."""
+
+    _CHUNK = 2_000
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (lives with Result)
+        # Closed when the Result goes: its report may be read any time until then.
+        weakref.finalize(self, self._file.close)
+        self._runs: list[tuple[int, int]] = []  # offset of the first chunk, chunks
+        self.count = 0
+
+    def add_run(self, findings: list[Finding]) -> None:
+        start, chunks = self._file.seek(0, 2), 0
+        for at in range(0, len(findings), self._CHUNK):
+            pickle.dump(findings[at:at + self._CHUNK], self._file, pickle.HIGHEST_PROTOCOL)
+            chunks += 1
+        self._runs.append((start, chunks))
+        self.count += len(findings)
+
+    def _run(self, start: int, chunks: int) -> Iterator[Finding]:
+        offset = start
+        for _ in range(chunks):
+            self._file.seek(offset)  # other runs' reads moved the file's position
+            chunk: list[Finding] = pickle.load(self._file)  # noqa: S301 (our own file)
+            offset = self._file.tell()
+            yield from chunk
+
+    def merged(self, last: list[Finding]) -> Iterator[Finding]:
+        """Every run and ``last`` (sorted, found after the runs) merged in order; equal keys
+        in the order they were found (heapq.merge takes the earlier iterable first)."""
+        runs = [self._run(start, chunks) for start, chunks in self._runs]
+        return heapq.merge(*runs, iter(last), key=Finding.sort_key)
+
+
 @dataclass(slots=True)
 class Result:
     """Findings of a run, with every finding counted; of more than ``max_findings`` the ones
     kept are those first in the input (by file, line, column and code), so the same input
     gives the same report however its findings were come upon (in one process or several,
-    the cross-record ones in the order of a per-run hash)."""
+    the cross-record ones in the order of a per-run hash).
+
+    With ``max_findings`` 0 and ``spill_at`` set, at most ``spill_at`` findings are held in
+    memory: the others are kept on disk, and ``iter_sorted_findings`` streams them all back
+    in order (a file where every row is wrong has a million findings)."""
 
     max_findings: int = 0  # 0 keeps every finding
     files: list[FileReport] = field(default_factory=list)
@@ -167,15 +221,33 @@ class Result:
     severity_counts: Counter[Severity] = field(default_factory=Counter)
     no_verdict: bool = False
     build: BuildSummary | None = None
+    spill_at: int = 0  # 0: hold every kept finding in memory (a worker's Result is pickled)
     _kept: list[Finding] = field(default_factory=list)
     _last_kept: tuple[str, int, int, str, str, str] | None = None  # once trimmed
+    _spilled: _SpilledRuns | None = None
 
     @property
     def findings(self) -> list[Finding]:
         """The kept findings, in the order they were found in (``sorted_findings`` for the
-        order of the input)."""
+        order of the input). Once findings were spilled to disk, this reads them all back,
+        in the order of the input: ``iter_sorted_findings`` streams them instead."""
+        if self._spilled is not None:
+            return list(self.iter_sorted_findings())
         self._trim(self.max_findings)
         return self._kept
+
+    @property
+    def spilled(self) -> bool:
+        """Whether findings wait on disk (too many to hold): reports stream them."""
+        return self._spilled is not None
+
+    @property
+    def kept(self) -> int:
+        """How many findings a report shows (all of them unless ``max_findings`` cut)."""
+        if self._spilled is not None:
+            return self._spilled.count + len(self._kept)
+        self._trim(self.max_findings)
+        return len(self._kept)
 
     def add(self, finding: Finding) -> None:
         from rodcli.codes import CATALOGUE
@@ -190,6 +262,11 @@ class Result:
         # Trimming to the first ones now and then keeps memory bounded by the cap.
         if 0 < 2 * self.max_findings <= len(self._kept):
             self._trim(self.max_findings)
+        elif self.max_findings == 0 and 0 < self.spill_at <= len(self._kept):
+            if self._spilled is None:
+                self._spilled = _SpilledRuns()
+            self._spilled.add_run(sorted(self._kept, key=Finding.sort_key))
+            self._kept = []
 
     def extend(self, findings: Iterable[Finding]) -> None:
         for finding in findings:
@@ -223,10 +300,18 @@ class Result:
 
     @property
     def truncated(self) -> bool:
-        return self.total > len(self.findings)
+        return self.total > self.kept
 
     def sorted_findings(self) -> list[Finding]:
-        return sorted(self.findings, key=Finding.sort_key)
+        return list(self.iter_sorted_findings())
+
+    def iter_sorted_findings(self) -> Iterator[Finding]:
+        """The kept findings in the order of the input (file, line, column, code; at one
+        place in the order found), streamed: spilled ones are read back a chunk at a time."""
+        if self._spilled is None:
+            self._trim(self.max_findings)
+            return iter(sorted(self._kept, key=Finding.sort_key))
+        return self._spilled.merged(sorted(self._kept, key=Finding.sort_key))
 
     def worst(self) -> Severity | None:
         return max(self.severity_counts, default=None)

@@ -11,7 +11,7 @@ from rodcli.bulkformat.models import Sector
 from rodcli.bulkformat.xsd import SchemaError, load_schema
 from rodcli.codes import CATALOGUE
 from rodcli.engine.run import SMALL_INPUT_BYTES, Engine, Keys, bulk_items
-from rodcli.findings import FileReport, Finding, Location, Result, make_finding
+from rodcli.findings import SPILL_AT, FileReport, Finding, Location, Result, make_finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,7 @@ class ValidateOptions:
 
 
 def validate_files(paths: Sequence[Path], options: ValidateOptions) -> Result:
-    result = Result(max_findings=options.max_findings)
+    result = Result(max_findings=options.max_findings, spill_at=SPILL_AT)
     own_schema = None
     if options.schema is not None:
         try:

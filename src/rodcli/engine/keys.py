@@ -48,6 +48,7 @@ from rodcli.rules.index import (
     Enrolment,
     KeyGroup,
     Outcome,
+    Overlap,
     Placed,
 )
 
@@ -91,11 +92,24 @@ def diploma_reasons(sector: Sector) -> frozenset[str]:
 # ---- one row per record ---------------------------------------------------------------------
 
 # brin, pgn, number, kind, line, day, flag, reason, where a reason that needs a full
-# diploma stands (line, column, the export column it came from): R003 points there; and the
-# end of an mbo enrolment or BPV (actual, else planned).
+# diploma stands (line, column, the export column it came from: R003 points there), a
+# module enrolment's module (``module_of``), and the end of an mbo enrolment or BPV (actual,
+# else planned).
 Row = tuple[str, int, str, int, int | None, date | None, int, str | None, int | None,
-            int | None, str | None, date | None]
+            int | None, str | None, str | None, date | None]
 _NOWHERE = (None, None, None)
+
+
+def module_of(model: HoModuleInschrijving) -> str:
+    """What tells one module from another: the programme's code and the institution's own
+    code of the module, "opleidingcode/onderwijseenheidcode" (the second part empty when the
+    record has none, so the module cannot be told from the programme's other modules)."""
+    return f"{model.opleidingcode}/{model.onderwijseenheidcode or ''}"
+
+
+def known_module(module: str | None) -> bool:
+    """Whether ``module`` names one module (it has its onderwijseenheidcode)."""
+    return module is not None and not module.endswith("/")
 
 
 def _pgn_number(values: dict[str, str]) -> int | None:
@@ -118,44 +132,47 @@ def checked_row(model: Record, raw: RawRecord) -> Row | None:
                       | HoResultaat):
         return _mbo_row(model, line, pgn)
     brin, number = model.brin, model.inschrijvingvolgnummer
+    if isinstance(model, HoModuleInschrijving):
+        return (brin, pgn, number, MODULE, line, model.datumInschrijving, 0, None, *_NOWHERE,
+                module_of(model), None)
     if isinstance(model, _Enrolment):
-        kind = MODULE if isinstance(model, HoModuleInschrijving) else ENROLMENT
-        return (brin, pgn, number, kind, line, model.datumInschrijving, 0, None, *_NOWHERE,
-                None)
+        return (brin, pgn, number, ENROLMENT, line, model.datumInschrijving, 0, None,
+                *_NOWHERE, None, None)
     if isinstance(model, HoUitschrijving):
         reason = model.redenUitschrijving
         flag = int(reason is not None and reason in diploma_reasons(model.sector))
         at = reason_position(raw) if flag else _NOWHERE
         return (brin, pgn, number, DEREGISTRATION, line, model.datumUitschrijving, flag, reason,
-                *at, None)
+                *at, None, None)
     if isinstance(model, HoResultaat):
         return (brin, pgn, number, RESULT, line, model.datumAfsluitendExamen,
-                int(model.opleidingsfase in FULL_DIPLOMA_PHASES), None, *_NOWHERE, None)
+                int(model.opleidingsfase in FULL_DIPLOMA_PHASES), None, *_NOWHERE, None, None)
     return None
 
 
 def _mbo_row(model: Record, line: int | None, pgn: int) -> Row | None:
     brin = model.brin
     if isinstance(model, MboPersoon):
-        return (brin, pgn, "", PERSON, line, None, 0, None, *_NOWHERE, None)
+        return (brin, pgn, "", PERSON, line, None, 0, None, *_NOWHERE, None, None)
     if isinstance(model, MboInschrijving):
         return (brin, pgn, model.inschrijvingvolgnummer, ENROLMENT, line,
-                model.datumInschrijving, 1, None, *_NOWHERE,
+                model.datumInschrijving, 1, None, *_NOWHERE, None,
                 model.datumUitschrijvingWerkelijk or model.datumUitschrijvingGepland)
     if isinstance(model, MboInschrijvingsperiode):
         return (brin, pgn, model.inschrijvingvolgnummer, PERIOD, line, model.datumBeginPeriode,
-                0, None, *_NOWHERE, None)
+                0, None, *_NOWHERE, None, None)
     if isinstance(model, MboBpv):
         return (brin, pgn, model.inschrijvingvolgnummer, BPV, line, model.datumBeginBpv, 0,
-                None, *_NOWHERE, model.datumEindeBpvWerkelijk or model.datumEindeBpvGepland)
+                None, *_NOWHERE, None,
+                model.datumEindeBpvWerkelijk or model.datumEindeBpvGepland)
     if isinstance(model, MboDiploma):
         number = model.inschrijvingvolgnummer
         return (brin, pgn, number or "", DIPLOMA, line, model.datumDiploma, int(bool(number)),
-                None, *_NOWHERE, None)
+                None, *_NOWHERE, None, None)
     if isinstance(model, _MboPart):
         number = getattr(model, "inschrijvingvolgnummer", None) or ""
         return (brin, pgn, number, PART, line, getattr(model, "datumResultaat", None), 0, None,
-                *_NOWHERE, None)
+                *_NOWHERE, None, None)
     return None
 
 
@@ -170,7 +187,7 @@ def failed_row(raw: RawRecord) -> Row | None:
     if not brin or number is None or pgn is None:
         return None
     return (brin, pgn, number, FAILED, raw.line, None, FAILED_TYPES.index(raw.record_type),
-            None, *_NOWHERE, None)
+            None, *_NOWHERE, None, None)
 
 
 def reason_position(raw: RawRecord) -> tuple[int | None, int | None, str | None]:
@@ -218,17 +235,17 @@ def shown_key(brin: str, pgn: int, number: str) -> str:
 def _place(group: KeyGroup, own: bool, kind: int, line: int | None, day: date | None,
            flag: int, reason: str | None, at_line: int | None = None,
            at_column: int | None = None, at_field: str | None = None,
-           end: date | None = None) -> None:
+           module: str | None = None, end: date | None = None) -> None:
     if not own:
         if kind in (ENROLMENT, MODULE) and day is not None:
-            group.context_enrolments.append(Enrolment(line, day, kind == MODULE, end))
+            group.context_enrolments.append(Enrolment(line, day, kind == MODULE, module, end))
         elif kind == RESULT and flag:
             group.context_full_result = True
         return
     if _needs_person(kind, flag) and not group.person_needed:
         group.person_needed, group.person_line = True, line
     if kind in (ENROLMENT, MODULE) and day is not None:
-        group.enrolments.append(Enrolment(line, day, kind == MODULE, end))
+        group.enrolments.append(Enrolment(line, day, kind == MODULE, module, end))
     elif kind == PERIOD and day is not None:
         group.periods.append(Placed(line, day))
     elif kind == BPV and day is not None:
@@ -272,6 +289,7 @@ class PreciseKeys:
     def groups(self, file: str, context: PreciseKeys | None,
                excluded_lines: frozenset[int] | set[int] = frozenset()) -> Iterator[KeyGroup]:
         full, failed, persons = _students([self, context], excluded_lines)
+        overlaps = _module_overlaps(self, context, excluded_lines)
         for key in sorted(self.rows):
             own = [row for row in self.rows[key] if row[4] not in excluded_lines]
             if not own:
@@ -280,6 +298,7 @@ class PreciseKeys:
             group.student_full_result = key[:2] in full
             group.student_failed_result = key[:2] in failed
             group.student_person = key[:2] in persons
+            group.module_overlap = overlaps.get(key)
             for row in sorted(context.rows.get(key, ()) if context else (),
                               key=lambda row: row[4] or 0):
                 _place(group, False, *row[3:])
@@ -312,6 +331,71 @@ def _students(tables: list[PreciseKeys | None], excluded_lines: frozenset[int] |
     return full, failed, persons
 
 
+# A module enrolment as the overlap check sees it: start, last day (None: still running),
+# line, whether it is in the file under review.
+_ModulePeriod = tuple[date, date | None, int | None, bool]
+
+
+def _module_overlaps(own: PreciseKeys, context: PreciseKeys | None,
+                     excluded_lines: frozenset[int] | set[int]
+                     ) -> dict[tuple[str, int, str], Overlap]:
+    """Per key of the file under review: the same student's other enrolment for the same
+    module in an overlapping period (``overlaps_reported`` says which of two is reported).
+    A key in both the file and a --with file counts as the file's (a delivery again)."""
+    # Per key its first module enrolment (the file's before the --with files'; a key held
+    # twice is R005's): by (not in the file, line, module, start).
+    firsts: dict[tuple[str, int, str], tuple[bool, int, str, date]] = {}
+    ends: dict[tuple[str, int, str], date] = {}
+    for table, is_own in ((own, True), (context, False)):
+        if table is None:
+            continue
+        for key, rows in table.rows.items():
+            for row in rows:
+                if is_own and row[4] in excluded_lines:
+                    continue
+                kind, day = row[3], row[5]
+                if day is None:
+                    continue
+                if kind == DEREGISTRATION:
+                    ends[key] = min(day, ends.get(key, day))
+                elif kind == MODULE and known_module(row[11]):
+                    assert row[11] is not None
+                    candidate = (not is_own, row[4] or 0, row[11], day)
+                    if key not in firsts or candidate < firsts[key]:
+                        firsts[key] = candidate
+    by_module: dict[tuple[str, int, str], list[tuple[str, _ModulePeriod]]] = defaultdict(list)
+    for key, (elsewhere, line, module, start) in firsts.items():
+        by_module[(key[0], key[1], module)].append((key[2], (start, ends.get(key), line or None,
+                                                             not elsewhere)))
+    found: dict[tuple[str, int, str], Overlap] = {}
+    for (brin, pgn, _), periods in by_module.items():
+        if len(periods) < 2:
+            continue
+        for number, period in periods:
+            partners = sorted(
+                (other[0], other[2] or 0, not other[3], other_number, other)
+                for other_number, other in periods
+                if other_number != number and overlaps_reported(period, other))
+            if partners:
+                other_number, other = partners[0][3], partners[0][4]
+                found[(brin, pgn, number)] = Overlap(other_number, other[2], other[3])
+    return found
+
+
+def overlaps_reported(this: _ModulePeriod, other: _ModulePeriod) -> bool:
+    """Whether enrolment ``this`` is reported for overlapping ``other`` (same student, same
+    module): their periods share a day, ``this`` is in the file under review, and ``other``
+    is in a --with file or starts earlier (then the line: one of two is reported)."""
+    start, end, line, is_own = this
+    other_start, other_end, other_line, other_own = other
+    if not is_own:
+        return False
+    if (end is not None and end < other_start) or (other_end is not None
+                                                   and other_end < start):
+        return False
+    return not other_own or (other_start, other_line or 0) < (start, line or 0)
+
+
 # ---- large inputs: the column engine ----------------------------------------------------------
 
 # The facts per key that cross-record rules' ``suspects`` expressions may use. Counts are of
@@ -319,7 +403,7 @@ def _students(tables: list[PreciseKeys | None], excluded_lines: frozenset[int] |
 KEY_FACTS = ("enrolments", "modules", "deregistrations", "results", "full_results",
              "diploma_deregistrations", "context_enrolments", "context_modules",
              "context_full_result", "latest_start", "earliest_deregistration",
-             "earliest_result",
+             "earliest_result", "module_changed", "module_overlap",
              # mbo: periods and their distinct begin dates; records that belong to an
              # enrolment (periods, BPVs, diplomas naming one), their earliest and latest
              # date; the earliest end of an enrolment (here or --with); records whose
@@ -334,7 +418,8 @@ def key_schema() -> dict[str, Any]:
     return {"brin": pl.Categorical, "pgn": pl.UInt32, "number": pl.String,
             "kind": pl.UInt8, "line": pl.UInt32, "day": pl.Date, "flag": pl.UInt8,
             "reason": pl.Categorical, "at_line": pl.UInt32, "at_column": pl.UInt32,
-            "at_field": pl.Categorical, "end": pl.Date, "_key": pl.UInt64}
+            "at_field": pl.Categorical, "module": pl.String, "end": pl.Date,
+            "_key": pl.UInt64}
 
 
 def rows_frame(rows: list[Row]) -> pl.DataFrame:
@@ -394,6 +479,8 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
     ).otherwise(False)
     # Where a reason that needs a full diploma stands, as the adapter found it.
     needs = is_typed & (record_type == "uitschrijving") & (flag > 0)
+    module = pl.concat_str([text("opleidingcode"), pl.lit("/"),
+                            text("onderwijseenheidcode").fill_null("")])
     schema = key_schema()
     return (
         frame.lazy()
@@ -415,6 +502,8 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
             pl.when(needs).then(pl.col("_reason_column") if "_reason_column" in columns
                                 else pl.lit(None)).cast(pl.UInt32).alias("at_column"),
             pl.lit(None, pl.String).cast(schema["at_field"]).alias("at_field"),
+            pl.when(is_typed & (record_type == "moduleInschrijving")).then(module)
+            .alias("module"),
             pl.when(is_typed).then(end).alias("end"),
         )
         .drop_nulls(["brin", "pgn", "number", "kind"])
@@ -475,8 +564,10 @@ class KeyTable:
                excluded_lines: frozenset[int] | set[int] = frozenset()) -> Iterator[KeyGroup]:
         """The key groups some rule might find fault with, with their --with records."""
         students = self._students(context, excluded_lines)
+        overlaps = self._module_overlaps(context, excluded_lines)
         for number in range(PARTITIONS):
-            yield from self._groups_of(number, file, rules, context, excluded_lines, students)
+            yield from self._groups_of(number, file, rules, context, excluded_lines, students,
+                                       overlaps)
 
     def _students(self, context: KeyTable | None, excluded_lines: frozenset[int] | set[int]
                   ) -> pl.DataFrame:
@@ -508,9 +599,73 @@ class KeyTable:
             failed_result.any().alias("student_failed_result"),
             person.any().alias("student_person"))
 
+    def _module_overlaps(self, context: KeyTable | None,
+                         excluded_lines: frozenset[int] | set[int]) -> pl.DataFrame:
+        """Per key of the file under review whose module enrolment overlaps another of the
+        same student for the same module: that other one (as ``_module_overlaps`` finds it
+        for small inputs, with ``overlaps_reported``'s choice of which of two is reported)."""
+        import polars as pl
+
+        kind, day, own = pl.col("kind"), pl.col("day"), pl.col("own")
+        key = ["brin", "pgn", "number"]
+        modules, ends = [], []
+        for table, is_own in ((self, True), (context, False)):
+            if table is None:
+                continue
+            for number in range(PARTITIONS):
+                piece = table.partition(number)
+                if is_own and excluded_lines:
+                    piece = piece.filter(~pl.col("line").is_in(sorted(excluded_lines)))
+                piece = piece.filter(kind.is_in([MODULE, DEREGISTRATION]) & day.is_not_null())
+                if piece.is_empty():
+                    continue
+                piece = piece.with_columns(pl.lit(is_own).alias("own"))
+                modules.append(piece.filter(
+                    (kind == MODULE) & ~pl.col("module").str.ends_with("/"))
+                    .select(*key, "module", "line", day.alias("start"), "own", "_key"))
+                ends.append(piece.filter(kind == DEREGISTRATION).select(*key, "day"))
+        empty = pl.DataFrame(schema={"brin": pl.Categorical, "pgn": pl.UInt32,
+                                     "number": pl.String, "overlap_number": pl.String,
+                                     "overlap_line": pl.UInt32, "overlap_own": pl.Boolean,
+                                     "_key": pl.UInt64})
+        if not modules:
+            return empty
+        periods = (pl.concat(modules)
+                   .sort([~pl.col("own"), pl.col("line").fill_null(0), "module", "start"])
+                   .unique(key, keep="first", maintain_order=True))
+        # Only students with two enrolments for one module can overlap.
+        periods = periods.filter(pl.len().over("brin", "pgn", "module") > 1)
+        if periods.is_empty():
+            return empty
+        if ends:
+            periods = periods.join(pl.concat(ends).group_by(key).agg(day.min().alias("end")),
+                                   on=key, how="left")
+        else:
+            periods = periods.with_columns(pl.lit(None, pl.Date).alias("end"))
+        other = periods.select("brin", "pgn", "module",
+                               *(pl.col(name).alias(f"other_{name}")
+                                 for name in ("number", "start", "end", "line", "own")))
+        start, end, line = pl.col("start"), pl.col("end"), pl.col("line").fill_null(0)
+        other_start, other_end = pl.col("other_start"), pl.col("other_end")
+        other_line = pl.col("other_line").fill_null(0)
+        earlier = ((other_start < start) | ((other_start == start) & (other_line < line)))
+        return (periods.filter(own)
+                .join(other, on=["brin", "pgn", "module"])
+                .filter((pl.col("number") != pl.col("other_number"))
+                        & (end.is_null() | (end >= other_start))
+                        & (other_end.is_null() | (other_end >= start))
+                        & (~pl.col("other_own") | earlier))
+                .sort(*key, "other_start", other_line, ~pl.col("other_own"), "other_number")
+                .group_by(key, maintain_order=True)
+                .agg(pl.col("other_number").first().alias("overlap_number"),
+                     pl.col("other_line").first().alias("overlap_line"),
+                     pl.col("other_own").first().alias("overlap_own"),
+                     pl.col("_key").first())
+                .cast({"overlap_line": pl.UInt32}))
+
     def _groups_of(self, number: int, file: str, rules: list[CrossRecordRule],
                    context: KeyTable | None, excluded_lines: frozenset[int] | set[int],
-                   students: pl.DataFrame) -> Iterator[KeyGroup]:
+                   students: pl.DataFrame, overlaps: pl.DataFrame) -> Iterator[KeyGroup]:
         import polars as pl
 
         own = self.partition(number)
@@ -529,9 +684,12 @@ class KeyTable:
         for rule in rules:
             suspects = getattr(rule, "suspects", None)
             suspect = suspect | (suspects() if suspects is not None else pl.lit(True))
-        facts = _facts(both).join(students.select("brin", "pgn", "student_person"),
-                                  on=["brin", "pgn"], how="left").with_columns(
-            pl.col("student_person").fill_null(False))
+        facts = _facts(both).join(
+            overlaps.select(GROUP_COLUMNS).unique().with_columns(
+                pl.lit(True).alias("module_overlap")), on=GROUP_COLUMNS, how="left"
+        ).with_columns(pl.col("module_overlap").fill_null(False)).join(
+            students.select("brin", "pgn", "student_person"), on=["brin", "pgn"], how="left"
+        ).with_columns(pl.col("student_person").fill_null(False))
         keys = facts.filter(suspect).select(GROUP_COLUMNS)
         if keys.is_empty():
             return
@@ -541,16 +699,19 @@ class KeyTable:
                 .sort([*GROUP_COLUMNS, "pgn", "number", "brin", "own", "line"],
                       nulls_last=False)
                 .join(students, on=["brin", "pgn"], how="left")
+                .join(overlaps.drop("_key"), on=["brin", "pgn", "number"], how="left")
                 .select(*KEY_COLUMNS, "kind", "line", "day", "flag", "reason", "at_line",
-                        "at_column", "at_field", "end", "own",
+                        "at_column", "at_field", "module", "end", "own",
                         pl.col("student_full_result").fill_null(False),
                         pl.col("student_failed_result").fill_null(False),
-                        pl.col("student_person").fill_null(False)))
+                        pl.col("student_person").fill_null(False),
+                        "overlap_number", "overlap_line", "overlap_own"))
         del both
         group: KeyGroup | None = None
         current: tuple[str, int, str] | None = None
         for (brin, pgn, number_text, kind, line, day, flag, reason, at_line, at_column, at_field,
-             end, is_own, student_full, student_failed, student_person) in rows.iter_rows():
+             module, end, is_own, student_full, student_failed, student_person, overlap_number,
+             overlap_line, overlap_own) in rows.iter_rows():
             key = (brin, pgn, number_text)
             if key != current:
                 if group is not None:
@@ -559,9 +720,11 @@ class KeyTable:
                 group.student_full_result = student_full
                 group.student_failed_result = student_failed
                 group.student_person = student_person
+                if overlap_number is not None:
+                    group.module_overlap = Overlap(overlap_number, overlap_line, overlap_own)
             assert group is not None
             _place(group, is_own, kind, line, day, flag, reason, at_line, at_column, at_field,
-                   end)
+                   module, end)
         if group is not None:
             yield group
 
@@ -591,6 +754,9 @@ def _facts(rows: pl.DataFrame) -> pl.DataFrame:
         day.filter(enrolment).max().alias("latest_start"),
         day.filter((kind == DEREGISTRATION) & own).min().alias("earliest_deregistration"),
         day.filter((kind == RESULT) & own).min().alias("earliest_result"),
+        # A module enrolment delivered before (--with) under this key for another module.
+        (((kind == MODULE) & own).any() & ((kind == MODULE) & ~own).any()
+         & (pl.col("module").filter(kind == MODULE).n_unique() > 1)).alias("module_changed"),
         period.sum().alias("periods"),
         day.filter(period).n_unique().alias("period_begins"),
         linked.sum().alias("linked"),

@@ -15,7 +15,7 @@ records at a time).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -188,13 +188,25 @@ def _notation(report: FileReport) -> DateNotation:
 
 
 def cross_record_rounds(rows: KeyRows, file: str, rejected: dict[int, list[Finding]],
-                        sink: Sink) -> None:
+                        sink: Sink, context_files: Sequence[Path] = ()) -> None:
     """The cross-record rules over an export's records (their key rows), for ``build`` and
     ``compare --mapping``: each finding goes to ``sink``, and an error rejects its row (into
     ``rejected``, line -> findings, which starts with the rows rejected for their own
     errors). Rejecting a row can break a rule for another (a deregistration whose diploma
-    row was rejected): the rules run again on what is left until nothing changes."""
-    engine = Engine(columnar=len(rows) >= COLUMNAR_FROM_RECORDS, rules=[])
+    row was rejected): the rules run again on what is left until nothing changes.
+
+    ``context_files`` are earlier deliveries (build --since), read as validate reads --with
+    files; what stops one being read is reported by whoever reads it in full."""
+    columnar = len(rows) >= COLUMNAR_FROM_RECORDS or any(
+        path.stat().st_size >= SMALL_INPUT_BYTES for path in context_files if path.is_file())
+    engine = Engine(columnar=columnar, rules=[])
+    context: Keys | None = None
+    if context_files:
+        context = engine.new_keys()
+        for path in context_files:
+            report = FileReport(str(path))
+            engine.check(bulk_items(path, report, None, None, columnar), report,
+                         lambda _finding: None, context)
     keys = engine.new_keys()
     keys.add_rows(rows)
     reported: set[tuple[str, Location, tuple[tuple[str, str], ...]]] = set()
@@ -211,7 +223,7 @@ def cross_record_rounds(rows: KeyRows, file: str, rejected: dict[int, list[Findi
 
     while True:
         before = len(rejected)
-        engine.check_keys(file, keys, None, note, excluded_lines=set(rejected))
+        engine.check_keys(file, keys, context, note, excluded_lines=set(rejected))
         if len(rejected) == before:
             return
 

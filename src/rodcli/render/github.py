@@ -7,6 +7,8 @@ Data is escaped as the runner expects (``%``, CR, LF), properties also ``:`` and
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rodcli.codes import Lang, hint, message
 from rodcli.findings import Finding, Result, Severity
 from rodcli.render.text import word
@@ -49,8 +51,13 @@ def annotation(finding: Finding, lang: Lang) -> str:
 
 
 def render_github(result: Result, lang: Lang) -> str:
-    lines = [annotation(finding, lang) for finding in result.sorted_findings()]
+    return "".join(stream_github(result, lang))
+
+
+def stream_github(result: Result, lang: Lang) -> Iterator[str]:
+    """The annotations a line at a time."""
+    for finding in result.iter_sorted_findings():
+        yield f"{annotation(finding, lang)}\n"
     if result.truncated:
-        notice = word("truncated", lang, shown=len(result.findings), total=result.total)
-        lines.append(f"::warning title=rodcli::{escape_data(notice)}")
-    return "".join(f"{line}\n" for line in lines)
+        notice = word("truncated", lang, shown=result.kept, total=result.total)
+        yield f"::warning title=rodcli::{escape_data(notice)}\n"

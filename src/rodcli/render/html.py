@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from difflib import SequenceMatcher
 from html import escape
 
@@ -70,6 +70,10 @@ _WORDS: dict[str, dict[Lang, str]] = {
     },
     "group_cut": {"nl": "{shown} van {total} getoond (--max-findings)",
                   "en": "{shown} of {total} shown (--max-findings)"},
+    "page_cut": {"nl": "{shown} van {total} getoond: een pagina toont er per code hoogstens "
+                       "{shown}; --format json, sarif of junit geeft ze allemaal",
+                 "en": "{shown} of {total} shown: a page shows at most {shown} per code; "
+                       "--format json, sarif or junit gives them all"},
     "filter": {"nl": "Filter", "en": "Filter"},
     "severity": {"nl": "ernst", "en": "severity"},
     "code": {"nl": "code", "en": "code"},
@@ -310,13 +314,15 @@ def _group_open(code: str, total: int, lang: Lang) -> str:
             f'{code} {_e(title(code, lang))} <span class="n">({total})</span></h2>\n')
 
 
-def _group_close(shown: int, total: int, lang: Lang) -> str:
-    cut = (f'<p class="cut">{_e(_word("group_cut", lang, shown=shown, total=total))}</p>\n'
+def _group_close(shown: int, total: int, lang: Lang, page_cut: bool = False) -> str:
+    words = "page_cut" if page_cut else "group_cut"
+    cut = (f'<p class="cut">{_e(_word(words, lang, shown=shown, total=total))}</p>\n'
            if shown < total else "")
     return cut + "</section>\n"
 
 
-def _findings_group(code: str, findings: list[Finding], total: int, lang: Lang) -> str:
+def _findings_group(code: str, findings: list[Finding], total: int, lang: Lang,
+                    page_cut: bool = False) -> str:
     hints = list(dict.fromkeys(hint(finding, lang) for finding in findings))
     one_hint = len(hints) <= 1
     fix = hints[0] if hints else CATALOGUE[code].hint.get(lang)
@@ -346,14 +352,17 @@ def _findings_group(code: str, findings: list[Finding], total: int, lang: Lang) 
     if rows:
         parts.append(f'<div class="scroll"><table>{_head(columns)}<tbody>\n'
                      + "\n".join(rows) + "\n</tbody></table></div>\n")
-    parts.append(_group_close(len(findings), total, lang))
+    parts.append(_group_close(len(findings), total, lang, page_cut))
     return "".join(parts)
 
 
-def _by_code(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
+def _by_code(findings: Iterable[Finding], limit: int | None = None
+             ) -> dict[str, list[Finding]]:
     grouped: dict[str, list[Finding]] = {}
     for finding in findings:
-        grouped.setdefault(finding.code, []).append(finding)
+        group = grouped.setdefault(finding.code, [])
+        if limit is None or len(group) < limit:
+            group.append(finding)
     return grouped
 
 
@@ -397,8 +406,13 @@ def _build_html(result: Result, lang: Lang) -> str:
 def _truncated_html(result: Result, lang: Lang) -> str:
     if not result.truncated:
         return ""
-    text = _word("truncated", lang, shown=len(result.findings), total=result.total)
+    text = _word("truncated", lang, shown=result.kept, total=result.total)
     return f'<p id="truncated" class="card cut">{_e(text)}</p>\n'
+
+
+# A page with more findings than this of one code would not open in a browser; the counts
+# stay complete (only reports of findings too many to hold, ``Result.spilled``, are cut).
+PAGE_FINDINGS_PER_CODE = 10_000
 
 
 def render_html(result: Result, lang: Lang) -> str:
@@ -409,9 +423,11 @@ def render_html(result: Result, lang: Lang) -> str:
             _truncated_html(result, lang)]
     codes = _ordered_codes(result.code_counts)
     if codes:
-        grouped = _by_code(result.sorted_findings())
-        body.append(_controls_html(codes, len(result.findings), lang))
-        body.extend(_findings_group(code, grouped.get(code, []), result.code_counts[code], lang)
+        limit = PAGE_FINDINGS_PER_CODE if result.spilled else None
+        grouped = _by_code(result.iter_sorted_findings(), limit)
+        body.append(_controls_html(codes, sum(map(len, grouped.values())), lang))
+        body.extend(_findings_group(code, grouped.get(code, []), result.code_counts[code], lang,
+                                    page_cut=limit is not None)
                     for code in codes)
     else:
         body.append(f'<p class="card">{_e(_word("none", lang))}</p>\n')
@@ -540,3 +556,8 @@ def render_compare_html(comparison: Comparison, lang: Lang) -> str:
             body.extend(_findings_group(code, grouped.get(code, []), result.code_counts[code],
                                         lang) for code in others)
     return _page(_word("compare", lang), lang, body)
+
+
+def stream_html(result: Result, lang: Lang) -> Iterator[str]:
+    """The page, in one piece: it holds at most PAGE_FINDINGS_PER_CODE findings a code."""
+    yield render_html(result, lang)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterator
 from importlib.resources import files
 from typing import Any, cast
 
@@ -16,6 +17,7 @@ from rodcli import __version__
 from rodcli.bulkformat import FORMAT_NAME
 from rodcli.codes import CATALOGUE, Lang, hint, message
 from rodcli.findings import Finding, Result, Severity
+from rodcli.render.jsonstream import PLACE, stream_document
 
 REPORT_VERSION = "1"
 SCHEMA_RESOURCE = "report.schema.json"
@@ -46,6 +48,8 @@ def finding_dict(finding: Finding, lang: Lang) -> dict[str, Any]:
 
 
 def report_dict(result: Result, lang: Lang) -> dict[str, Any]:
+    """The report with ``findings`` standing as ``jsonstream.PLACE``: ``stream_json`` puts
+    them there one by one."""
     document = _report(result, lang)
     if result.build is not None:
         document["build"] = dataclasses.asdict(result.build)
@@ -76,9 +80,15 @@ def _report(result: Result, lang: Lang) -> dict[str, Any]:
             "by_code": dict(sorted(result.code_counts.items())),
         },
         "truncated": result.truncated,
-        "findings": [finding_dict(finding, lang) for finding in result.sorted_findings()],
+        "findings": PLACE,
     }
 
 
 def render_json(result: Result, lang: Lang) -> str:
-    return json.dumps(report_dict(result, lang), ensure_ascii=False, indent=2, default=str) + "\n"
+    return "".join(stream_json(result, lang))
+
+
+def stream_json(result: Result, lang: Lang) -> Iterator[str]:
+    """The report a finding at a time (the same text as ``render_json``)."""
+    findings = (finding_dict(finding, lang) for finding in result.iter_sorted_findings())
+    return stream_document(report_dict(result, lang), findings, depth=2, default=str)

@@ -14,9 +14,14 @@ out, so nothing passes unseen.
 
 from __future__ import annotations
 
+import codecs
+import io
 import re
+import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO
 
 from lxml import etree
 
@@ -150,3 +155,145 @@ def render_junit(result: Result, lang: Lang) -> str:
     document = etree.tostring(junit_tree(result, lang), xml_declaration=True, encoding="UTF-8",
                               pretty_print=True)
     return document.decode("utf-8")
+
+
+def stream_junit(result: Result, lang: Lang) -> Iterator[str]:
+    """The report as ``render_junit`` gives it; when the findings were too many to hold
+    (``Result.spilled``), the same suites and testcases written as they come, unindented,
+    with each testcase's lines gathered in a temporary file first."""
+    if not result.spilled:
+        yield render_junit(result, lang)
+        return
+    yield from _JUnitStream(result, lang).pieces()
+
+
+@dataclass
+class _Case:
+    """What one file's family found, for its testcase: the lines wait in temporary files."""
+
+    first_error: Finding | None = None
+    first_no_verdict: Finding | None = None
+    errors: IO[str] | None = None
+    others: IO[str] | None = None
+
+
+@dataclass
+class _JUnitStream:
+    result: Result
+    lang: Lang
+    cases: dict[str, dict[str, _Case]] = field(default_factory=dict)
+
+    def pieces(self) -> Iterator[str]:
+        try:
+            self._gather()
+            yield from self._write()
+        finally:
+            for cases in self.cases.values():
+                for case in cases.values():
+                    for spool in (case.errors, case.others):
+                        if spool is not None:
+                            spool.close()
+
+    def _gather(self) -> None:
+        reports = [report.path for report in self.result.files]
+        self.cases = {path: {} for path in reports}
+        for finding in self.result.iter_sorted_findings():
+            family = CATALOGUE[finding.code].family
+            case = self.cases.setdefault(finding.location.file, {}).setdefault(family, _Case())
+            line = _xml_safe(f"{finding_line(finding, self.lang)}\n")
+            if finding.severity >= Severity.ERROR:
+                case.first_error = case.first_error or finding
+                if CATALOGUE[finding.code].no_verdict and case.first_no_verdict is None:
+                    case.first_no_verdict = finding
+                case.errors = case.errors or tempfile.TemporaryFile("w+", encoding="utf-8")
+                case.errors.write(line)
+            else:
+                case.others = case.others or tempfile.TemporaryFile("w+", encoding="utf-8")
+                case.others.write(line)
+
+    def _families(self, file: str) -> tuple[list[str], bool]:
+        expected = [family for family in FAMILIES if family not in ELSEWHERE_FAMILIES
+                    and (self.result.build is not None or family not in BUILD_FAMILIES)]
+        report = next((r for r in self.result.files if r.path == file), None)
+        found = self.cases[file]
+        if report is None:
+            return [family for family in FAMILIES if family in found], True
+        return (expected + [family for family in found if family not in expected],
+                report.readable and report.kind is not None)
+
+    def _write(self) -> Iterator[str]:
+        suites = []
+        for file in self.cases:
+            families, checked = self._families(file)
+            outcomes = [self._outcome(self.cases[file].get(family, _Case()), checked)
+                        for family in families]
+            suites.append((file, families, outcomes))
+        failures = sum(outcomes.count("failure") for *_, outcomes in suites)
+        errors = sum(outcomes.count("error") for *_, outcomes in suites)
+        tests = sum(len(families) for _, families, _ in suites)
+        out = _Drain()
+        with etree.xmlfile(out.buffer, encoding="UTF-8") as xml:
+            xml.write_declaration()
+            with xml.element("testsuites", name="rodcli", tests=str(tests),
+                             failures=str(failures), errors=str(errors), time="0"):
+                for file, families, outcomes in suites:
+                    with xml.element("testsuite", name=_xml_safe(file),
+                                     file=_xml_safe(file),
+                                     failures=str(outcomes.count("failure")),
+                                     errors=str(outcomes.count("error")),
+                                     skipped=str(outcomes.count("skipped")),
+                                     tests=str(len(families)), time="0"):
+                        for family, outcome in zip(families, outcomes, strict=True):
+                            case = self.cases[file].get(family, _Case())
+                            yield from self._testcase(xml, out, file, family, case, outcome)
+        yield out.take() + "\n"
+
+    @staticmethod
+    def _outcome(case: _Case, checked: bool) -> str:
+        if case.first_error is not None:
+            return "error" if case.first_no_verdict is not None else "failure"
+        if not checked and case.others is None:
+            return "skipped"
+        return "passed"
+
+    def _testcase(self, xml: etree._IncrementalFileWriter, out: _Drain, file: str,
+                  family: str, case: _Case, outcome: str) -> Iterator[str]:
+        with xml.element("testcase", name=family, classname=_xml_safe(file), time="0"):
+            if outcome in ("failure", "error"):
+                first = case.first_no_verdict or case.first_error
+                assert first is not None and case.errors is not None
+                with xml.element(outcome, type=first.code,
+                                 message=_xml_safe(message(first, self.lang))):
+                    yield from _copy(xml, out, case.errors)
+            elif outcome == "skipped":
+                with xml.element("skipped", message=_WORDS["not_read"][self.lang]):
+                    pass
+            if case.others is not None:
+                with xml.element("system-out"):
+                    yield from _copy(xml, out, case.others)
+        # What the writer made so far goes out now: the buffer never holds the report.
+        xml.flush()
+        yield out.take()
+
+
+def _copy(xml: etree._IncrementalFileWriter, out: _Drain, spool: IO[str]) -> Iterator[str]:
+    spool.seek(0)
+    while chunk := spool.read(1 << 16):
+        xml.write(chunk)
+        xml.flush()
+        yield out.take()
+
+
+class _Drain:
+    """The bytes the XML writer wrote so far, taken as text (a piece may end inside a UTF-8
+    sequence: the decoder keeps its start for the next)."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def take(self) -> str:
+        data = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return self._decoder.decode(data)

@@ -7,14 +7,15 @@ as fixed rather than as a rule that vanished. Regions appear only with a known l
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 from rodcli import __version__
 from rodcli.codes import CATALOGUE, CodeInfo, Lang, hint, message
 from rodcli.findings import Finding, Result, Severity
+from rodcli.render.jsonstream import PLACE, stream_document
 from rodcli.render.text import word
 
 SARIF_VERSION = "2.1.0"
@@ -101,7 +102,6 @@ def result_dict(finding: Finding, rule_index: int, lang: Lang) -> dict[str, Any]
 
 def sarif_dict(result: Result, lang: Lang) -> dict[str, Any]:
     rules = list(CATALOGUE.values())
-    index = {info.code: position for position, info in enumerate(rules)}
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -115,13 +115,10 @@ def sarif_dict(result: Result, lang: Lang) -> dict[str, Any]:
         "language": lang,
         # Columns count characters (Python string positions), not UTF-16 units.
         "columnKind": "unicodeCodePoints",
-        "results": [
-            result_dict(finding, index[finding.code], lang)
-            for finding in result.sorted_findings()
-        ],
+        "results": PLACE,  # stream_sarif puts the results here one by one
     }
     if result.truncated:
-        notice = _TRUNCATED[lang].format(shown=len(result.findings), total=result.total)
+        notice = _TRUNCATED[lang].format(shown=result.kept, total=result.total)
         run["invocations"] = [{
             "executionSuccessful": True,
             "toolExecutionNotifications": [{"level": "warning", "message": {"text": notice}}],
@@ -130,4 +127,12 @@ def sarif_dict(result: Result, lang: Lang) -> dict[str, Any]:
 
 
 def render_sarif(result: Result, lang: Lang) -> str:
-    return json.dumps(sarif_dict(result, lang), ensure_ascii=False, indent=2) + "\n"
+    return "".join(stream_sarif(result, lang))
+
+
+def stream_sarif(result: Result, lang: Lang) -> Iterator[str]:
+    """The SARIF log a result at a time (the same text as ``render_sarif``)."""
+    index = {code: position for position, code in enumerate(CATALOGUE)}
+    results = (result_dict(finding, index[finding.code], lang)
+               for finding in result.iter_sorted_findings())
+    return stream_document(sarif_dict(result, lang), results, depth=4)

@@ -3,6 +3,8 @@ then a summary per code. Returns a rich renderable; the CLI decides where it goe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -106,11 +108,17 @@ def finding_lines(finding: Finding, lang: Lang) -> Text:
 
 def render_text(result: Result, lang: Lang) -> RenderableType:
     """The full report (for stdout)."""
-    parts: list[RenderableType] = [finding_lines(f, lang) for f in result.sorted_findings()]
+    return Group(*text_parts(result, lang))
+
+
+def text_parts(result: Result, lang: Lang) -> Iterator[RenderableType]:
+    """The full report a finding at a time, to print as it comes (a million findings
+    need not be held)."""
+    for finding in result.iter_sorted_findings():
+        yield finding_lines(finding, lang)
     if result.truncated:
-        parts.append(Text(word("truncated", lang, shown=len(result.findings), total=result.total),
-                          style="bold yellow"))
-    return Group(*parts)
+        yield Text(word("truncated", lang, shown=result.kept, total=result.total),
+                   style="bold yellow")
 
 
 def build_lines(result: Result, lang: Lang) -> list[tuple[str, str | None]]:

@@ -43,6 +43,7 @@ def cross_record_rules() -> list[CrossRecordRule]:
     from rodcli.rules.diploma import DiplomaConsistency
     from rodcli.rules.keys import DuplicateKeys, UnknownEnrolment
     from rodcli.rules.mbo import EnrolmentLinks, PeriodBegins, PersonRecord
+    from rodcli.rules.modules import OneEnrolmentPerModule
 
     return [DuplicateKeys(), UnknownEnrolment(), DatesInOrder(), DiplomaConsistency(),
-            EnrolmentLinks(), PeriodBegins(), PersonRecord()]
+            OneEnrolmentPerModule(), EnrolmentLinks(), PeriodBegins(), PersonRecord()]

@@ -28,7 +28,20 @@ class Enrolment:
     line: Line
     start: date
     is_module: bool
+    # A module enrolment's module: "opleidingcode/onderwijseenheidcode" (the second part
+    # empty when the record has none); None for an enrolment for a whole programme.
+    module: str | None = None
     end: date | None = None  # mbo: the actual end, else the planned one
+
+
+@dataclass(slots=True)
+class Overlap:
+    """Another enrolment of the same student for the same module, in a period that overlaps
+    this key's (here, or in a --with file when ``line`` is None there)."""
+
+    number: str  # its inschrijvingvolgnummer
+    line: Line
+    own: bool  # in the file under review (else in a --with file)
 
 
 @dataclass(slots=True)
@@ -79,6 +92,8 @@ class KeyGroup:
     # a full-diploma result, or a result that failed its own checks (so it may be one).
     student_full_result: bool = False
     student_failed_result: bool = False
+    # The same student's other enrolment for this key's module in an overlapping period.
+    module_overlap: Overlap | None = None
     # mbo: the records of this key that belong to its enrolment, the line of the first
     # record whose student needs a person record, and whether the student has one (here or
     # in a --with file, under any key).
@@ -97,7 +112,6 @@ class KeyGroup:
 
     def has_full_result(self) -> bool:
         return self.context_full_result or any(r.full_diploma for r in self.results)
-
 
     def location(self, line: Line, field_name: str | None = None,
                  column: int | None = None) -> Location:

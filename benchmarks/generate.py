@@ -70,24 +70,22 @@ def iter_ho(rows: int, error_rate: float, seed: int):  # type: ignore[no-untyped
 
 
 def iter_mbo(rows: int, error_rate: float, seed: int):  # type: ignore[no-untyped-def]
+    """mbo on DUO's entities: per student a persoon, an inschrijving and its period."""
     rng = random.Random(seed)
     students = personal_numbers(max(1, rows // 3), rng)
     for index in range(rows):
         pgn = students[(index // 3) % len(students)]
-        row = {"brin": "98XY", "burgerservicenummer": pgn,
-               "inschrijvingvolgnummer": f"I{index // 3}"}
+        row = {"brin": "98XY", "burgerservicenummer": pgn}
         kind = index % 3
         if kind == 0:
-            row.update(recordtype="inschrijving", geboortedatum="2008-04-15", geslacht="V",
-                       datumInschrijving="2025-08-01",
-                       opleidingcode="25180", leerweg="BOL", opleidingsvorm="VOLTIJD",
-                       niveau="MBO-4", onderwijslocatie="123X456")
+            row.update(recordtype="persoon", geboortedatum="2008-04-15", geslacht="V")
         elif kind == 1:
-            row.update(recordtype="uitschrijving", datumUitschrijving="2027-07-01",
-                       redenUitschrijving="08")
+            row.update(recordtype="inschrijving", inschrijvingvolgnummer=f"I{index // 3}",
+                       datumInschrijving="2025-08-01", datumUitschrijvingGepland="2028-07-31")
         else:
-            row.update(recordtype="resultaat", behaaldeKwalificatie="25180",
-                       datumDiploma="2027-07-01")
+            row.update(recordtype="inschrijvingsperiode", inschrijvingvolgnummer=f"I{index // 3}",
+                       datumBeginPeriode="2025-08-01", opleidingcode="25180", leertraject="BOL",
+                       niveau="MBO-4", onderwijslocatie="123X456")
         if error_rate and rng.random() < error_rate:
             spoil(row, rng)
         yield row
@@ -100,11 +98,12 @@ def spoil(row: dict[str, str], rng: random.Random) -> None:
         row["burgerservicenummer"] = pgn[:-1] + str((int(pgn[-1]) + 1) % 10)
     elif choice == 1:
         for name in ("datumInschrijving", "datumUitschrijving", "datumAfsluitendExamen",
-                     "datumDiploma"):
+                     "datumDiploma", "datumBeginPeriode"):
             if name in row:
                 row[name] = row[name][:5] + "11-31"
     elif choice == 2:
-        for name in ("opleidingsvorm", "redenUitschrijving", "opleidingsfase"):
+        for name in ("opleidingsvorm", "redenUitschrijving", "opleidingsfase", "leertraject",
+                     "geslacht"):
             if name in row:
                 row[name] = "ONBEKEND"
                 break

@@ -132,46 +132,123 @@ def resultaat(**fields: object) -> Row:
     return _apply(row, fields)
 
 
+# ---- mbo: DUO's entities (PvE MBO-instelling, RO record layouts) ----------------------------
+
+
+def mbo_persoon(**fields: object) -> Row:
+    row: Row = {
+        "recordtype": "persoon",
+        "brin": BRIN,
+        "burgerservicenummer": BSN,
+        "geboortedatum": date(2007, 11, 30),
+        "geslacht": "M",
+    }
+    return _apply(row, fields)
+
+
 def mbo_inschrijving(**fields: object) -> Row:
     row: Row = {
         "recordtype": "inschrijving",
         "brin": BRIN,
         "burgerservicenummer": BSN,
         "inschrijvingvolgnummer": "1",
-        "geboortedatum": date(2007, 11, 30),
-        "geslacht": "M",
         "datumInschrijving": date(2024, 9, 1),
+        "datumUitschrijvingGepland": date(2027, 7, 31),
+    }
+    return _apply(row, fields)
+
+
+def mbo_periode(**fields: object) -> Row:
+    row: Row = {
+        "recordtype": "inschrijvingsperiode",
+        "brin": BRIN,
+        "burgerservicenummer": BSN,
+        "inschrijvingvolgnummer": "1",
+        "datumBeginPeriode": date(2024, 9, 1),
         "opleidingcode": "25180",
-        "leerweg": "BOL",
-        "opleidingsvorm": "VOLTIJD",
+        "leertraject": "BOL",
         "niveau": "MBO-4",
         "onderwijslocatie": "123X456",
     }
     return _apply(row, fields)
 
 
-def mbo_uitschrijving(**fields: object) -> Row:
+def mbo_bpv(**fields: object) -> Row:
     row: Row = {
-        "recordtype": "uitschrijving",
+        "recordtype": "bpv",
         "brin": BRIN,
         "burgerservicenummer": BSN,
         "inschrijvingvolgnummer": "1",
-        "datumUitschrijving": date(2025, 8, 31),
-        "redenUitschrijving": "08",
+        "bpvVolgnummer": "1",
+        "afsluitdatumBpv": date(2025, 1, 7),
+        "datumBeginBpv": date(2025, 2, 1),
+        "datumEindeBpvGepland": date(2025, 6, 30),
+        "leerbedrijfId": "100018965",
     }
     return _apply(row, fields)
 
 
-def mbo_resultaat(**fields: object) -> Row:
+def mbo_diploma(**fields: object) -> Row:
     row: Row = {
-        "recordtype": "resultaat",
+        "recordtype": "diploma",
         "brin": BRIN,
         "burgerservicenummer": BSN,
+        "resultaatvolgnummer": "D1",
+        "opleidingcodeDiploma": "25180",
+        "datumDiploma": date(2027, 7, 1),
         "inschrijvingvolgnummer": "1",
-        "behaaldeKwalificatie": "25180",
-        "datumDiploma": date(2025, 7, 1),
     }
     return _apply(row, fields)
+
+
+def mbo_keuzedeel(**fields: object) -> Row:
+    row: Row = {
+        "recordtype": "keuzedeel",
+        "brin": BRIN,
+        "burgerservicenummer": BSN,
+        "resultaatvolgnummer": "K1",
+        "resultaatvolgnummerDiploma": "D1",
+        "codeKeuzedeel": "K0067",
+        "resultaatKeuzedeel": "Behaald",
+    }
+    return _apply(row, fields)
+
+
+def mbo_geo(**fields: object) -> Row:
+    row: Row = {
+        "recordtype": "generiekExamenonderdeel",
+        "brin": BRIN,
+        "burgerservicenummer": BSN,
+        "resultaatvolgnummer": "G1",
+        "resultaatvolgnummerDiploma": "D1",
+        "codeGeneriekExamenonderdeel": "3005",
+        "eindcijfer": "7",
+    }
+    return _apply(row, fields)
+
+
+def mbo_amo(**fields: object) -> Row:
+    row: Row = {
+        "recordtype": "amvbOnderdeel",
+        "brin": BRIN,
+        "burgerservicenummer": BSN,
+        "resultaatvolgnummer": "A1",
+        "codeAmvbOnderdeel": "C0004",
+        "datumResultaat": date(2025, 3, 4),
+        "certificaat": "J",
+        "inschrijvingvolgnummer": "1",
+    }
+    return _apply(row, fields)
+
+
+def mbo_student(**fields: object) -> list[Row]:
+    """A valid mbo student: persoon, inschrijving and its period; ``fields`` go to each
+    record that has them (a personal number, a BRIN, a volgnummer)."""
+    records = [mbo_persoon(), mbo_inschrijving(), mbo_periode()]
+    for record in records:
+        _apply(record, {name: value for name, value in fields.items()
+                        if name in record or name in ("burgerservicenummer", "onderwijsnummer")})
+    return records
 
 
 def _apply(row: Row, fields: Mapping[str, object]) -> Row:

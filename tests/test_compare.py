@@ -21,11 +21,17 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner, Result
 
 from conftest import (
+    BSN,
     inschrijving,
     make_bsn,
     make_invalid,
     make_onderwijsnummer,
+    mbo_bpv,
+    mbo_diploma,
     mbo_inschrijving,
+    mbo_keuzedeel,
+    mbo_periode,
+    mbo_persoon,
     module_inschrijving,
     resultaat,
     uitschrijving,
@@ -128,6 +134,31 @@ def test_only_at_school_and_only_in_rod(tmp_path: Path) -> None:
     assert c001.params["record_type"] == "inschrijving"
     assert comparison.summary.ours.only == comparison.summary.theirs.only == 1
     assert exit_code(comparison.result, Severity.ERROR) == 1
+
+
+def test_mbo_records_match_on_duos_keys(tmp_path: Path) -> None:
+    """mbo on DUO's entities: a person on its number alone, a period on its begin date, a BPV
+    on its volgnummer, a diploma and its results on the resultaatvolgnummer."""
+    school = [mbo_persoon(), mbo_inschrijving(), mbo_periode(),
+              mbo_periode(datumBeginPeriode=date(2025, 2, 1), leertraject="BBL"),
+              mbo_bpv(), mbo_diploma(), mbo_keuzedeel()]
+    rod = [mbo_persoon(), mbo_inschrijving(datumUitschrijvingGepland=date(2027, 6, 30)),
+           mbo_periode(), mbo_diploma(), mbo_keuzedeel(resultaatKeuzedeel="Niet behaald")]
+    ours = write_xml(tmp_path, school, "mbo", name="school.xml")
+    theirs = write_xml(tmp_path, rod, "mbo", name="rod.xml")
+    comparison = run(ours, theirs)
+    assert codes(comparison) == {"C001": 2, "C003": 2}
+    found = sorted((f.code, f.params["record_type"], f.location.record or "",
+                    f.location.field or "") for f in comparison.result.findings
+                   if f.code in ("C001", "C003"))
+    masked = f"99XX/*****{BSN[-4:]}"
+    assert found == [
+        ("C001", "bpv", f"{masked}/1/1", ""),
+        ("C001", "inschrijvingsperiode", f"{masked}/1/2025-02-01", ""),
+        ("C003", "inschrijving", f"{masked}/1", "datumUitschrijvingGepland"),
+        ("C003", "keuzedeel", f"{masked}/K1", "resultaatKeuzedeel"),
+    ]
+    assert balanced(comparison.summary.ours) and balanced(comparison.summary.theirs)
 
 
 def test_the_record_type_is_part_of_the_key(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from conftest import (
     inschrijving,
     make_bsns,
     make_invalid,
-    mbo_inschrijving,
+    mbo_student,
     module_inschrijving,
     resultaat,
     uitschrijving,
@@ -248,9 +248,9 @@ def test_an_xml_file_in_batches(tmp_path: Path, error_rate: float) -> None:
 
 
 def test_an_mbo_file_with_a_prefixed_namespace(tmp_path: Path) -> None:
-    rows = [mbo_inschrijving(burgerservicenummer=number, inschrijvingvolgnummer=str(at),
-                             onderwijslocatie=None if at % 7 == 0 else "123X456")
-            for at, number in enumerate(make_bsns(300))]
+    rows = [row for at, number in enumerate(make_bsns(300))
+            for row in mbo_student(burgerservicenummer=number, inschrijvingvolgnummer=str(at),
+                                   onderwijslocatie=None if at % 7 == 0 else "123X456")]
     text = xml_text(rows, "mbo").replace(f'xmlns="{NAMESPACES["mbo"]}"',
                                          f'xmlns:rod="{NAMESPACES["mbo"]}"')
     text = re.sub(r"<(/?)(?=[A-Za-z])", r"<\1rod:", text)

@@ -58,21 +58,52 @@ _CODES = {
                    "30.0"],
     "redenUitschrijving": ["", "1", "1", "4", "7", "9", "AFSLUITEND_EXAMEN", "ZZ"],
 }
+# mbo: DUO's entities (PvE MBO-instelling). Dates sit on the edges of the enrolment below
+# (2025-09-01 to 2027-07-31) and of DUO's lists (BOL_DT to 2023-07-31, leerroute from
+# 2020-08-01, onderwijslocatie from 2019-08-01).
+_MBO_DATES = [date(2025, 9, 1), date(2025, 8, 31), date(2027, 7, 31), date(2027, 8, 1),
+              date(2026, 6, 30), date(2023, 7, 31), date(2023, 8, 1), date(2019, 7, 31),
+              date(2019, 8, 1), date(2020, 7, 31), date(2020, 8, 1), "2025-02-30", "20250901",
+              ""]
 _MBO_CODES = {
+    "geboortedatum": ["2001-02-03", "2001-02-00", "2001-00-00", "2001-00-03", "2001-02-30",
+                      "0000-00-00", "2001-13-00", "20010203", ""],
+    "geslacht": ["M", "V", "O", "X", ""],
+    "inschrijvingvolgnummer": ["1", "1", "2", "", "A-1"],
     "opleidingcode": ["25180", "2518", ""],
-    "leerweg": ["BOL", "BBL", "BOL_DT", "ODT", "CBL", "XX", "BOL_DT", "ODT", "CBL"],
-    "opleidingsvorm": ["VOLTIJD", "DUAAL"],
+    "leertraject": ["BOL", "BBL", "BOL_DT", "ODT", "COL", "", "BOL_DT"],
     "niveau": ["", "MBO-2", "MBO-9"],
-    "onderwijslocatie": ["", "123X456", "123456"],
-    "doorlopendeLeerroute": ["", "J", "Q"],
-    "redenUitschrijving": ["01", "08", "", "10"],
-    "behaaldeKwalificatie": ["25180", "x"],
+    "indicatieBekostigbaar": ["J", "N", "X"],
+    "onderwijsaanbieder": ["100A501", "100X501"],
+    "locatiecodeVsv": ["000012345678", "1234"],
+    "onderwijslocatie": ["", "123X456", "123456", ""],
+    "leerroute": ["", "DLP", "DLR"],
+    "leerroutefase": ["VO", "MBO", "HBO"],
+    "redenUitschrijving": ["08", "8", "", "ABC"],
+    "bpvVolgnummer": ["1", "1", "2", "1-a"],
+    "leerbedrijfId": ["100018965", "099999999", "999999999", "1000189650"],
+    "omvangBpv": ["400", "12000"],
+    "resultaatvolgnummer": ["R1", "R1", "R2", "R-3"],
+    "resultaatvolgnummerDiploma": ["", "R1", "R9", ""],
+    "codeKeuzedeel": ["K0067", "0067"],
+    "resultaatKeuzedeel": ["Behaald", "Niet behaald", "behaald"],
+    "certificaat": ["J", "N", "", "X", ""],
+    "codeGeneriekExamenonderdeel": ["3001", "30011"],
+    "codeAmvbOnderdeel": ["C0004", "C04"],
+    "eindcijfer": ["7", "100"],
+    "opleidingcodeDiploma": ["25180", "x"],
 }
+_MBO_DATE_FIELDS = ("datumInschrijving", "datumUitschrijvingGepland",
+                    "datumUitschrijvingWerkelijk", "datumBeginPeriode", "afsluitdatumBpv",
+                    "datumBeginBpv", "datumEindeBpvGepland", "datumEindeBpvWerkelijk",
+                    "datumDiploma", "datumResultaat")
 _DATE_FIELDS = ("datumInschrijving", "datumUitschrijving", "datumAfsluitendExamen",
                 "datumDiploma")
 _TYPES = {"ho": ["inschrijving", "moduleInschrijving", "uitschrijving", "resultaat",
                  "inschrijving", "uitschrijving", "resultaat", "onbekend"],
-          "mbo": ["inschrijving", "uitschrijving", "resultaat", "moduleInschrijving"]}
+          "mbo": ["persoon", "inschrijving", "inschrijvingsperiode", "inschrijvingsperiode",
+                  "bpv", "diploma", "keuzedeel", "generiekExamenonderdeel", "amvbOnderdeel",
+                  "inschrijving", "persoon", "moduleInschrijving", "uitschrijving"]}
 
 
 _VALID = {
@@ -92,18 +123,36 @@ _VALID = {
         "onbekend": {"datumInschrijving": date(2025, 9, 1)},
     },
     "mbo": {
-        "inschrijving": {"geboortedatum": date(2001, 2, 3), "geslacht": "V",
-                         "datumInschrijving": date(2025, 9, 1), "opleidingcode": "25180",
-                         "leerweg": "BOL", "opleidingsvorm": "VOLTIJD",
-                         "onderwijslocatie": "123X456"},
-        "uitschrijving": {"datumUitschrijving": date(2026, 6, 30), "redenUitschrijving": "08"},
-        "resultaat": {"behaaldeKwalificatie": "25180", "datumDiploma": date(2026, 6, 30)},
+        "persoon": {"geboortedatum": "2001-02-03", "geslacht": "V"},
+        "inschrijving": {"datumInschrijving": date(2025, 9, 1),
+                         "datumUitschrijvingGepland": date(2027, 7, 31)},
+        "inschrijvingsperiode": {"datumBeginPeriode": date(2025, 9, 1), "opleidingcode": "25180",
+                                 "leertraject": "BOL", "onderwijslocatie": "123X456"},
+        "bpv": {"bpvVolgnummer": "1", "afsluitdatumBpv": date(2025, 9, 1),
+                "datumBeginBpv": date(2025, 9, 1), "datumEindeBpvGepland": date(2026, 6, 30),
+                "leerbedrijfId": "100018965"},
+        "diploma": {"resultaatvolgnummer": "R1", "opleidingcodeDiploma": "25180",
+                    "datumDiploma": date(2026, 6, 30)},
+        "keuzedeel": {"resultaatvolgnummer": "R2", "resultaatvolgnummerDiploma": "R1",
+                      "codeKeuzedeel": "K0067", "resultaatKeuzedeel": "Behaald"},
+        "generiekExamenonderdeel": {"resultaatvolgnummer": "R3",
+                                    "codeGeneriekExamenonderdeel": "3001",
+                                    "datumResultaat": date(2026, 1, 1)},
+        "amvbOnderdeel": {"resultaatvolgnummer": "R4", "codeAmvbOnderdeel": "C0004",
+                          "datumResultaat": date(2026, 1, 1), "certificaat": "J"},
         "moduleInschrijving": {"datumInschrijving": date(2025, 9, 1)},
+        "uitschrijving": {"datumUitschrijving": date(2026, 6, 30)},
     },
 }
 _EXTRA = ["datumUitschrijving", "studielast", "postcode", "geboortedatum", "geslacht",
           "niveau", "vooropleiding", "redenUitschrijving", "onderwijslocatie",
           "onderwijseenheidcode", "datumInschrijving"]
+_MBO_EXTRA = ["datumUitschrijvingWerkelijk", "datumEindeBpvWerkelijk", "redenUitschrijving",
+              "onderwijslocatie", "certificaat", "resultaatvolgnummerDiploma",
+              "inschrijvingvolgnummer", "leerroute", "leerroutefase", "geboortedatum", "niveau",
+              "datumBeginPeriode", "postcode"]
+# Records whose inschrijvingvolgnummer is optional: sometimes without one.
+_MBO_LOOSE = ("diploma", "keuzedeel", "generiekExamenonderdeel", "amvbOnderdeel")
 
 
 @st.composite
@@ -120,13 +169,19 @@ def records(draw: st.DrawFn, sector: str) -> dict[str, object]:
     }
     if not row["burgerservicenummer"]:
         row.update(onderwijsnummer=ONR)
+    if sector == "mbo" and (record_type == "persoon"
+                            or (record_type in _MBO_LOOSE and draw(st.booleans()))):
+        del row["inschrijvingvolgnummer"]
     row.update(_VALID[sector][record_type])
+    extra = _MBO_EXTRA if sector == "mbo" else _EXTRA
     for _ in range(draw(st.integers(0, 3))):
-        name = draw(st.sampled_from([*row, *row, *_EXTRA]))
+        name = draw(st.sampled_from([*row, *row, *extra]))
         if name == "recordtype":
             continue
-        if name in _DATE_FIELDS:
-            value: object = draw(st.sampled_from(_DATES))
+        if sector == "mbo" and name in _MBO_DATE_FIELDS:
+            value: object = draw(st.sampled_from(_MBO_DATES))
+        elif name in _DATE_FIELDS:
+            value = draw(st.sampled_from(_DATES))
         elif sector == "mbo" and name in _MBO_CODES:
             value = draw(st.sampled_from(_MBO_CODES[name]))
         elif name in _CODES:
@@ -217,6 +272,19 @@ def test_mbo_xml_columnar_equals_precise(tmp_path: Path, rows: list[dict[str, ob
     bulk.write_text(xml_text([{k: v for k, v in row.items() if v != ""} for row in rows],
                              "mbo"), encoding="utf-8")
     _both_ways([bulk])
+
+
+@EXAMPLES
+@given(rows=st.lists(records("mbo"), min_size=1, max_size=20),
+       context=st.lists(records("mbo"), min_size=1, max_size=8))
+def test_mbo_xml_with_files_columnar_equals_precise(
+        tmp_path: Path, rows: list[dict[str, object]], context: list[dict[str, object]]) -> None:
+    """An earlier delivery beside it: its enrolments and persons count for R015, R016, R019."""
+    bulk, earlier = tmp_path / "bulk.xml", tmp_path / "earlier.xml"
+    for path, records_ in ((bulk, rows), (earlier, context)):
+        path.write_text(xml_text([{k: v for k, v in row.items() if v != ""}
+                                  for row in records_], "mbo"), encoding="utf-8")
+    _both_ways([bulk], (earlier,))
 
 
 @st.composite

@@ -40,8 +40,9 @@ from conftest import (
     BSN,
     csv_text,
     inschrijving,
+    mbo_bpv,
     mbo_inschrijving,
-    mbo_uitschrijving,
+    mbo_persoon,
     module_inschrijving,
     resultaat,
     uitschrijving,
@@ -76,7 +77,7 @@ BULK_SEEDS = [
     csv_text([inschrijving(), uitschrijving(), resultaat(), module_inschrijving(
         inschrijvingvolgnummer="2")]).encode(),
     xml_text([inschrijving(), uitschrijving(), resultaat()]).encode(),
-    xml_text([mbo_inschrijving(), mbo_uitschrijving()], sector="mbo").encode(),
+    xml_text([mbo_persoon(), mbo_inschrijving(), mbo_bpv()], sector="mbo").encode(),
 ]
 EXPORT_HEADER = ["BSN", "Nummer", "Start", "CROHO", "Einde"]
 EXPORT_SEEDS = [
@@ -379,7 +380,7 @@ def test_init_cli_never_raises(folder: Path, data: bytes, sector: str) -> None:
 DIFFERENTIAL_SEEDS = [
     ("ho", xml_text([inschrijving(), uitschrijving(), resultaat(),
                      module_inschrijving(inschrijvingvolgnummer="2")])),
-    ("mbo", xml_text([mbo_inschrijving(), mbo_uitschrijving()], sector="mbo")),
+    ("mbo", xml_text([mbo_persoon(), mbo_inschrijving(), mbo_bpv()], sector="mbo")),
 ]
 _PIECES = ["x", "42", "  ", "<extra/>", "<brin>99XX</brin>", "<!-- c -->", "<?pi x?>",
            "<inschrijving/>", "&amp;", "<verzendendeInstantie>99XX</verzendendeInstantie>",

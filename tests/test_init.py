@@ -136,15 +136,27 @@ def test_ho_column_names_are_recognised(column: str, field: str) -> None:
 
 @pytest.mark.parametrize(("column", "field"), [
     ("Crebo", "opleidingcode"),
-    ("Leerweg", "leerweg"),
-    ("BOL/BBL", "leerweg"),
+    ("Leerweg", "leertraject"),
+    ("BOL/BBL", "leertraject"),
+    ("Leertraject", "leertraject"),
     ("Niveau", "niveau"),
     ("Level", "niveau"),
     ("Locatiecode", "onderwijslocatie"),
     ("Reden", "redenUitschrijving"),
+    ("Einddatum", "datumUitschrijvingWerkelijk"),
+    ("Geplande einddatum", "datumUitschrijvingGepland"),
     ("Diplomadatum", "datumDiploma"),
-    ("Behaalde kwalificatie", "behaaldeKwalificatie"),
-    ("Leerroute", "doorlopendeLeerroute"),
+    ("Diplomanummer", "resultaatvolgnummer"),
+    ("Behaalde kwalificatie", "opleidingcodeDiploma"),
+    ("Leerroute", "leerroute"),
+    ("Leerroutefase", "leerroutefase"),
+    ("BPV-bedrijf", "leerbedrijfId"),
+    ("Leerbedrijf", "leerbedrijfId"),
+    ("BPV-nummer", "bpvVolgnummer"),
+    ("BPV begin", "datumBeginBpv"),
+    ("BPV uren", "omvangBpv"),
+    ("Keuzedeel", "codeKeuzedeel"),
+    ("Onderwijsaanbieder", "onderwijsaanbieder"),
 ])
 def test_mbo_column_names_are_recognised(column: str, field: str) -> None:
     text = draft_mapping([column], [], "mbo", "export.csv")
@@ -196,8 +208,29 @@ def test_mbo_diploma_flag_and_date(tmp_path: Path) -> None:
     text = draft_mapping(["BSN", "Inschrijvingsnummer", "Startdatum", "Crebo", "Leerweg",
                           "Datum examen", "Diploma behaald"], samples, "mbo", "export.csv")
     mapping = tomllib.loads(text)
-    assert mapping["records"]["resultaat"] == {"column": "Diploma behaald", "equals": ["J"]}
+    assert mapping["records"]["diploma"] == {"column": "Diploma behaald", "equals": ["J"]}
     assert mapping["fields"]["datumDiploma"]["column"] == "Datum examen"
+
+
+def test_mbo_records_per_row() -> None:
+    """A person, the enrolment and its period on every row; a BPV where a leerbedrijf is
+    named; a diploma where there is a diploma date."""
+    samples = [[BSN, "1", "01-08-2024", "31-07-2027", "25180", "BBL", "100018965",
+                "2026-06-30"]]
+    text = draft_mapping(["BSN", "Inschrijvingsnummer", "Startdatum", "Geplande einddatum",
+                          "Crebo", "Leerweg", "Leerbedrijf", "Diplomadatum"], samples, "mbo",
+                         "export.csv")
+    mapping = tomllib.loads(text)
+    assert mapping["records"] == {"persoon": "always", "inschrijving": "always",
+                                  "inschrijvingsperiode": "always",
+                                  "bpv": {"filled": "Leerbedrijf"},
+                                  "diploma": {"filled": "Diplomadatum"}}
+    # the period from the enrolment's start, the diploma's CREBO from the enrolment's
+    assert mapping["fields"]["datumBeginPeriode"] == {"column": "Startdatum",
+                                                      "date": "DD-MM-YYYY"}
+    assert mapping["fields"]["opleidingcodeDiploma"] == "Crebo"
+    assert "codeKeuzedeel" not in mapping["fields"]
+    assert "TODO: required" not in text.split("# codeKeuzedeel = ", 1)[1]
 
 
 def test_an_export_with_a_diploma_flag_builds_its_result_rows(tmp_path: Path) -> None:
@@ -346,7 +379,8 @@ def test_module_rows_are_told_apart_by_the_ects_column() -> None:
                        "uitschrijving": {"filled": "Einddatum"},
                        "resultaat": {"filled": "Examendatum"}}
     records = tomllib.loads(draft_mapping(["ECTS"], [], "mbo", "e.csv"))["records"]
-    assert records == {"inschrijving": "always"}
+    assert records == {"persoon": "always", "inschrijving": "always",
+                       "inschrijvingsperiode": "always"}
 
 
 # ---- [source] and the examples --------------------------------------------------------------

@@ -29,9 +29,10 @@ from conftest import (
     make_bsn,
     make_invalid,
     make_onderwijsnummer,
+    mbo_bpv,
+    mbo_diploma,
     mbo_inschrijving,
-    mbo_resultaat,
-    mbo_uitschrijving,
+    mbo_periode,
     module_inschrijving,
     resultaat,
     uitschrijving,
@@ -124,11 +125,13 @@ def ho_rows() -> list[dict[str, object]]:
 def mbo_rows() -> list[dict[str, object]]:
     return [
         mbo_inschrijving(burgerservicenummer=B[24], inschrijvingvolgnummer="1"),
-        mbo_inschrijving(burgerservicenummer=W[3], onderwijslocatie=B[25],
-                         inschrijvingvolgnummer="2"),
-        mbo_uitschrijving(burgerservicenummer=B[26], redenUitschrijving=B[27]),
-        mbo_resultaat(burgerservicenummer=B[28], behaaldeKwalificatie=B[29]),
+        mbo_periode(burgerservicenummer=W[3], onderwijslocatie=B[25],
+                    inschrijvingvolgnummer="2"),
+        mbo_inschrijving(burgerservicenummer=B[26], redenUitschrijving=B[27]),
+        mbo_diploma(burgerservicenummer=B[28], opleidingcodeDiploma=B[29]),
         mbo_inschrijving(burgerservicenummer=LONG, inschrijvingvolgnummer="3"),
+        # nine digits that are no personal number are masked too (a leerbedrijf id)
+        mbo_bpv(burgerservicenummer=B[24], inschrijvingvolgnummer=B[25]),
     ]
 
 

@@ -21,6 +21,7 @@ from conftest import (
     inschrijving,
     line_of,
     mbo_inschrijving,
+    mbo_student,
     module_inschrijving,
     uitschrijving,
     validate,
@@ -328,17 +329,21 @@ def test_i012_column_order(tmp_path: Path) -> None:
 
 
 def test_i013_mbo_columns_in_csv(tmp_path: Path) -> None:
-    columns = [*COLUMNS, "leerweg", "onderwijslocatie"]
+    columns = [*COLUMNS, "leertraject", "onderwijslocatie"]
     result = validate(write_csv(tmp_path, [inschrijving()], columns=columns))
     assert flatten(result) == [("I013", 1, None)]
-    assert result.findings[0].params == {"reason": "leerweg, onderwijslocatie"}
+    assert result.findings[0].params == {"reason": "leertraject, onderwijslocatie"}
 
 
 def test_mbo_only_columns_are_all_known_to_the_check() -> None:
-    assert set(field_names("mbo")) - set(COLUMNS) == {
-        "leerweg", "niveau", "onderwijslocatie", "doorlopendeLeerroute",
-        "behaaldeKwalificatie", "datumDiploma",
-    }
+    mbo_only = set(field_names("mbo")) - set(COLUMNS)
+    # DUO's RO fields: every mbo record type has some a ho file never has
+    assert {"datumUitschrijvingGepland", "datumBeginPeriode", "leertraject", "onderwijslocatie",
+            "bpvVolgnummer", "leerbedrijfId", "resultaatvolgnummer", "opleidingcodeDiploma",
+            "codeKeuzedeel", "codeGeneriekExamenonderdeel", "codeAmvbOnderdeel"} <= mbo_only
+    assert mbo_only.isdisjoint({"brin", "geboortedatum", "geslacht", "postcode",
+                                "inschrijvingvolgnummer", "datumInschrijving", "opleidingcode",
+                                "redenUitschrijving"})
 
 
 def test_i013_sector_mbo_on_a_csv(tmp_path: Path) -> None:
@@ -552,8 +557,8 @@ def test_i014_sector_mismatch(tmp_path: Path, sector: str, asked: str) -> None:
 
 @pytest.mark.parametrize("sector", ["ho", "mbo"])
 def test_sector_is_detected_from_the_namespace(tmp_path: Path, sector: str) -> None:
-    row = mbo_inschrijving() if sector == "mbo" else inschrijving()
-    path = write_xml(tmp_path, [row], sector)
+    rows = mbo_student() if sector == "mbo" else [inschrijving()]
+    path = write_xml(tmp_path, rows, sector)
     result = validate(path, sector=sector)
     assert flatten(result) == []
     assert (report(result).kind, report(result).sector) == ("xml", sector)
@@ -765,7 +770,7 @@ def test_record_inside_the_header_is_an_xsd_error(tmp_path: Path) -> None:
 
 
 def test_mbo_record_not_in_the_mbo_schema_is_r001_only(tmp_path: Path) -> None:
-    rows = [mbo_inschrijving(), module_inschrijving(inschrijvingvolgnummer="2")]
+    rows = [*mbo_student(), module_inschrijving(inschrijvingvolgnummer="2")]
     path = write_xml(tmp_path, rows, "mbo")
     assert flatten(validate(path)) == [("R001", line_of(path, "<moduleInschrijving>"), None)]
 

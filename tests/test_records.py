@@ -17,9 +17,14 @@ from conftest import (
     make_bsn,
     make_invalid,
     make_onderwijsnummer,
+    mbo_amo,
+    mbo_bpv,
+    mbo_diploma,
+    mbo_geo,
     mbo_inschrijving,
-    mbo_resultaat,
-    mbo_uitschrijving,
+    mbo_keuzedeel,
+    mbo_periode,
+    mbo_persoon,
     module_inschrijving,
     resultaat,
     uitschrijving,
@@ -53,8 +58,10 @@ def raw(row: Row, notation: str = "compact") -> RawRecord:
 
 
 def check(
-    row: Row, sector: str = "ho", notation: str = "compact"
+    row: Row, sector: str = "ho", notation: str | None = None
 ) -> tuple[CheckedRecord | None, list[Flat], list[Finding]]:
+    # mbo is XML only: its dates (and DUO's birth date with 00) are JJJJ-MM-DD
+    notation = notation or ("iso" if sector == "mbo" else "compact")
     checked, findings = to_record(raw(row, notation), sector, notation)  # type: ignore[arg-type]
     flat = sorted((f.code, f.location.line, f.location.field) for f in findings)
     return checked, flat, findings
@@ -70,9 +77,15 @@ def check(
         (uitschrijving(), "ho"),
         (uitschrijving(redenUitschrijving="9"), "ho"),
         (resultaat(), "ho"),
+        (mbo_persoon(), "mbo"),
+        (mbo_persoon(geboortedatum="2007-00-00", postcode="1234AB"), "mbo"),
         (mbo_inschrijving(), "mbo"),
-        (mbo_uitschrijving(), "mbo"),
-        (mbo_resultaat(niveau="MBO-2"), "mbo"),
+        (mbo_periode(niveau="MBO-2"), "mbo"),
+        (mbo_bpv(), "mbo"),
+        (mbo_diploma(), "mbo"),
+        (mbo_keuzedeel(), "mbo"),
+        (mbo_geo(), "mbo"),
+        (mbo_amo(), "mbo"),
     ],
 )
 def test_valid_records_pass(row: Row, sector: str) -> None:
@@ -118,8 +131,8 @@ def test_f001_missing(row: Row, field: str) -> None:
 
 
 def test_f001_missing_in_mbo() -> None:
-    _, flat, _ = check(mbo_uitschrijving(redenUitschrijving=None), "mbo")
-    assert flat == [("F001", LINE, "redenUitschrijving")]
+    _, flat, _ = check(mbo_inschrijving(datumUitschrijvingGepland=None), "mbo")
+    assert flat == [("F001", LINE, "datumUitschrijvingGepland")]
 
 
 def test_f001_message_uses_duo_name() -> None:
@@ -153,9 +166,10 @@ def test_optional_fields_may_be_absent(row: Row) -> None:
         (inschrijving(opleidingcode="3460"), "opleidingcode", "ho"),
         (inschrijving(opleidingsvorm="VOL;TIJD"), "opleidingsvorm", "ho"),
         (inschrijving(burgerservicenummer="11122233"), "burgerservicenummer", "ho"),
-        (mbo_inschrijving(onderwijslocatie="123-456"), "onderwijslocatie", "mbo"),
-        (mbo_inschrijving(opleidingcode="2518"), "opleidingcode", "mbo"),
-        (mbo_resultaat(behaaldeKwalificatie="A5180"), "behaaldeKwalificatie", "mbo"),
+        (mbo_periode(onderwijslocatie="123-456"), "onderwijslocatie", "mbo"),
+        (mbo_periode(opleidingcode="2518"), "opleidingcode", "mbo"),
+        (mbo_diploma(opleidingcodeDiploma="A5180"), "opleidingcodeDiploma", "mbo"),
+        (mbo_bpv(leerbedrijfId="012345678"), "leerbedrijfId", "mbo"),
     ],
 )
 def test_f002_pattern(row: Row, field: str, sector: str) -> None:
@@ -247,6 +261,7 @@ def test_date_in_the_right_notation_passes(value: str, notation: str) -> None:
         (inschrijving(datumUitschrijving=date(2025, 1, 1)), "datumUitschrijving", "ho"),
         (resultaat(geslacht="M"), "geslacht", "ho"),
         (mbo_inschrijving(opleidingsfase="B"), "opleidingsfase", "mbo"),
+        (mbo_inschrijving(opleidingcode="25180"), "opleidingcode", "mbo"),  # on the period
     ],
 )
 def test_f004_extra_field(row: Row, field: str, sector: str) -> None:
@@ -328,9 +343,9 @@ def test_f009_both_and_a_bad_bsn_reports_both_problems() -> None:
 
 @pytest.mark.parametrize("row", [inschrijving(burgerservicenummer=None),
                                  uitschrijving(burgerservicenummer=None),
-                                 mbo_resultaat(burgerservicenummer=None)])
+                                 mbo_diploma(burgerservicenummer=None)])
 def test_f010_neither(row: Row) -> None:
-    sector = "mbo" if "behaaldeKwalificatie" in row else "ho"
+    sector = "mbo" if "opleidingcodeDiploma" in row else "ho"
     checked, flat, _ = check(row, sector)
     assert checked is None
     assert flat == [("F010", LINE, "burgerservicenummer")]
@@ -377,7 +392,7 @@ def test_f011_in_every_ho_record_with_an_opleidingcode(row: Row) -> None:
 
 
 def test_f011_not_for_mbo_crebo() -> None:
-    assert check(mbo_inschrijving(opleidingcode="24607"), "mbo")[1] == []
+    assert check(mbo_periode(opleidingcode="24607"), "mbo")[1] == []
 
 
 # ---- F012: studielast ----------------------------------------------------------------------
@@ -412,7 +427,8 @@ def test_f012_good_studielast(value: str, number: Decimal) -> None:
         ("inschrijvingen", "ho", "inschrijving, moduleInschrijving, uitschrijving, resultaat"),
         ("Inschrijving", "ho", "inschrijving, moduleInschrijving, uitschrijving, resultaat"),
         ("", "ho", "inschrijving, moduleInschrijving, uitschrijving, resultaat"),
-        ("diploma", "mbo", "inschrijving, uitschrijving, resultaat"),
+        ("uitschrijving", "mbo", "persoon, inschrijving, inschrijvingsperiode, bpv, diploma, "
+         "keuzedeel, generiekExamenonderdeel, amvbOnderdeel"),
     ],
 )
 def test_i011_unknown_record_type(record_type: str, sector: str, expected: str) -> None:
@@ -513,8 +529,15 @@ def test_masked_key() -> None:
                        "inschrijvingvolgnummer": "1"}) == "99XX/*****2333/1"
     assert masked_key({"brin": "99XX", "onderwijsnummer": ONR}) == "99XX/*****2331/?"
     assert masked_key({}) == "?/?/?"
+    # mbo: DUO's keys; a person has none beyond its number
+    assert masked_key({"brin": "99XX", "burgerservicenummer": BSN}, "persoon") == "99XX/*****2333"
+    assert masked_key({"brin": "99XX", "burgerservicenummer": BSN, "resultaatvolgnummer": "D1",
+                       "inschrijvingvolgnummer": "1"}, "diploma") == "99XX/*****2333/D1"
+    assert masked_key({"brin": "99XX", "burgerservicenummer": BSN, "inschrijvingvolgnummer": "1",
+                       "bpvVolgnummer": "2"}, "bpv") == "99XX/*****2333/1/2"
 
 
 def test_mbo_model_fields() -> None:
     checked, _, _ = check(mbo_inschrijving(), "mbo")
     assert isinstance(checked.model, MboInschrijving)  # type: ignore[union-attr]
+    assert checked.model.key == ("99XX", BSN, "1")  # type: ignore[union-attr]

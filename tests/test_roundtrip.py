@@ -30,9 +30,14 @@ from rodcli.bulkformat.models import (
     HoModuleInschrijving,
     HoResultaat,
     HoUitschrijving,
+    MboAmvbOnderdeel,
+    MboBpv,
+    MboDiploma,
+    MboGeneriekExamenonderdeel,
     MboInschrijving,
-    MboResultaat,
-    MboUitschrijving,
+    MboInschrijvingsperiode,
+    MboKeuzedeel,
+    MboPersoon,
     Record,
     field_meta,
 )
@@ -58,9 +63,15 @@ REFERENCE_DATE_FIELD: dict[type[Record], str] = {
     HoUitschrijving: "datumUitschrijving",
     HoResultaat: "datumAfsluitendExamen",
     MboInschrijving: "datumInschrijving",
-    MboUitschrijving: "datumUitschrijving",
-    MboResultaat: "datumDiploma",
+    MboInschrijvingsperiode: "datumBeginPeriode",
+    MboBpv: "datumBeginBpv",
+    MboDiploma: "datumDiploma",
+    MboKeuzedeel: "datumResultaat",
+    MboGeneriekExamenonderdeel: "datumResultaat",
+    MboAmvbOnderdeel: "datumResultaat",
 }
+# A person's birth date may hold 00: no reference date (its codes are valid on any date).
+NO_REFERENCE_DATE: frozenset[type[Record]] = frozenset({MboPersoon})
 VOLGNUMMER_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 EENHEIDCODE_CHARS = VOLGNUMMER_CHARS + "/ "
 TRICKY_VOLGNUMMERS = (".", "-", "_", "0", "007", "a.b-c_d", "--1", "1.", "..", "x" * 20)
@@ -127,8 +138,35 @@ FIELD_STRATEGIES: dict[str, st.SearchStrategy[Any]] = {
     "onderwijslocatie": st.from_regex(r"[0-9]{3}X[0-9]{3}", fullmatch=True),
     "onderwijseenheidcode": eenheidcodes,
     "studielast": studielasten,
-    "behaaldeKwalificatie": crebo_codes,
+    # mbo: DUO's formats (PvE MBO-instelling, RO record layouts)
+    "opleidingcodeBpv": crebo_codes,
+    "opleidingcodeDiploma": crebo_codes,
+    "onderwijsaanbieder": st.from_regex(r"[0-9]{3}A[0-9]{3}", fullmatch=True),
+    "locatiecodeVsv": st.from_regex(r"[0-9]{12}", fullmatch=True),
+    "leerbedrijfId": st.integers(100_000_000, 999_999_999).map(str),
+    "omvangBpv": st.from_regex(r"[0-9]{1,4}", fullmatch=True),
+    "codeKeuzedeel": st.from_regex(r"K[0-9]{4}", fullmatch=True),
+    "codeKeuzedeelBpv": st.from_regex(r"K[0-9]{4}", fullmatch=True),
+    "codeGeneriekExamenonderdeel": st.from_regex(r"[A-Za-z0-9]{4}", fullmatch=True),
+    "codeAmvbOnderdeel": st.from_regex(r"[A-Za-z0-9]{5}", fullmatch=True),
+    "eindcijfer": st.from_regex(r"[0-9]{1,2}", fullmatch=True),
+    "cijferIe": st.from_regex(r"[0-9]{2,3}", fullmatch=True),
+    "cijferCe": st.from_regex(r"[0-9]{2,3}", fullmatch=True),
+    "vrijstelling": st.from_regex(r"[A-Za-z0-9]{1,4}", fullmatch=True),
+    "vrijstellingIe": st.from_regex(r"[A-Za-z0-9]{3}", fullmatch=True),
+    "vrijstellingCe": st.from_regex(r"[A-Za-z0-9]{3}", fullmatch=True),
+    "redenUitschrijving": st.from_regex(r"[A-Za-z0-9]{2}", fullmatch=True),
 }
+MBO_VOLGNUMMER_FIELDS = frozenset({"inschrijvingvolgnummer", "resultaatvolgnummer",
+                                   "resultaatvolgnummerDiploma", "bpvVolgnummer"})
+mbo_volgnummers = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+                          min_size=1, max_size=20)
+# DUO's birth date: the day, or the day and month, may be 00.
+partial_birth_dates = st.one_of(
+    dates.map(date.isoformat),
+    dates.map(lambda day: f"{day.year:04d}-{day.month:02d}-00"),
+    dates.map(lambda day: f"{day.year:04d}-00-00"),
+)
 
 
 def _is_date_field(model: type[Record], name: str) -> bool:
@@ -148,9 +186,14 @@ def _field_strategy(model: type[Record], name: str, reference: date) -> st.Searc
             code for code, entry in value_lists()[value_list].codes.items()
             if entry.valid_on(reference)
         ]
-        return st.sampled_from(valid)
+        # A list with no code yet on the date (leerroute from 2020): only "absent" remains.
+        return st.sampled_from(valid) if valid else st.nothing()
     if name == "opleidingcode":
         return isat_codes if model.sector == "ho" else crebo_codes
+    if model.sector == "mbo" and name in MBO_VOLGNUMMER_FIELDS:
+        return mbo_volgnummers
+    if model is MboPersoon and name == "geboortedatum":
+        return partial_birth_dates
     if _is_date_field(model, name):
         return dates
     if name in FIELD_STRATEGIES:
@@ -161,15 +204,15 @@ def _field_strategy(model: type[Record], name: str, reference: date) -> st.Searc
 @st.composite
 def records_of(draw: st.DrawFn, model: type[Record]) -> Record:
     """A valid instance of ``model``: every optional field sometimes set, sometimes None."""
-    reference_field = REFERENCE_DATE_FIELD[model]
     reference = draw(dates)
     with_bsn = draw(st.booleans())
     values: dict[str, object] = {
-        reference_field: reference,
         "burgerservicenummer" if with_bsn else "onderwijsnummer": draw(
             bsns() if with_bsn else onderwijsnummers()
         ),
     }
+    if model not in NO_REFERENCE_DATE:
+        values[REFERENCE_DATE_FIELD[model]] = reference
     for name, info in model.model_fields.items():
         if name in values or name in PGN_FIELDS:
             continue
@@ -178,7 +221,7 @@ def records_of(draw: st.DrawFn, model: type[Record]) -> Record:
         if value is not None:
             values[name] = value
     record = model.model_validate(values)
-    assert record.reference_date == reference
+    assert record.reference_date == (None if model in NO_REFERENCE_DATE else reference)
     return record
 
 
@@ -336,8 +379,8 @@ def test_xml_empty_document() -> None:
 
 
 @pytest.mark.parametrize(("sector", "record"), [
-    ("ho", MboResultaat(brin="99XX", burgerservicenummer="111222333", inschrijvingvolgnummer="1",
-                        behaaldeKwalificatie="25180", datumDiploma=date(2025, 7, 1))),
+    ("ho", MboDiploma(brin="99XX", burgerservicenummer="111222333", resultaatvolgnummer="1",
+                      opleidingcodeDiploma="25180", datumDiploma=date(2025, 7, 1))),
     ("mbo", next(simple_records(1))),
 ])
 def test_xml_refuses_a_record_of_another_sector(sector: str, record: Record) -> None:
@@ -405,9 +448,10 @@ def test_csv_quotes_only_when_needed() -> None:
 
 
 def test_csv_refuses_mbo_records() -> None:
-    record = MboUitschrijving(brin="99XX", burgerservicenummer="111222333",
-                              inschrijvingvolgnummer="1", datumUitschrijving=date(2025, 8, 31),
-                              redenUitschrijving="08")
+    record = MboInschrijving(brin="99XX", burgerservicenummer="111222333",
+                             inschrijvingvolgnummer="1", datumInschrijving=date(2024, 8, 1),
+                             datumUitschrijvingGepland=date(2025, 8, 31),
+                             redenUitschrijving="08")
     with pytest.raises(ValueError, match="mbo"):
         write_csv([record], io.StringIO())
 

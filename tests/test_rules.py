@@ -20,9 +20,12 @@ from conftest import (
     flatten,
     inschrijving,
     line_of,
+    mbo_amo,
+    mbo_diploma,
     mbo_inschrijving,
-    mbo_resultaat,
-    mbo_uitschrijving,
+    mbo_periode,
+    mbo_persoon,
+    mbo_student,
     module_inschrijving,
     resultaat,
     uitschrijving,
@@ -44,7 +47,8 @@ def test_every_rule_code_is_in_the_catalogue() -> None:
     assert len(codes) == len(set(codes))
     assert set(codes) <= set(CATALOGUE)
     assert set(codes) == {"F005", "F006", "R002", "R003", "R004", "R005", "R006", "R007",
-                          "R010", "R011", "R012", "R013", "R014", "R030"}
+                          "R010", "R011", "R012", "R013", "R014", "R015", "R016", "R017",
+                          "R018", "R019", "R020", "R030"}
 
 
 def test_clean_ho_csv_has_no_findings(tmp_path: Path) -> None:
@@ -54,7 +58,8 @@ def test_clean_ho_csv_has_no_findings(tmp_path: Path) -> None:
 
 
 def test_clean_mbo_xml_has_no_findings(tmp_path: Path) -> None:
-    path = write_xml(tmp_path, [mbo_inschrijving(), mbo_uitschrijving(), mbo_resultaat()], "mbo")
+    rows = [*mbo_student(), mbo_diploma(), mbo_amo()]
+    path = write_xml(tmp_path, rows, "mbo")
     assert flatten(validate(path)) == []
 
 
@@ -107,22 +112,31 @@ def test_f005_known_codes_pass(tmp_path: Path, row: Row) -> None:
 @pytest.mark.parametrize(
     ("row", "field"),
     [
-        (mbo_inschrijving(leerweg="bol"), "leerweg"),
-        (mbo_inschrijving(opleidingsvorm="DUAAL"), "opleidingsvorm"),  # duaal is ho only
-        (mbo_inschrijving(niveau="MBO-5"), "niveau"),
-        (mbo_inschrijving(doorlopendeLeerroute="DLR"), "doorlopendeLeerroute"),
+        (mbo_periode(leertraject="bol"), "leertraject"),
+        (mbo_periode(leertraject="CBL"), "leertraject"),  # RIO's, not in DUO's PvE list
+        (mbo_periode(niveau="MBO-5"), "niveau"),
+        (mbo_periode(leerroute="DLR"), "leerroute"),
+        (mbo_periode(indicatieBekostigbaar="Y"), "indicatieBekostigbaar"),
     ],
 )
 def test_f005_unknown_code_in_mbo(tmp_path: Path, row: Row, field: str) -> None:
-    path = write_xml(tmp_path, [row], "mbo")
+    path = write_xml(tmp_path, [mbo_persoon(), mbo_inschrijving(), row], "mbo")
     assert flatten(validate(path)) == [("F005", line_of(path, f"<{field}>"), field)]
 
 
-def test_f005_unknown_mbo_reden_uitschrijving(tmp_path: Path) -> None:
-    path = write_xml(tmp_path, [mbo_inschrijving(), mbo_uitschrijving(redenUitschrijving="10")],
-                     "mbo")
+@pytest.mark.parametrize("reason", ["10", "08", "8A", "ZZ"])
+def test_mbo_reden_uitschrijving_is_format_only(tmp_path: Path, reason: str) -> None:
+    # DUO's list is not public: any two letters or digits pass, kept apart from ho's codes
+    rows = [mbo_persoon(), mbo_inschrijving(datumUitschrijvingWerkelijk=date(2025, 1, 31),
+                                            redenUitschrijving=reason), mbo_periode()]
+    assert flatten(validate(write_xml(tmp_path, rows, "mbo"))) == []
+
+
+def test_mbo_reden_uitschrijving_format(tmp_path: Path) -> None:
+    rows = [mbo_persoon(), mbo_inschrijving(redenUitschrijving="8"), mbo_periode()]
+    path = write_xml(tmp_path, rows, "mbo")
     assert flatten(validate(path)) == [
-        ("F005", line_of(path, "<redenUitschrijving>"), "redenUitschrijving")
+        ("F002", line_of(path, "<redenUitschrijving>"), "redenUitschrijving")
     ]
 
 
@@ -152,7 +166,7 @@ def test_f005_in_a_record_that_fails_typing(tmp_path: Path, row: Row, expected: 
 
 
 def test_f006_waits_for_a_typed_record(tmp_path: Path) -> None:
-    row = mbo_inschrijving(brin="9XX", leerweg="BOL_DT", datumInschrijving=date(2024, 9, 1))
+    row = mbo_periode(brin="9XX", leertraject="BOL_DT", datumBeginPeriode=date(2024, 9, 1))
     path = write_xml(tmp_path, [row], "mbo")
     assert flatten(validate(path)) == [("F002", line_of(path, "<brin>"), "brin")]
 
@@ -163,30 +177,47 @@ def test_f006_waits_for_a_typed_record(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("leerweg", "start", "bad"),
     [
-        ("BOL_DT", date(2023, 7, 31), False),  # last day it is valid
+        ("BOL_DT", date(2023, 7, 31), False),  # last day it is valid (PvE §16.6)
         ("BOL_DT", date(2023, 8, 1), True),
-        ("CBL", date(2016, 12, 9), False),
-        ("CBL", date(2016, 12, 10), True),
-        ("COL", date(2020, 8, 1), True),
+        ("BOL", date(1997, 7, 31), True),  # DUO's list begins on 1997-08-01
+        ("BOL", date(1997, 8, 1), False),
         ("ODT", date(2018, 12, 31), True),  # before its begin date
         ("ODT", date(2019, 1, 1), False),
-        ("BOL", date(2010, 8, 1), False),  # open on both sides
+        ("BBL", date(2010, 8, 1), False),
     ],
 )
-def test_f006_leerweg_valid_on_enrolment_date(
+def test_f006_leertraject_valid_on_the_period_date(
     tmp_path: Path, leerweg: str, start: date, bad: bool
 ) -> None:
-    path = write_xml(tmp_path, [mbo_inschrijving(leerweg=leerweg, datumInschrijving=start)], "mbo")
-    expected = [("F006", line_of(path, "<leerweg>"), "leerweg")] if bad else []
+    rows = [mbo_persoon(), mbo_inschrijving(datumInschrijving=start),
+            mbo_periode(leertraject=leerweg, datumBeginPeriode=start)]
+    path = write_xml(tmp_path, rows, "mbo")
+    expected = [("F006", line_of(path, "<leertraject>"), "leertraject")] if bad else []
+    assert flatten(validate(path)) == expected
+
+
+@pytest.mark.parametrize(("field", "code", "start", "bad"), [
+    ("leerroute", "DLP", date(2020, 7, 31), True),
+    ("leerroute", "DLP", date(2020, 8, 1), False),
+    ("leerroutefase", "VO", date(2020, 7, 31), True),
+    ("leerroutefase", "MBO", date(2020, 8, 1), False),
+])
+def test_f006_leerroute_from_2020(tmp_path: Path, field: str, code: str, start: date,
+                                  bad: bool) -> None:
+    rows = [mbo_persoon(), mbo_inschrijving(datumInschrijving=start),
+            mbo_periode(datumBeginPeriode=start, **{field: code})]
+    path = write_xml(tmp_path, rows, "mbo")
+    expected = [("F006", line_of(path, f"<{field}>"), field)] if bad else []
     assert flatten(validate(path)) == expected
 
 
 def test_f006_message_has_the_validity_period(tmp_path: Path) -> None:
-    row = mbo_inschrijving(leerweg="BOL_DT", datumInschrijving=date(2024, 9, 1))
-    (finding,) = validate(write_xml(tmp_path, [row], "mbo")).findings
+    rows = [mbo_persoon(), mbo_inschrijving(),
+            mbo_periode(leertraject="BOL_DT", datumBeginPeriode=date(2024, 9, 1))]
+    (finding,) = validate(write_xml(tmp_path, rows, "mbo")).findings
     assert finding.params == {
-        "field": "leerweg", "name": "leerweg", "value": "BOL_DT",
-        "begin": "-", "end": "2023-07-31", "date": "2024-09-01",
+        "field": "leertraject", "name": "leertraject", "value": "BOL_DT",
+        "begin": "1997-08-01", "end": "2023-07-31", "date": "2024-09-01",
     }
 
 
@@ -194,7 +225,7 @@ def test_f006_message_has_the_validity_period(tmp_path: Path) -> None:
 
 
 def test_r001_module_enrolment_in_mbo_xml(tmp_path: Path) -> None:
-    rows = [mbo_inschrijving(), module_inschrijving(inschrijvingvolgnummer="2")]
+    rows = [*mbo_student(), module_inschrijving(inschrijvingvolgnummer="2")]
     path = write_xml(tmp_path, rows, "mbo")
     assert flatten(validate(path)) == [("R001", line_of(path, "<moduleInschrijving>"), None)]
 
@@ -252,10 +283,11 @@ def test_r012_result_before_enrolment(tmp_path: Path, exam: date, expected: list
         assert result.findings[0].severity is Severity.WARNING
 
 
-def test_r012_in_mbo(tmp_path: Path) -> None:
-    path = write_xml(tmp_path, [mbo_inschrijving(), mbo_resultaat(datumDiploma=date(2024, 1, 1))],
+def test_r016_not_r012_in_mbo(tmp_path: Path) -> None:
+    # mbo's diploma is DUO's DIP: before its enrolment it lies outside it (R016)
+    path = write_xml(tmp_path, [*mbo_student(), mbo_diploma(datumDiploma=date(2024, 1, 1))],
                      "mbo")
-    assert flatten(validate(path)) == [("R012", line_of(path, "<resultaat>"), None)]
+    assert flatten(validate(path)) == [("R016", line_of(path, "<diploma>"), "datumDiploma")]
 
 
 # ---- R003: afsluitend examen needs a full-diploma result -----------------------------------
@@ -497,10 +529,10 @@ def test_personal_details_not_for_deregistrations_and_results(tmp_path: Path) ->
 
 
 def test_birth_date_required_in_mbo_xml_with_a_bsn(tmp_path: Path) -> None:
-    path = write_xml(tmp_path, [mbo_inschrijving(geboortedatum=None)], "mbo")
+    path = write_xml(tmp_path, [mbo_persoon(geboortedatum=None)], "mbo")
     # the absent element has no line of its own: the record's line is used, and the XSD's
     # message for the same element gives way to the field finding
-    assert flatten(validate(path)) == [("F001", line_of(path, "<inschrijving>"), "geboortedatum")]
+    assert flatten(validate(path)) == [("F001", line_of(path, "<persoon>"), "geboortedatum")]
 
 
 # ---- vooropleiding: required on an ho enrolment (BRO art. 5.4a), DUO's codes -------------------
@@ -574,14 +606,16 @@ def test_r010_lists_the_full_diploma_phases(tmp_path: Path) -> None:
     ],
 )
 def test_r011_onderwijslocatie_required(tmp_path: Path, start: date, bad: bool) -> None:
-    row = mbo_inschrijving(datumInschrijving=start, onderwijslocatie=None)
-    path = write_xml(tmp_path, [row], "mbo")
-    expected = [("R011", line_of(path, "<inschrijving>"), "onderwijslocatie")] if bad else []
+    rows = [mbo_persoon(), mbo_inschrijving(datumInschrijving=start),
+            mbo_periode(datumBeginPeriode=start, onderwijslocatie=None)]
+    path = write_xml(tmp_path, rows, "mbo")
+    expected = ([("R011", line_of(path, "<inschrijvingsperiode>"), "onderwijslocatie")] if bad
+                else [])
     assert flatten(validate(path)) == expected
 
 
 def test_r011_satisfied_with_a_location(tmp_path: Path) -> None:
-    path = write_xml(tmp_path, [mbo_inschrijving(onderwijslocatie="001X002")], "mbo")
+    path = write_xml(tmp_path, mbo_student(onderwijslocatie="001X002"), "mbo")
     assert flatten(validate(path)) == []
 
 
@@ -599,9 +633,9 @@ def test_failed_record_has_no_rule_findings(tmp_path: Path) -> None:
 
 
 def test_module_enrolment_in_mbo_counts_as_an_enrolment(tmp_path: Path) -> None:
-    # R001 says what is wrong; the deregistration of that enrolment is not "unknown" (R006)
-    path = write_xml(tmp_path, [module_inschrijving(), mbo_uitschrijving()], "mbo")
-    assert flatten(validate(path)) == [("R001", 7, None)]
+    # R001 says what is wrong; the period of that enrolment is not "without enrolment" (R015)
+    path = write_xml(tmp_path, [mbo_persoon(), module_inschrijving(), mbo_periode()], "mbo")
+    assert flatten(validate(path)) == [("R001", line_of(path, "<moduleInschrijving>"), None)]
 
 
 FAILED_ENROLMENT = inschrijving(opleidingcode="99999")  # F011: the enrolment exists

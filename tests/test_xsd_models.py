@@ -44,6 +44,28 @@ PATTERN_TYPES = {
     "behaaldeKwalificatie": "Opleidingcode-v01",
     "onderwijslocatie": "Onderwijslocatie-v01",
     "onderwijseenheidcode": "Onderwijseenheidcode-v01",
+    # mbo: DUO's formats (PvE MBO-instelling, RO record layouts)
+    "geboortedatum": "Geboortedatum-v01",
+    "opleidingcodeBpv": "Opleidingcode-v01",
+    "opleidingcodeDiploma": "Opleidingcode-v01",
+    "onderwijsaanbieder": "Onderwijsaanbieder-v01",
+    "resultaatvolgnummer": "Volgnummer-v01",
+    "resultaatvolgnummerDiploma": "Volgnummer-v01",
+    "bpvVolgnummer": "Volgnummer-v01",
+    "locatiecodeVsv": "LocatiecodeVsv-v01",
+    "leerbedrijfId": "LeerbedrijfId-v01",
+    "omvangBpv": "OmvangBpv-v01",
+    "codeKeuzedeel": "CodeKeuzedeel-v01",
+    "codeKeuzedeelBpv": "CodeKeuzedeel-v01",
+    "codeGeneriekExamenonderdeel": "CodeGeneriekExamenonderdeel-v01",
+    "codeAmvbOnderdeel": "CodeAmvbOnderdeel-v01",
+    "eindcijfer": "Eindcijfer-v01",
+    "cijferIe": "Cijfer-v01",
+    "cijferCe": "Cijfer-v01",
+    "vrijstelling": "Vrijstelling-v01",
+    "vrijstellingIe": "VrijstellingDeel-v01",
+    "vrijstellingCe": "VrijstellingDeel-v01",
+    "redenUitschrijving": "RedenUitschrijving-v01",
 }
 
 
@@ -304,33 +326,81 @@ MBO_DOC = """\
   <verzendendeInstantie>99XX</verzendendeInstantie>
   <ontvangendeInstantie>DUO</ontvangendeInstantie>
   <datumTijdBedrijfsdocument>2024-10-01T08:30:00.250Z</datumTijdBedrijfsdocument>
+  <persoon>
+    <brin>99XX</brin>
+    <burgerservicenummer>111222333</burgerservicenummer>
+    <geboortedatum>2007-11-00</geboortedatum>
+    <geslacht>V</geslacht>
+  </persoon>
   <inschrijving>
     <brin>99XX</brin>
     <burgerservicenummer>111222333</burgerservicenummer>
     <inschrijvingvolgnummer>1</inschrijvingvolgnummer>
-    <geboortedatum>2007-11-30</geboortedatum>
-    <geslacht>V</geslacht>
     <datumInschrijving>2024-08-01</datumInschrijving>
-    <opleidingcode>25180</opleidingcode>
-    <leerweg>BOL</leerweg>
-    <opleidingsvorm>VOLTIJD</opleidingsvorm>
-    <niveau>MBO-4</niveau>
-    <onderwijslocatie>123X456</onderwijslocatie>
+    <datumUitschrijvingGepland>2027-07-31</datumUitschrijvingGepland>
+    <datumUitschrijvingWerkelijk>2027-07-01</datumUitschrijvingWerkelijk>
+    <redenUitschrijving>08</redenUitschrijving>
   </inschrijving>
-  <uitschrijving>
+  <inschrijvingsperiode>
     <brin>99XX</brin>
     <burgerservicenummer>111222333</burgerservicenummer>
     <inschrijvingvolgnummer>1</inschrijvingvolgnummer>
-    <datumUitschrijving>2027-07-31</datumUitschrijving>
-    <redenUitschrijving>01</redenUitschrijving>
-  </uitschrijving>
-  <resultaat>
+    <datumBeginPeriode>2024-08-01</datumBeginPeriode>
+    <opleidingcode>25180</opleidingcode>
+    <leertraject>BOL</leertraject>
+    <niveau>MBO-4</niveau>
+    <indicatieBekostigbaar>N</indicatieBekostigbaar>
+    <locatiecodeVsv>000012345678</locatiecodeVsv>
+    <onderwijsaanbieder>100A501</onderwijsaanbieder>
+    <onderwijslocatie>123X456</onderwijslocatie>
+  </inschrijvingsperiode>
+  <bpv>
     <brin>99XX</brin>
     <burgerservicenummer>111222333</burgerservicenummer>
     <inschrijvingvolgnummer>1</inschrijvingvolgnummer>
-    <behaaldeKwalificatie>25180</behaaldeKwalificatie>
+    <bpvVolgnummer>B1</bpvVolgnummer>
+    <afsluitdatumBpv>2025-01-07</afsluitdatumBpv>
+    <datumBeginBpv>2025-02-01</datumBeginBpv>
+    <datumEindeBpvGepland>2025-06-30</datumEindeBpvGepland>
+    <omvangBpv>400</omvangBpv>
+    <leerbedrijfId>100018965</leerbedrijfId>
+    <opleidingcodeBpv>25180</opleidingcodeBpv>
+  </bpv>
+  <diploma>
+    <brin>99XX</brin>
+    <burgerservicenummer>111222333</burgerservicenummer>
+    <resultaatvolgnummer>D1</resultaatvolgnummer>
+    <opleidingcodeDiploma>25180</opleidingcodeDiploma>
     <datumDiploma>2027-07-01</datumDiploma>
-  </resultaat>
+    <inschrijvingvolgnummer>1</inschrijvingvolgnummer>
+  </diploma>
+  <keuzedeel>
+    <brin>99XX</brin>
+    <burgerservicenummer>111222333</burgerservicenummer>
+    <resultaatvolgnummer>K1</resultaatvolgnummer>
+    <resultaatvolgnummerDiploma>D1</resultaatvolgnummerDiploma>
+    <codeKeuzedeel>K0067</codeKeuzedeel>
+    <resultaatKeuzedeel>Behaald</resultaatKeuzedeel>
+  </keuzedeel>
+  <generiekExamenonderdeel>
+    <brin>99XX</brin>
+    <burgerservicenummer>111222333</burgerservicenummer>
+    <resultaatvolgnummer>G1</resultaatvolgnummer>
+    <resultaatvolgnummerDiploma>D1</resultaatvolgnummerDiploma>
+    <codeGeneriekExamenonderdeel>3005</codeGeneriekExamenonderdeel>
+    <eindcijfer>7</eindcijfer>
+    <cijferIe>66</cijferIe>
+    <cijferCe>71</cijferCe>
+  </generiekExamenonderdeel>
+  <amvbOnderdeel>
+    <brin>99XX</brin>
+    <burgerservicenummer>111222333</burgerservicenummer>
+    <resultaatvolgnummer>A1</resultaatvolgnummer>
+    <codeAmvbOnderdeel>C0004</codeAmvbOnderdeel>
+    <datumResultaat>2025-03-04</datumResultaat>
+    <certificaat>J</certificaat>
+    <inschrijvingvolgnummer>1</inschrijvingvolgnummer>
+  </amvbOnderdeel>
 </aanleveren_onderwijsdeelnemers_request>
 """
 
@@ -383,7 +453,7 @@ def test_valid_records_pass_on_their_own_and_satisfy_the_models(sector: str) -> 
 @pytest.mark.parametrize("sector", SECTORS)
 def test_header_only_document_is_valid(sector: str) -> None:
     doc = DOCS[sector]
-    start = doc.index("  <inschrijving>")
+    start = doc.index("  <persoon>" if sector == "mbo" else "  <inschrijving>")
     end = doc.index("</aanleveren_onderwijsdeelnemers_request>")
     assert _lxml_schema(sector).validate(_parse(doc[:start] + doc[end:]))
 
@@ -443,9 +513,27 @@ INVALID = [
                  id="no-such-date"),
     pytest.param("ho", "0b7e7c0e-3f5a-4c1e-9a57-3d1f2b6a9c10", "0b7e7c0e3f5a4c1e9a573d1f2b6a9c10",
                  id="uuid-without-dashes"),
-    pytest.param("mbo", "<redenUitschrijving>01</redenUitschrijving>", "",
-                 id="mbo-reden-uitschrijving-required"),
     pytest.param("mbo", "<opleidingcode>25180", "<opleidingcode>2518", id="mbo-crebo-4-digits"),
+    pytest.param("mbo", "<datumUitschrijvingGepland>2027-07-31</datumUitschrijvingGepland>",
+                 "", id="mbo-planned-end-required"),
+    pytest.param("mbo", "<leerbedrijfId>100018965", "<leerbedrijfId>012345678",
+                 id="mbo-leerbedrijf-below-range"),
+    pytest.param("mbo", "<leerbedrijfId>100018965", "<leerbedrijfId>10001896",
+                 id="mbo-leerbedrijf-8-digits"),
+    pytest.param("mbo", "<codeKeuzedeel>K0067", "<codeKeuzedeel>0067",
+                 id="mbo-keuzedeel-without-k"),
+    pytest.param("mbo", "<onderwijsaanbieder>100A501", "<onderwijsaanbieder>100X501",
+                 id="mbo-onderwijsaanbieder-pattern"),
+    pytest.param("mbo", "<geboortedatum>2007-11-00", "<geboortedatum>2007-11",
+                 id="mbo-birth-date-short"),
+    pytest.param("mbo", "<inschrijvingvolgnummer>1</inschrijvingvolgnummer>",
+                 "<inschrijvingvolgnummer>1-a</inschrijvingvolgnummer>",
+                 id="mbo-volgnummer-letters-and-digits-only"),
+    pytest.param("mbo", "<bpvVolgnummer>B1</bpvVolgnummer>\n", "",
+                 id="mbo-bpv-volgnummer-required"),
+    pytest.param("mbo", "</aanleveren_onderwijsdeelnemers_request>",
+                 "<uitschrijving><brin>99XX</brin></uitschrijving>"
+                 "</aanleveren_onderwijsdeelnemers_request>", id="mbo-old-uitschrijving"),
     pytest.param("ho", 'xmlns="urn:rodcli:schema:ROD_Bulk_HO_V1"',
                  'xmlns="urn:rodcli:schema:ROD_Bulk_MBO_V1"', id="wrong-namespace"),
 ]

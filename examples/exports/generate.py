@@ -18,7 +18,8 @@ Files written:
                             BSN stored as a number that lost its leading zero, and a second
                             sheet "Toelichting" with notes.
 * ``ho_export_broken.csv``  ``ho_export.csv`` with six broken rows (the rejects demo).
-* ``mbo_export.csv``        UTF-8 with BOM, ``,``, ISO dates, leerweg BOL/BBL, reden 01..09.
+* ``mbo_export.csv``        UTF-8 with BOM, ``,``, ISO dates, leerweg BOL/BBL, planned and actual
+                            end, reden, a BPV (leerbedrijf) on BBL rows, diplomas.
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ HO_HEADER = [
 ]
 MBO_HEADER = [
     "Deelnemernummer", "Inschrijvingsnummer", "BSN", "Geboortedatum", "Geslacht", "Crebo",
-    "Leerweg", "Niveau", "Locatiecode", "Startdatum", "Einddatum", "Reden", "Diplomadatum",
+    "Leerweg", "Niveau", "Locatiecode", "Startdatum", "Geplande einddatum", "Einddatum", "Reden",
+    "BPV-nummer", "Leerbedrijf", "Afsluitdatum POK", "BPV begin", "BPV einde", "BPV uren",
+    "Diplomanummer", "Diplomadatum",
 ]
 # Prior education as administrations write it; rodcli init drafts DUO's codes from these.
 VOOROPLEIDINGEN = ["vwo", "havo", "mbo 4", "havo", "Propedeuse HBO", "vwo", "Buitenlands diploma",
@@ -355,35 +358,45 @@ LOCATIONS = ["123X456", "123X457", "481X102"]
 
 
 def mbo_cells(rng: random.Random) -> list[list[str]]:
+    """One row per enrolment, as mbo administrations export them: the student, the
+    enrolment with its planned and actual end, a BPV (praktijkovereenkomst) on BBL rows, the
+    diploma where there is one."""
     rows: list[list[str]] = []
     number = iter(range(300101, 400000))
     sequence = iter(range(1, 100))
+    company = iter(range(100018965, 100099999, 7919))
 
-    def row(crebo_niveau: tuple[str, str], leerweg: str, start: str, end: str = "",
-            reden: str = "", diploma: str = "", same: list[str] | None = None) -> list[str]:
+    def row(crebo_niveau: tuple[str, str], leerweg: str, start: str, planned: str,
+            end: str = "", reden: str = "", diploma: str = "") -> list[str]:
         crebo, niveau = crebo_niveau
-        if same:
-            student, bsn, born, sex = same[0], same[2], same[3], same[4]
-        else:
-            student, bsn = str(next(number)), make_bsn(rng)
-            born = dt.date(rng.randint(2003, 2009), rng.randint(1, 12),
-                           rng.randint(1, 28)).isoformat()
-            sex = rng.choice("MV")
-        return [student, f"MBO25-{next(sequence):03d}", bsn, born, sex, crebo, leerweg, niveau,
-                rng.choice(LOCATIONS), start, end, reden, diploma]
+        student, bsn = str(next(number)), make_bsn(rng)
+        born = dt.date(rng.randint(2003, 2009), rng.randint(1, 12),
+                       rng.randint(1, 28)).isoformat()
+        sex = rng.choice("MV")
+        volgnummer = next(sequence)
+        bpv = ["", "", "", "", "", ""]
+        if leerweg == "BBL":
+            begin = dt.date.fromisoformat(start) + dt.timedelta(days=14)
+            bpv_end = min(dt.date.fromisoformat(end or planned), begin + dt.timedelta(days=364))
+            bpv = ["1", str(next(company)), start, begin.isoformat(), bpv_end.isoformat(),
+                   str(rng.choice([800, 1200, 1600]))]
+        return [student, f"MBO25{volgnummer:03d}", bsn, born, sex, crebo, leerweg, niveau,
+                rng.choice(LOCATIONS), start, planned, end, reden, *bpv,
+                f"D25{volgnummer:03d}" if diploma else "", diploma]
 
     rows.extend(row(MBO_PROGRAMMES[index % 5], "BBL" if index % 3 == 2 else "BOL",
-                    "2025-08-01" if index % 4 else "2025-08-25") for index in range(8))
-    # Deregistrations with a BRON reason code, required in mbo.
-    rows.append(row(MBO_PROGRAMMES[1], "BOL", "2024-08-01", "2025-01-31", "04"))
-    rows.append(row(MBO_PROGRAMMES[2], "BBL", "2024-08-01", "2025-03-14", "05"))
-    rows.append(row(MBO_PROGRAMMES[0], "BOL", "2023-08-01", "2025-06-30", "01"))
-    switched = row(MBO_PROGRAMMES[4], "BOL", "2024-08-01", "2025-07-31", "04")
-    rows.append(switched)
-    rows.append(row(MBO_PROGRAMMES[3], "BOL", "2025-08-01", same=switched))
+                    "2025-08-01" if index % 4 else "2025-08-25", "2028-07-31")
+                for index in range(8))
+    # Enrolments that ended, with DUO's reden uitschrijving (its list is not public).
+    rows.append(row(MBO_PROGRAMMES[1], "BOL", "2024-08-01", "2026-07-31", "2025-01-31", "04"))
+    rows.append(row(MBO_PROGRAMMES[2], "BBL", "2024-08-01", "2027-07-31", "2025-03-14", "05"))
+    rows.append(row(MBO_PROGRAMMES[0], "BOL", "2023-08-01", "2026-07-31", "2025-06-30", "01"))
+    rows.append(row(MBO_PROGRAMMES[4], "BOL", "2024-08-01", "2027-07-31", "2025-07-31", "04"))
     # Diplomas: the enrolment ends the day after the diploma date, reason 08 (no dropout).
-    rows.append(row(MBO_PROGRAMMES[3], "BOL", "2022-08-01", "2025-07-04", "08", "2025-07-03"))
-    rows.append(row(MBO_PROGRAMMES[2], "BBL", "2023-08-01", "2025-06-30", "08", "2025-06-27"))
+    rows.append(row(MBO_PROGRAMMES[3], "BOL", "2022-08-01", "2025-07-31", "2025-07-04", "08",
+                    "2025-07-03"))
+    rows.append(row(MBO_PROGRAMMES[2], "BBL", "2023-08-01", "2025-07-31", "2025-06-30", "08",
+                    "2025-06-27"))
     return rows
 
 

@@ -457,8 +457,8 @@ _ENTRIES = [
            "Deliver results only for a completed associate degree, bachelor or master.")),
     _code("R011", E, "sector",
           ("Onderwijslocatie ontbreekt", "Onderwijslocatie missing"),
-          ("Onderwijslocatie is verplicht voor inschrijvingen vanaf 2019-08-01",
-           "Onderwijslocatie is required for enrolments from 2019-08-01"),
+          ("Onderwijslocatie is verplicht voor inschrijvingsperiodes vanaf 2019-08-01",
+           "Onderwijslocatie is required for enrolment periods from 2019-08-01"),
           ("Vul de onderwijslocatiecode uit RIO in (formaat 123X456).",
            "Fill in the onderwijslocatie code from RIO (format 123X456).")),
     _code("R012", W, "dates",
@@ -503,6 +503,61 @@ _ENTRIES = [
            "A new module is a new enrolment: give it its own inschrijvingvolgnummer and "
            "deregister the old module enrolment. If the earlier code was wrong, correct it in "
            "the Loket.")),
+    # ---- mbo: DUO's rules of the PvE MBO-instelling (R014 is ho's) --------------------------
+    _code("R015", W, "keys",
+          ("Geen inschrijving voor dit record", "No enrolment for this record"),
+          ("{record_type} hoort bij inschrijving '{number}', maar die staat niet in dit "
+           "bestand (of --with) voor deze student",
+           "{record_type} belongs to enrolment '{number}', which is not in this file (or "
+           "--with) for this student"),
+          ("Een inschrijvingsperiode, BPV of diploma hoort bij een inschrijving van dezelfde "
+           "student (PvE MBO-instelling). Controleer het inschrijvingvolgnummer; geef het "
+           "bestand met de inschrijving mee met --with als het eerder is geleverd.",
+           "An enrolment period, BPV or diploma belongs to an enrolment of the same student "
+           "(PvE MBO-instelling). Check the inschrijvingvolgnummer; pass the file with the "
+           "enrolment via --with if it was delivered earlier.")),
+    _code("R016", E, "dates",
+          ("Buiten de inschrijving", "Outside the enrolment"),
+          ("{record_type} ({dates}) ligt buiten de inschrijving ({begin} t/m {end}){at}",
+           "{record_type} ({dates}) lies outside the enrolment ({begin} to {end}){at}"),
+          ("Een inschrijvingsperiode, BPV of diploma ligt binnen de datums van de inschrijving "
+           "(datum inschrijving t/m datum uitschrijving werkelijk, anders gepland). Corrigeer "
+           "de datums in de administratie.",
+           "An enrolment period, BPV or diploma lies within the dates of its enrolment (datum "
+           "inschrijving up to datum uitschrijving werkelijk, else gepland). Correct the "
+           "dates in the administration.")),
+    _code("R017", E, "keys",
+          ("Twee periodes op één dag", "Two periods on one day"),
+          ("Inschrijvingsperiode met datum begin periode {date} staat al op regel {other_line}",
+           "Enrolment period with begin date {date} is already on line {other_line}"),
+          ("De periodes van één inschrijving beginnen elk op een eigen datum (PvE "
+           "MBO-instelling); voeg ze samen of verwijder de dubbele.",
+           "The periods of one enrolment each begin on a date of their own (PvE "
+           "MBO-instelling); merge them or remove the duplicate.")),
+    _code("R018", E, "diploma",
+          ("Los AMvB-onderdeel zonder certificaat", "Loose AMvB part without certificate"),
+          ("Een los AMvB-onderdeel (zonder resultaatvolgnummer diploma) heeft altijd "
+           "certificaat J, niet '{value}'",
+           "A loose AMvB part (without resultaatvolgnummer diploma) always has certificaat J, "
+           "not '{value}'"),
+          ("Vul certificaat J in, of koppel het onderdeel aan zijn diploma met "
+           "resultaatvolgnummerDiploma.",
+           "Fill in certificaat J, or link the part to its diploma with "
+           "resultaatvolgnummerDiploma.")),
+    _code("R019", E, "keys",
+          ("Persoon ontbreekt", "Person missing"),
+          ("Geen persoon-record voor deze student in dit bestand (of --with)",
+           "No persoon record for this student in this file (or --with)"),
+          ("Lever voor elke student een persoon-record (geboortedatum, geslacht) mee, of geef "
+           "het bestand waarin het staat mee met --with.",
+           "Deliver a persoon record (birth date, sex) for every student, or pass the file "
+           "that holds it via --with.")),
+    _code("R020", E, "dates",
+          ("Einde voor begin", "End before begin"),
+          ("{name} {date} ligt voor {begin_name} {begin}",
+           "{name} {date} is before {begin_name} {begin}"),
+          ("Corrigeer een van beide datums in de administratie.",
+           "Correct one of the two dates in the administration.")),
     # ---- compare: the school's records against ROD's (rodcli compare, build --since) ------
     _code("C001", E, "compare",
           ("Alleen op school", "Only at the school"),

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rodcli.bulkformat.models import RECORD_MODELS, Record, Sector, field_meta
+from rodcli.bulkformat.models import RECORD_MODELS, Record, Sector, field_meta, key_number
 from rodcli.bulkformat.types import DateNotation
 from rodcli.codes import CATALOGUE
 from rodcli.engine.keys import KeyRows, checked_row, failed_row
@@ -254,8 +254,8 @@ def raw_key(raw: RawRecord, sector: Sector | None) -> tuple[str, str, str, bool]
     values = raw.values
     bsn = values.get("burgerservicenummer")
     pgn = bsn or values.get("onderwijsnummer")
-    brin, number = values.get("brin"), values.get("inschrijvingvolgnummer")
-    if not (pgn and brin and number and sector is not None
+    brin, number = values.get("brin"), key_number(raw.record_type, values)
+    if not (pgn and brin and number is not None and sector is not None
             and raw.record_type in RECORD_MODELS[sector]):
         return None
     return brin, pgn, number, bool(bsn)

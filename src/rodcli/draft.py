@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from rodcli.bulkformat import Sector
-from rodcli.bulkformat.models import RECORD_MODELS, field_meta
+from rodcli.bulkformat.models import MBO_PART_TYPES, RECORD_MODELS, field_meta
 from rodcli.bulkformat.valuelists import value_lists
 from rodcli.exports import Cell, open_export
 from rodcli.mapping import PGN_FIELDS, SUPPORTED_DATE_NOTATIONS, date_pattern
@@ -54,16 +54,57 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
                               "diplomadatum", "datumdiploma", "datumafstuderen",
                               "afstudeerdatum", "examdate", "dateofexam", "finalexamdate",
                               "diplomadate", "graduationdate", "dateofgraduation"),
-    "leerweg": ("leerweg", "pathway", "bolbbl"),
-    "niveau": ("niveau", "level", "kwalificatieniveau"),
+    # mbo: DUO's fields (PvE MBO-instelling), with the names mbo administrations use.
+    "datumUitschrijvingGepland": ("datumuitschrijvinggepland", "geplandeeinddatum",
+                                  "einddatumgepland", "geplandeeinde", "verwachteeinddatum",
+                                  "geplandeuitschrijfdatum", "plannedenddate"),
+    "datumUitschrijvingWerkelijk": ("datumuitschrijvingwerkelijk", "einddatum",
+                                    "werkelijkeeinddatum", "uitschrijfdatum",
+                                    "uitschrijvingsdatum", "enddate"),
+    "datumBeginPeriode": ("datumbeginperiode", "begindatumperiode", "startdatumperiode",
+                          "periodestart", "ingangsdatumperiode"),
+    "leertraject": ("leertraject", "leerweg", "bolbbl", "pathway"),
+    "niveau": ("niveau", "level", "kwalificatieniveau", "opleidingsniveau"),
+    "indicatieBekostigbaar": ("indicatiebekostigbaar", "bekostigbaar", "bekostiging"),
+    "locatiecodeVsv": ("locatiecodevsv", "vsvlocatie", "vestigingsnummer"),
+    "onderwijsaanbieder": ("onderwijsaanbieder", "onderwijsaanbiedercode", "aanbieder",
+                           "onderwijsaanbiederid"),
     "onderwijslocatie": ("onderwijslocatie", "onderwijslocatiecode", "locatiecode", "locatie",
                          "location"),
-    "doorlopendeLeerroute": ("doorlopendeleerroute", "leerroute"),
-    "behaaldeKwalificatie": ("behaaldekwalificatie", "kwalificatie", "diplomacode",
+    "leerroute": ("leerroute", "doorlopendeleerroute"),
+    "leerroutefase": ("leerroutefase",),
+    "bpvVolgnummer": ("bpvvolgnummer", "bpvnummer", "bpvnr", "bpvid", "poknummer",
+                      "pokvolgnummer", "praktijkovereenkomstnummer"),
+    "afsluitdatumBpv": ("afsluitdatumbpv", "bpvafsluitdatum", "afsluitdatumpok",
+                        "datumpraktijkovereenkomst", "pokdatum"),
+    "datumBeginBpv": ("datumbeginbpv", "bpvbegin", "bpvstart", "bpvstartdatum",
+                      "begindatumbpv", "startdatumbpv"),
+    "datumEindeBpvGepland": ("datumeindebpvgepland", "bpveinde", "bpveindegepland",
+                             "einddatumbpv", "bpveinddatum", "geplandeeinddatumbpv"),
+    "datumEindeBpvWerkelijk": ("datumeindebpvwerkelijk", "bpveindewerkelijk",
+                               "werkelijkeeinddatumbpv"),
+    "omvangBpv": ("omvangbpv", "bpvuren", "urenbpv", "bpvomvang", "bpvurentotaal"),
+    "leerbedrijfId": ("leerbedrijfid", "leerbedrijf", "leerbedrijfnummer", "sbbnummer",
+                      "leerbedrijfcode", "bpvbedrijf", "bpvbedrijfid", "erkenningsnummer"),
+    "opleidingcodeBpv": ("opleidingcodebpv", "crebobpv", "bpvcrebo"),
+    "codeKeuzedeelBpv": ("codekeuzedeelbpv", "keuzedeelbpv", "bpvkeuzedeel"),
+    "resultaatvolgnummer": ("resultaatvolgnummer", "diplomanummer", "diplomavolgnummer",
+                            "resultaatnummer", "diplomanr"),
+    "opleidingcodeDiploma": ("opleidingcodediploma", "diplomacrebo", "crebodiploma",
+                             "behaaldekwalificatie", "kwalificatie", "diplomacode",
                              "behaaldecrebo"),
     "datumDiploma": ("datumdiploma", "diplomadatum", "examendatum", "datumexamen",
                      "datumkwalificatie", "diplomadate", "graduationdate", "examdate",
                      "dateofexam"),
+    "resultaatvolgnummerDiploma": ("resultaatvolgnummerdiploma",),
+    "codeKeuzedeel": ("codekeuzedeel", "keuzedeel", "keuzedeelcode"),
+    "datumResultaat": ("datumresultaat", "resultaatdatum"),
+    "resultaatKeuzedeel": ("resultaatkeuzedeel", "keuzedeelresultaat"),
+    "certificaat": ("certificaat", "certificaatbehaald"),
+    "codeGeneriekExamenonderdeel": ("codegeneriekexamenonderdeel", "generiekexamenonderdeel",
+                                    "examenonderdeel"),
+    "eindcijfer": ("eindcijfer",),
+    "codeAmvbOnderdeel": ("codeamvbonderdeel", "amvbonderdeel"),
 }
 
 # Columns that say whether a row has a diploma: a yes/no flag, or the exam date itself (the
@@ -82,9 +123,9 @@ FALLBACK_NAMES: dict[str, tuple[tuple[str, ...], str]] = {
 # Fields an export rarely has a column of its own for, drafted from another field's column:
 # (source field, how, why).
 DERIVED: dict[str, tuple[str, dict[str, str] | None, str]] = {
-    "opleidingsvorm": ("leerweg", {"BOL": "VOLTIJD", "BBL": "DEELTIJD"},
-                       "assumed from the leerweg: BOL full-time, BBL part-time; check"),
-    "behaaldeKwalificatie": ("opleidingcode", None,
+    "datumBeginPeriode": ("datumInschrijving", None,
+                          "assumed: one period per enrolment, from its start; check"),
+    "opleidingcodeDiploma": ("opleidingcode", None,
                              "assumed: the diploma is the qualification enrolled for; check"),
 }
 # Fields almost every export leaves implicit, drafted as constants.
@@ -97,8 +138,6 @@ CODE_SYNONYMS: dict[str, dict[str, str]] = {
     "OpleidingsvormHO": {"vt": "VOLTIJD", "voltijd": "VOLTIJD", "fulltime": "VOLTIJD",
                          "dt": "DEELTIJD", "deeltijd": "DEELTIJD", "parttime": "DEELTIJD",
                          "du": "DUAAL", "duaal": "DUAAL", "dual": "DUAAL"},
-    "OpleidingsvormMBO": {"vt": "VOLTIJD", "voltijd": "VOLTIJD", "fulltime": "VOLTIJD",
-                          "dt": "DEELTIJD", "deeltijd": "DEELTIJD", "parttime": "DEELTIJD"},
     "Geslacht": {"m": "M", "man": "M", "male": "M", "v": "V", "vrouw": "V", "f": "V",
                  "female": "V", "o": "O", "x": "O", "onbekend": "O", "unknown": "O"},
     "InschrijvingsvormHO": {"s": "S", "student": "S", "e": "E", "extraneus": "E"},
@@ -109,7 +148,15 @@ CODE_SYNONYMS: dict[str, dict[str, str]] = {
     "NiveauMBO": {"1": "MBO-1", "2": "MBO-2", "3": "MBO-3", "4": "MBO-4",
                   "niveau1": "MBO-1", "niveau2": "MBO-2", "niveau3": "MBO-3",
                   "niveau4": "MBO-4"},
-    "LeerwegMBO": {"bol": "BOL", "bbl": "BBL"},
+    "LeertrajectMBO": {"bol": "BOL", "bbl": "BBL", "bolvoltijd": "BOL", "boldeeltijd": "BOL_DT",
+                       "boldt": "BOL_DT", "ex": "EX", "examendeelnemer": "EX",
+                       "extraneus": "EX", "ovo": "OVO", "odt": "ODT"},
+    "JaNee": {"j": "J", "ja": "J", "y": "J", "yes": "J", "1": "J", "true": "J",
+              "n": "N", "nee": "N", "no": "N", "0": "N", "false": "N"},
+    "ResultaatKeuzedeel": {"behaald": "Behaald", "geslaagd": "Behaald", "voldaan": "Behaald",
+                           "nietbehaald": "Niet behaald", "gezakt": "Niet behaald",
+                           "nietvoldaan": "Niet behaald"},
+    "LeerroutefaseMBO": {"vo": "VO", "mbo": "MBO"},
     # ROD-HO's code beëindiging. Only 1 needs a full diploma. A finished module or a switch
     # has no code of its own, and the reason is optional for non-funded ho: "" leaves it out.
     "RedenUitschrijvingHO": {
@@ -144,6 +191,8 @@ REQUIRED_BECAUSE: dict[str, str] = {
     "geboortedatum": "BRO art. 18.1a: for every student, BSN or not",
     "geslacht": "BRO art. 18.1a: for every student, BSN or not",
     "vooropleiding": "BRO art. 5.4a",
+    "datumUitschrijvingGepland": "PvE MBO-instelling: every enrolment has a planned end",
+    "leerbedrijfId": "PvE MBO-instelling: every BPV names its SBB leerbedrijf",
 }
 
 # What a person must check in a drafted translation of these value lists.
@@ -230,7 +279,10 @@ def draft_mapping(header: Sequence[str], samples: Sequence[Sequence[Cell]], sect
             origin, codes, why = DERIVED[field_name]
             column = _toml_string(chosen[origin])
             if codes is None:
-                lines.append(f"{field_name} = {column}   # {why}")
+                values = [row[index[chosen[origin]]] for row in samples
+                          if index[chosen[origin]] < len(row)]
+                line = _field_line(sector, field_name, chosen[origin], values)
+                lines.append(f"{line}   # {why}")
             else:
                 table = ", ".join(f"{_toml_string(k)} = {_toml_string(v)}"
                                   for k, v in codes.items())
@@ -287,6 +339,8 @@ def _result_columns(header: Sequence[str], samples: Sequence[Sequence[Cell]], se
 
 def _record_lines(sector: Sector, chosen: dict[str, str],
                   result_flag: tuple[str, list[str]] | None = None) -> list[str]:
+    if sector == "mbo":
+        return _mbo_record_lines(chosen, result_flag)
     lines = []
     ects = chosen.get("studielast") if sector == "ho" else None
     if ects:
@@ -317,12 +371,45 @@ def _record_lines(sector: Sector, chosen: dict[str, str],
     return lines
 
 
+def _mbo_record_lines(chosen: dict[str, str],
+                      result_flag: tuple[str, list[str]] | None) -> list[str]:
+    """mbo's records per export row: the student, the enrolment and its period always; a
+    BPV where the row names a leerbedrijf; a diploma where it has one."""
+    lines = ['persoon = "always"   # one per row: a student on several rows repeats it',
+             'inschrijving = "always"', 'inschrijvingsperiode = "always"']
+    company = chosen.get("leerbedrijfId")
+    if company:
+        lines.append(f"bpv = {{ filled = {_toml_string(company)} }}   # a row with a BPV")
+    else:
+        lines.append('# bpv = { filled = "Leerbedrijf" }   # no leerbedrijf column found')
+    if result_flag is not None:
+        column, yes = result_flag
+        values = ", ".join(_toml_string(value) for value in yes)
+        lines.append(f"diploma = {{ column = {_toml_string(column)}, equals = [{values}] }}"
+                     "   # a row with a diploma")
+    elif chosen.get("datumDiploma"):
+        lines.append(f"diploma = {{ filled = {_toml_string(chosen['datumDiploma'])} }}")
+    else:
+        lines.append('# diploma = { filled = "Diplomadatum" }   '
+                     "# TODO: no diploma-date column found")
+    for record_type, field_name in (("keuzedeel", "codeKeuzedeel"),
+                                    ("generiekExamenonderdeel", "codeGeneriekExamenonderdeel"),
+                                    ("amvbOnderdeel", "codeAmvbOnderdeel")):
+        if chosen.get(field_name):
+            lines.append(f"{record_type} = {{ filled = {_toml_string(chosen[field_name])} }}"
+                         "   # check: each result needs its own resultaatvolgnummer")
+    return lines
+
+
 def _unmapped_line(sector: Sector, field_name: str) -> list[str]:
     if field_name == "brin":
         return ['brin = { value = "TODO" }   # TODO: your institution code (BRIN), e.g. "99XX"']
+    # mbo's results (keuzedeel, ...) are drafted only where the export has their columns:
+    # their required fields are no TODO otherwise.
     required = any(
         field_name in model.model_fields and model.model_fields[field_name].is_required()
-        for model in RECORD_MODELS[sector].values()
+        for record_type, model in RECORD_MODELS[sector].items()
+        if record_type not in MBO_PART_TYPES
     )
     if required and field_name not in PGN_FIELDS:
         why = f" ({REQUIRED_BECAUSE[field_name]})" if field_name in REQUIRED_BECAUSE else ""
@@ -336,7 +423,7 @@ def _field_line(sector: Sector, field_name: str, column: str, values: Sequence[C
     parts = [f"column = {_toml_string(column)}"]
     texts = [str(value).strip() for value in values
              if value is not None and not isinstance(value, date) and str(value).strip()]
-    if field_name.startswith("datum") or field_name == "geboortedatum":
+    if "datum" in field_name.lower():
         notation = _guess_notation(texts)
         if notation:
             parts.append(f'date = "{notation}"')

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from rodcli.bulkformat.models import RECORD_MODELS, RECORD_TYPES, Record, Sector, field_meta
+from rodcli.bulkformat.models import (
+    KEY_FIELDS,
+    RECORD_MODELS,
+    RECORD_TYPES,
+    Record,
+    Sector,
+    field_meta,
+    key_number,
+)
 from rodcli.bulkformat.types import DateNotation, FieldMeta
 from rodcli.findings import Finding, Location, make_finding
 from rodcli.masking import mask_pgn, scrub
@@ -80,7 +88,7 @@ class RawRecord:
     def location(self) -> Location:
         if self._location is None:
             self._location = Location(self.file, self.line, None, None,
-                                      masked_key(self.values), self.sheet)
+                                      masked_key(self.values, self.record_type), self.sheet)
         return self._location
 
     def position_of(self, field_name: str | None) -> Location:
@@ -146,12 +154,18 @@ class CheckedRecord:
         return self.raw.position_of(field_name)
 
 
-def masked_key(values: dict[str, str]) -> str:
-    """The record key for reports: BRIN / masked personal number / sequence number."""
+def masked_key(values: dict[str, str], record_type: str | None = None) -> str:
+    """The record key for reports: BRIN / masked personal number / the record's own number
+    (the inschrijvingvolgnummer; for mbo's other records DUO's key, see ``KEY_FIELDS``; none
+    for a person)."""
     pgn = values.get("burgerservicenummer") or values.get("onderwijsnummer") or ""
     brin = values.get("brin", "?")
-    number = values.get("inschrijvingvolgnummer", "?")
-    key = f"{brin}/{mask_pgn(pgn) if pgn else '?'}/{number}"
+    if record_type in KEY_FIELDS:
+        number = key_number(record_type, values)
+        number = "?" if number is None else number
+    else:
+        number = values.get("inschrijvingvolgnummer", "?")
+    key = f"{brin}/{mask_pgn(pgn) if pgn else '?'}" + (f"/{number}" if number else "")
     # Some institutions use the BSN itself as sequence number (or type it in the wrong
     # column): mask any nine digits left. Shorter parts cannot hold nine digits.
     return scrub(key) if len(brin) >= 9 or len(number) >= 9 else key

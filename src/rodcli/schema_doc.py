@@ -49,9 +49,11 @@ def field_rows(sector: Sector, lang: Lang) -> list[FieldRow]:
 
 _LABELS = {
     "nl": {"required": "verplicht", "format": "formaat", "source": "bron", "list": "waardenlijst",
-           "lists": "Waardenlijsten", "valid": "geldig", "own": "eigen lijst van rodcli"},
+           "lists": "Waardenlijsten", "valid": "geldig", "own": "eigen lijst van rodcli",
+           "format_only": "DUO publiceert deze lijst niet: rodcli controleert alleen het formaat."},
     "en": {"required": "required", "format": "format", "source": "source", "list": "value list",
-           "lists": "Value lists", "valid": "valid", "own": "rodcli's own list"},
+           "lists": "Value lists", "valid": "valid", "own": "rodcli's own list",
+           "format_only": "DUO does not publish this list: rodcli checks the format only."},
 }
 
 
@@ -85,6 +87,11 @@ def schema_text(sectors: list[Sector], lang: Lang) -> str:
     lines += [labels["lists"], "=" * len(labels["lists"]), ""]
     for key in used:
         lines += _value_list_lines(value_lists()[key], lang)
+    if "mbo" in sectors:
+        # Lists DUO does not publish: shown so users know why only the format is checked.
+        for value_list in value_lists().values():
+            if value_list.format_only:
+                lines += _value_list_lines(value_list, lang)
     return "\n".join(lines) + "\n"
 
 
@@ -92,6 +99,10 @@ def _value_list_lines(value_list: ValueList, lang: Lang) -> list[str]:
     labels = _LABELS[lang]
     lines = [value_list.name + (f"  ({labels['own']})" if value_list.own else "")]
     lines += _wrap(f"{labels['source']}: {value_list.source}", 2)
+    if value_list.format_only:
+        lines += _wrap(labels["format_only"], 2)
+        lines.append("")
+        return lines
     width = max(len(code) for code in value_list.codes) + 4
     for code, entry in value_list.codes.items():
         meaning = entry.nl if lang == "nl" else entry.en

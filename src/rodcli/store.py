@@ -39,7 +39,7 @@ class Stored:
 
     side: int  # OURS or THEIRS
     brin: str
-    number: str  # inschrijvingvolgnummer
+    number: str  # inschrijvingvolgnummer (mbo: DUO's key of the record type, KEY_FIELDS)
     record_type: str
     pgn: bytes  # keyed hash of the personal number
     bsn: bool  # the personal number is a BSN (else an onderwijsnummer)
@@ -51,7 +51,7 @@ class Stored:
     @property
     def record(self) -> str:
         """The masked key for reports, e.g. ``99XX/*****2333/1`` (as ``masked_key``)."""
-        return scrub(f"{self.brin}/{self.masked}/{self.number}")
+        return scrub(f"{self.brin}/{self.masked}" + (f"/{self.number}" if self.number else ""))
 
     def fields(self) -> dict[str, str] | None:
         """The canonical fields as a dict (None when the record failed its checks)."""
@@ -157,7 +157,7 @@ class RecordStore:
     def add_record(self, side: int, record: Record, line: int | None, source: int = 0,
                    data: str | None = None) -> None:
         """A checked record; ``data`` is its :func:`canonical` form when already made."""
-        self.add(side, record.brin, record.inschrijvingvolgnummer, record.record_type,
+        self.add(side, record.brin, record.number, record.record_type,
                  record.pgn, bool(record.burgerservicenummer), line,
                  canonical(record) if data is None else data, source)
 
@@ -189,7 +189,7 @@ class RecordStore:
         row = self._db.execute(
             f"SELECT {_COLUMNS} FROM rec WHERE brin = ? AND number = ? AND record_type = ? "
             "AND pgn = ? AND side = ? ORDER BY source DESC, line, id LIMIT 1",
-            (record.brin, record.inschrijvingvolgnummer, record.record_type,
+            (record.brin, record.number, record.record_type,
              self.pgn_hash(record.pgn), side)).fetchone()
         return _stored(row) if row is not None else None
 

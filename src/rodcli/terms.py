@@ -66,8 +66,10 @@ def _wrapped(text: str, hang: str = "    ") -> list[str]:
                          break_on_hyphens=False)
 
 
-def _record_types(field_name: str) -> str:
-    found = {record_type for models in RECORD_MODELS.values()
+def _record_types(field_name: str, sectors: str) -> str:
+    """The record types of the term's sectors with this field (ho's redenUitschrijving is on
+    its uitschrijving, mbo's on its inschrijving)."""
+    found = {record_type for sector, models in RECORD_MODELS.items() if sector in sectors
              for record_type, model in models.items() if field_name in model.model_fields}
     return ", ".join(sorted(found))
 
@@ -83,7 +85,7 @@ def explain_text(term: Term, lang: Lang) -> str:
     lines += _wrapped(f"{labels[0]}: {term.source}")
     if term.fields:
         lines += _wrapped(f"{labels[1]}: " + "; ".join(
-            f"{name} ({_record_types(name)})" for name in term.fields))
+            f"{name} ({_record_types(name, term.sector)})" for name in term.fields))
     lists = value_lists()
     for reference in term.codes:
         key, code = reference.split(":", 1)

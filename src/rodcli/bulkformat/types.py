@@ -92,6 +92,20 @@ def _check_onderwijsnummer(value: str) -> str:
     return value
 
 
+# DUO's birth date may leave the day, or the day and month, unknown as 00 (PvE MBO-instelling
+# v4.8.2 §15, PER pos. 4): 2005-03-00 and 2005-00-00 are valid, 2005-00-14 and 2005-02-30 not.
+@lru_cache(maxsize=_VERDICTS)
+def _check_partial_date(value: str) -> str:
+    year, month, day = int(value[:4]), int(value[5:7]), int(value[8:10])
+    if year >= 1 and day == 0 and 0 <= month <= 12:
+        return value
+    try:
+        date(year, month, day)
+    except ValueError:
+        raise PydanticCustomError("rod_date_invalid", "no such date") from None
+    return value
+
+
 # ISAT/CROHO ranges by level (RIO): lower bound inclusive, upper bound exclusive.
 ISAT_RANGES: tuple[tuple[int, int, str], ...] = (
     (1000, 6000, "HBO-O"),
@@ -211,6 +225,22 @@ IsatCode = Annotated[
     AfterValidator(_check_isat),
 ]
 CreboCode = Annotated[str, _pattern(r"[0-9]{5}")]
+# mbo: DUO's formats from the PvE MBO-instelling (RO record layouts).
+MboVolgnummer = Annotated[str, _pattern(r"[A-Za-z0-9]{1,20}")]  # AN1..20, letters and digits
+PartialDate = Annotated[str, _pattern(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+                        AfterValidator(_check_partial_date)]
+Onderwijsaanbieder = Annotated[str, _pattern(r"[0-9]{3}A[0-9]{3}")]
+LocatiecodeVsv = Annotated[str, _pattern(r"[0-9]{12}")]
+LeerbedrijfId = Annotated[str, _pattern(r"[1-9][0-9]{8}")]
+OmvangBpv = Annotated[str, _pattern(r"[0-9]{1,4}")]
+CodeKeuzedeel = Annotated[str, _pattern(r"K[0-9]{4}")]
+CodeGeneriekExamenonderdeel = Annotated[str, _pattern(r"[A-Za-z0-9]{4}")]
+CodeAmvbOnderdeel = Annotated[str, _pattern(r"[A-Za-z0-9]{5}")]
+Eindcijfer = Annotated[str, _pattern(r"[0-9]{1,2}")]
+Deelcijfer = Annotated[str, _pattern(r"[0-9]{2,3}")]
+Vrijstelling = Annotated[str, _pattern(r"[A-Za-z0-9]{1,4}")]
+VrijstellingDeel = Annotated[str, _pattern(r"[A-Za-z0-9]{3}")]
+RedenUitschrijvingCode = Annotated[str, _pattern(r"[A-Za-z0-9]{2}")]
 ValueCode = Annotated[str, _pattern(r"[A-Za-z0-9._\-/ ]{1,70}")]
 Onderwijslocatie = Annotated[
     str,

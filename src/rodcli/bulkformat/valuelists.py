@@ -31,6 +31,8 @@ class ValueList:
     source: str
     codes: dict[str, CodeEntry]
     own: bool = False  # rodcli's own list: DUO publishes none for the Loket
+    # DUO's list exists but is not public: the field's format is checked, never its code.
+    format_only: bool = False
 
     def codes_needing_full_diploma(self) -> frozenset[str]:
         return frozenset(code for code, entry in self.codes.items() if entry.full_diploma)
@@ -63,5 +65,5 @@ def value_lists() -> dict[str, ValueList]:
             for item in body["codes"]
         }
         lists[key] = ValueList(key, body["name"], body["source"], entries,
-                               body.get("own", False))
+                               body.get("own", False), body.get("format_only", False))
     return lists

@@ -46,8 +46,15 @@ def batch_of_records(records: Sequence[RawRecord], fields: Sequence[str],
         FORCED_COLUMN: [bool(record.schema_findings) or not known.issuperset(record.values)
                         for record in records],
     }
-    for name in fields:
-        data[name] = [record.values.get(name) for record in records]
+    # One pass over each record's own values: mbo has some forty fields, of which a record
+    # holds a handful, so asking every record for every field would cost most of the batch.
+    columns: dict[str, list[object]] = {name: [None] * len(records) for name in fields}
+    for index, record in enumerate(records):
+        for name, value in record.values.items():
+            column = columns.get(name)
+            if column is not None:
+                column[index] = value
+    data.update(columns)
     data["_reason_line"] = [line for line, _column in positions]
     data["_reason_column"] = [column for _line, column in positions]
     schema: dict[str, pl.DataType] = {name: pl.String() for name in fields}

@@ -28,6 +28,7 @@ from rodcli.bulkformat.types import (
     _check_bsn,
     _check_isat,
     _check_onderwijsnummer,
+    _check_partial_date,
     _parse_date,
     _parse_ects,
 )
@@ -94,6 +95,18 @@ def _date_ok(column: pl.Expr, notation: DateNotation) -> pl.Expr:
     return parsed_date(column, notation).is_not_null()
 
 
+def _partial_date_ok(column: pl.Expr, notation: DateNotation) -> pl.Expr:
+    """A real date, or one with 00 for the day or for day and month (the pattern has made
+    it JJJJ-MM-DD already); DUO's birth date in any notation of the file."""
+    import polars as pl
+
+    year = column.str.slice(0, 4).cast(pl.Int32, strict=False)
+    month = column.str.slice(5, 2).cast(pl.Int32, strict=False)
+    day = column.str.slice(8, 2).cast(pl.Int32, strict=False)
+    partial = (year >= 1) & (day == 0) & (month >= 0) & (month <= 12)
+    return partial | parsed_date(column, "iso").is_not_null()
+
+
 def _ects_ok(column: pl.Expr, notation: DateNotation) -> pl.Expr:
     import polars as pl
 
@@ -111,6 +124,7 @@ _VALIDATORS: dict[object, Callable[[pl.Expr, DateNotation], pl.Expr]] = {
     _check_onderwijsnummer: _onderwijsnummer_ok,
     _check_isat: _isat_ok,
     _parse_date: _date_ok,
+    _check_partial_date: _partial_date_ok,
     _parse_ects: _ects_ok,
 }
 

@@ -25,13 +25,18 @@ from typing import TYPE_CHECKING, Any
 from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import (
     RECORD_MODELS,
+    HoInschrijving,
     HoModuleInschrijving,
     HoResultaat,
     HoUitschrijving,
-    MboResultaat,
-    MboUitschrijving,
+    MboBpv,
+    MboDiploma,
+    MboInschrijving,
+    MboInschrijvingsperiode,
+    MboPersoon,
     Record,
     _Enrolment,
+    _MboPart,
 )
 from rodcli.bulkformat.types import DateNotation
 from rodcli.bulkformat.valuelists import value_lists
@@ -44,6 +49,7 @@ from rodcli.rules.index import (
     KeyGroup,
     Outcome,
     Overlap,
+    Placed,
 )
 
 if TYPE_CHECKING:
@@ -52,9 +58,22 @@ if TYPE_CHECKING:
     from rodcli.rules import CrossRecordRule
 
 ENROLMENT, MODULE, DEREGISTRATION, RESULT, FAILED = range(5)
-FAILED_TYPES = ("inschrijving", "moduleInschrijving", "uitschrijving", "resultaat")
+# mbo's records beside its enrolments (DUO's PER, ISP, BPV, DIP and AMO/GEO/KZD). An mbo
+# enrolment is an ENROLMENT with flag 1 (it needs a person record); a diploma's flag says it
+# names its enrolment. Records without an enrolment (a person, a diploma or result without
+# inschrijvingvolgnummer) sit under the number "".
+PERSON, PERIOD, BPV, DIPLOMA, PART = range(5, 10)
+FAILED_TYPES = ("inschrijving", "moduleInschrijving", "uitschrijving", "resultaat", "persoon",
+                "inschrijvingsperiode", "bpv", "diploma", "keuzedeel",
+                "generiekExamenonderdeel", "amvbOnderdeel")
 _KINDS = {"inschrijving": ENROLMENT, "moduleInschrijving": MODULE,
-          "uitschrijving": DEREGISTRATION, "resultaat": RESULT}
+          "uitschrijving": DEREGISTRATION, "resultaat": RESULT, "persoon": PERSON,
+          "inschrijvingsperiode": PERIOD, "bpv": BPV, "diploma": DIPLOMA, "keuzedeel": PART,
+          "generiekExamenonderdeel": PART, "amvbOnderdeel": PART}
+# Record types that may stand without an enrolment: their key's number is then "".
+_UNLINKED = ("persoon", "diploma", "keuzedeel", "generiekExamenonderdeel", "amvbOnderdeel")
+_FAILED_PERSON = FAILED_TYPES.index("persoon")
+_FAILED_RESULT = FAILED_TYPES.index("resultaat")
 KEY_COLUMNS = ("brin", "pgn", "number")
 # What the table groups by: a 64-bit hash of the key. Two keys that share it are told apart
 # again: their group is marked mixed, every rule looks at it, and its rows are grouped by
@@ -73,10 +92,11 @@ def diploma_reasons(sector: Sector) -> frozenset[str]:
 # ---- one row per record ---------------------------------------------------------------------
 
 # brin, pgn, number, kind, line, day, flag, reason, where a reason that needs a full
-# diploma stands (line, column, the export column it came from: R003 points there), and a
-# module enrolment's module (``module_of``).
+# diploma stands (line, column, the export column it came from: R003 points there), a
+# module enrolment's module (``module_of``), and the end of an mbo enrolment or BPV (actual,
+# else planned).
 Row = tuple[str, int, str, int, int | None, date | None, int, str | None, int | None,
-            int | None, str | None, str | None]
+            int | None, str | None, str | None, date | None]
 _NOWHERE = (None, None, None)
 
 
@@ -108,24 +128,51 @@ def checked_row(model: Record, raw: RawRecord) -> Row | None:
     pgn = _pgn_number(values)
     if pgn is None:
         return None
+    if not isinstance(model, HoInschrijving | HoModuleInschrijving | HoUitschrijving
+                      | HoResultaat):
+        return _mbo_row(model, line, pgn)
     brin, number = model.brin, model.inschrijvingvolgnummer
     if isinstance(model, HoModuleInschrijving):
         return (brin, pgn, number, MODULE, line, model.datumInschrijving, 0, None, *_NOWHERE,
-                module_of(model))
+                module_of(model), None)
     if isinstance(model, _Enrolment):
         return (brin, pgn, number, ENROLMENT, line, model.datumInschrijving, 0, None,
-                *_NOWHERE, None)
-    if isinstance(model, HoUitschrijving | MboUitschrijving):
+                *_NOWHERE, None, None)
+    if isinstance(model, HoUitschrijving):
         reason = model.redenUitschrijving
         flag = int(reason is not None and reason in diploma_reasons(model.sector))
         at = reason_position(raw) if flag else _NOWHERE
         return (brin, pgn, number, DEREGISTRATION, line, model.datumUitschrijving, flag, reason,
-                *at, None)
+                *at, None, None)
     if isinstance(model, HoResultaat):
         return (brin, pgn, number, RESULT, line, model.datumAfsluitendExamen,
-                int(model.opleidingsfase in FULL_DIPLOMA_PHASES), None, *_NOWHERE, None)
-    if isinstance(model, MboResultaat):
-        return (brin, pgn, number, RESULT, line, model.datumDiploma, 1, None, *_NOWHERE, None)
+                int(model.opleidingsfase in FULL_DIPLOMA_PHASES), None, *_NOWHERE, None, None)
+    return None
+
+
+def _mbo_row(model: Record, line: int | None, pgn: int) -> Row | None:
+    brin = model.brin
+    if isinstance(model, MboPersoon):
+        return (brin, pgn, "", PERSON, line, None, 0, None, *_NOWHERE, None, None)
+    if isinstance(model, MboInschrijving):
+        return (brin, pgn, model.inschrijvingvolgnummer, ENROLMENT, line,
+                model.datumInschrijving, 1, None, *_NOWHERE, None,
+                model.datumUitschrijvingWerkelijk or model.datumUitschrijvingGepland)
+    if isinstance(model, MboInschrijvingsperiode):
+        return (brin, pgn, model.inschrijvingvolgnummer, PERIOD, line, model.datumBeginPeriode,
+                0, None, *_NOWHERE, None, None)
+    if isinstance(model, MboBpv):
+        return (brin, pgn, model.inschrijvingvolgnummer, BPV, line, model.datumBeginBpv, 0,
+                None, *_NOWHERE, None,
+                model.datumEindeBpvWerkelijk or model.datumEindeBpvGepland)
+    if isinstance(model, MboDiploma):
+        number = model.inschrijvingvolgnummer
+        return (brin, pgn, number or "", DIPLOMA, line, model.datumDiploma, int(bool(number)),
+                None, *_NOWHERE, None, None)
+    if isinstance(model, _MboPart):
+        number = getattr(model, "inschrijvingvolgnummer", None) or ""
+        return (brin, pgn, number, PART, line, getattr(model, "datumResultaat", None), 0, None,
+                *_NOWHERE, None, None)
     return None
 
 
@@ -134,11 +181,13 @@ def failed_row(raw: RawRecord) -> Row | None:
     if raw.record_type not in FAILED_TYPES:
         return None
     brin, number = raw.values.get("brin"), raw.values.get("inschrijvingvolgnummer")
+    if number is None and raw.record_type in _UNLINKED:
+        number = ""
     pgn = _pgn_number(raw.values)
-    if not brin or not number or pgn is None:
+    if not brin or number is None or pgn is None:
         return None
     return (brin, pgn, number, FAILED, raw.line, None, FAILED_TYPES.index(raw.record_type),
-            None, *_NOWHERE, None)
+            None, *_NOWHERE, None, None)
 
 
 def reason_position(raw: RawRecord) -> tuple[int | None, int | None, str | None]:
@@ -186,15 +235,23 @@ def shown_key(brin: str, pgn: int, number: str) -> str:
 def _place(group: KeyGroup, own: bool, kind: int, line: int | None, day: date | None,
            flag: int, reason: str | None, at_line: int | None = None,
            at_column: int | None = None, at_field: str | None = None,
-           module: str | None = None) -> None:
+           module: str | None = None, end: date | None = None) -> None:
     if not own:
         if kind in (ENROLMENT, MODULE) and day is not None:
-            group.context_enrolments.append(Enrolment(line, day, kind == MODULE, module))
+            group.context_enrolments.append(Enrolment(line, day, kind == MODULE, module, end))
         elif kind == RESULT and flag:
             group.context_full_result = True
         return
+    if _needs_person(kind, flag) and not group.person_needed:
+        group.person_needed, group.person_line = True, line
     if kind in (ENROLMENT, MODULE) and day is not None:
-        group.enrolments.append(Enrolment(line, day, kind == MODULE, module))
+        group.enrolments.append(Enrolment(line, day, kind == MODULE, module, end))
+    elif kind == PERIOD and day is not None:
+        group.periods.append(Placed(line, day))
+    elif kind == BPV and day is not None:
+        group.bpvs.append(Placed(line, day, end))
+    elif kind == DIPLOMA and day is not None and flag:
+        group.diplomas.append(Placed(line, day))
     elif kind == DEREGISTRATION and day is not None:
         group.deregistrations.append(Deregistration(line, day, reason, bool(flag), at_line,
                                                     at_column, at_field))
@@ -202,6 +259,11 @@ def _place(group: KeyGroup, own: bool, kind: int, line: int | None, day: date | 
         group.results.append(Outcome(line, day, bool(flag)))
     elif kind == FAILED:
         group.failed.add(FAILED_TYPES[flag])
+
+
+def _needs_person(kind: int, flag: int) -> bool:
+    """An mbo record that passed its own checks: its student needs a person record."""
+    return kind in (PERIOD, BPV, DIPLOMA, PART) or (kind == ENROLMENT and flag == 1)
 
 
 def check_groups(groups: Iterable[KeyGroup], rules: list[CrossRecordRule]) -> Iterator[Finding]:
@@ -226,7 +288,7 @@ class PreciseKeys:
 
     def groups(self, file: str, context: PreciseKeys | None,
                excluded_lines: frozenset[int] | set[int] = frozenset()) -> Iterator[KeyGroup]:
-        full, failed = _students([self, context], excluded_lines)
+        full, failed, persons = _students([self, context], excluded_lines)
         overlaps = _module_overlaps(self, context, excluded_lines)
         for key in sorted(self.rows):
             own = [row for row in self.rows[key] if row[4] not in excluded_lines]
@@ -235,6 +297,7 @@ class PreciseKeys:
             group = KeyGroup(file, shown_key(*key))
             group.student_full_result = key[:2] in full
             group.student_failed_result = key[:2] in failed
+            group.student_person = key[:2] in persons
             group.module_overlap = overlaps.get(key)
             for row in sorted(context.rows.get(key, ()) if context else (),
                               key=lambda row: row[4] or 0):
@@ -245,12 +308,13 @@ class PreciseKeys:
 
 
 def _students(tables: list[PreciseKeys | None], excluded_lines: frozenset[int] | set[int]
-              ) -> tuple[set[tuple[str, int]], set[tuple[str, int]]]:
-    """The students (BRIN, personal number) with a full-diploma result, and with a result
-    that failed its own checks, in the file under review (``tables[0]``, less the excluded
-    lines) or the --with files."""
+              ) -> tuple[set[tuple[str, int]], set[tuple[str, int]], set[tuple[str, int]]]:
+    """The students (BRIN, personal number) with a full-diploma result, with a result that
+    failed its own checks, and with a person record (mbo; one that failed its checks counts),
+    in the file under review (``tables[0]``, less the excluded lines) or the --with files."""
     full: set[tuple[str, int]] = set()
     failed: set[tuple[str, int]] = set()
+    persons: set[tuple[str, int]] = set()
     for number, table in enumerate(tables):
         if table is None:
             continue
@@ -260,9 +324,11 @@ def _students(tables: list[PreciseKeys | None], excluded_lines: frozenset[int] |
                     continue
                 if row[3] == RESULT and row[6]:
                     full.add((row[0], row[1]))
-                elif row[3] == FAILED and FAILED_TYPES[row[6]] == "resultaat":
+                elif row[3] == FAILED and row[6] == _FAILED_RESULT:
                     failed.add((row[0], row[1]))
-    return full, failed
+                elif row[3] == PERSON or (row[3] == FAILED and row[6] == _FAILED_PERSON):
+                    persons.add((row[0], row[1]))
+    return full, failed, persons
 
 
 # A module enrolment as the overlap check sees it: start, last day (None: still running),
@@ -337,7 +403,13 @@ def overlaps_reported(this: _ModulePeriod, other: _ModulePeriod) -> bool:
 KEY_FACTS = ("enrolments", "modules", "deregistrations", "results", "full_results",
              "diploma_deregistrations", "context_enrolments", "context_modules",
              "context_full_result", "latest_start", "earliest_deregistration",
-             "earliest_result", "module_changed", "module_overlap")
+             "earliest_result", "module_changed", "module_overlap",
+             # mbo: periods and their distinct begin dates; records that belong to an
+             # enrolment (periods, BPVs, diplomas naming one), their earliest and latest
+             # date; the earliest end of an enrolment (here or --with); records whose
+             # student needs a person record, and whether the student has one (anywhere).
+             "periods", "period_begins", "linked", "earliest_linked", "latest_linked",
+             "earliest_end", "needs_person", "student_person")
 
 
 def key_schema() -> dict[str, Any]:
@@ -346,7 +418,8 @@ def key_schema() -> dict[str, Any]:
     return {"brin": pl.Categorical, "pgn": pl.UInt32, "number": pl.String,
             "kind": pl.UInt8, "line": pl.UInt32, "day": pl.Date, "flag": pl.UInt8,
             "reason": pl.Categorical, "at_line": pl.UInt32, "at_column": pl.UInt32,
-            "at_field": pl.Categorical, "module": pl.String, "_key": pl.UInt64}
+            "at_field": pl.Categorical, "module": pl.String, "end": pl.Date,
+            "_key": pl.UInt64}
 
 
 def rows_frame(rows: list[Row]) -> pl.DataFrame:
@@ -382,8 +455,13 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
     record_type, is_typed = pl.col(TYPE_COLUMN), pl.col("_typed")
     pgn_text = pl.coalesce(text("burgerservicenummer"), text("onderwijsnummer"))
     # A record that passed its own checks has its own type's date field and no other.
-    reference = sorted({model.reference_field for model in RECORD_MODELS[sector].values()})
+    reference = sorted({model.reference_field for model in RECORD_MODELS[sector].values()
+                        if model.reference_field is not None})
     day = parsed_date(pl.coalesce([text(name) for name in reference]), notation)
+    # The end of an mbo enrolment or BPV: the actual one, else the planned one.
+    end = parsed_date(pl.coalesce([text(name) for name in (
+        "datumUitschrijvingWerkelijk", "datumUitschrijvingGepland", "datumEindeBpvWerkelijk",
+        "datumEindeBpvGepland")]), notation)
     kind = pl.when(is_typed).then(
         record_type.replace_strict(_KINDS, default=None, return_dtype=pl.UInt8)
     ).otherwise(
@@ -393,9 +471,12 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
     flag = pl.when(~is_typed).then(
         record_type.replace_strict({name: index for index, name in enumerate(FAILED_TYPES)},
                                    default=0, return_dtype=pl.UInt8)
-    ).when(record_type == "uitschrijving").then(
+    ).when((record_type == "uitschrijving") & pl.lit(sector == "ho")).then(
         text("redenUitschrijving").is_in(sorted(diploma_reasons(sector))).fill_null(False)
-    ).when(record_type == "resultaat").then(full_result).otherwise(False)
+    ).when(record_type == "resultaat").then(full_result
+    ).when(record_type == "inschrijving").then(pl.lit(sector == "mbo")
+    ).when(record_type == "diploma").then(text("inschrijvingvolgnummer").is_not_null()
+    ).otherwise(False)
     # Where a reason that needs a full diploma stands, as the adapter found it.
     needs = is_typed & (record_type == "uitschrijving") & (flag > 0)
     module = pl.concat_str([text("opleidingcode"), pl.lit("/"),
@@ -408,7 +489,8 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
             text("brin").cast(schema["brin"]).alias("brin"),
             pl.when(pgn_text.str.contains(r"^[0-9]{9}$")).then(pgn_text)
             .cast(pl.UInt32, strict=False).alias("pgn"),
-            text("inschrijvingvolgnummer").alias("number"),
+            pl.coalesce(text("inschrijvingvolgnummer"),
+                        pl.when(record_type.is_in(_UNLINKED)).then(pl.lit(""))).alias("number"),
             kind.alias("kind"),
             pl.col(LINE_COLUMN).cast(pl.UInt32).alias("line"),
             pl.when(is_typed).then(day).alias("day"),
@@ -422,6 +504,7 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
             pl.lit(None, pl.String).cast(schema["at_field"]).alias("at_field"),
             pl.when(is_typed & (record_type == "moduleInschrijving")).then(module)
             .alias("module"),
+            pl.when(is_typed).then(end).alias("end"),
         )
         .drop_nulls(["brin", "pgn", "number", "kind"])
         .with_columns(_number_key(pl.col("brin").cast(pl.String), pl.col("number")))
@@ -494,7 +577,9 @@ class KeyTable:
         import polars as pl
 
         kind, flag = pl.col("kind"), pl.col("flag")
-        results = kind.is_in([RESULT, FAILED]) & ((kind == RESULT) | (flag == 3))
+        failed_result = (kind == FAILED) & (flag == _FAILED_RESULT)
+        person = (kind == PERSON) | ((kind == FAILED) & (flag == _FAILED_PERSON))
+        results = (kind == RESULT) | failed_result | person
         pieces = []
         for table, own in ((self, True), (context, False)):
             if table is None:
@@ -507,10 +592,12 @@ class KeyTable:
         if not pieces:
             return pl.DataFrame(schema={"brin": pl.Categorical, "pgn": pl.UInt32,
                                         "student_full_result": pl.Boolean,
-                                        "student_failed_result": pl.Boolean})
+                                        "student_failed_result": pl.Boolean,
+                                        "student_person": pl.Boolean})
         return pl.concat(pieces).group_by("brin", "pgn").agg(
             ((kind == RESULT) & (flag > 0)).any().alias("student_full_result"),
-            (kind == FAILED).any().alias("student_failed_result"))
+            failed_result.any().alias("student_failed_result"),
+            person.any().alias("student_person"))
 
     def _module_overlaps(self, context: KeyTable | None,
                          excluded_lines: frozenset[int] | set[int]) -> pl.DataFrame:
@@ -600,7 +687,9 @@ class KeyTable:
         facts = _facts(both).join(
             overlaps.select(GROUP_COLUMNS).unique().with_columns(
                 pl.lit(True).alias("module_overlap")), on=GROUP_COLUMNS, how="left"
-        ).with_columns(pl.col("module_overlap").fill_null(False))
+        ).with_columns(pl.col("module_overlap").fill_null(False)).join(
+            students.select("brin", "pgn", "student_person"), on=["brin", "pgn"], how="left"
+        ).with_columns(pl.col("student_person").fill_null(False))
         keys = facts.filter(suspect).select(GROUP_COLUMNS)
         if keys.is_empty():
             return
@@ -612,16 +701,17 @@ class KeyTable:
                 .join(students, on=["brin", "pgn"], how="left")
                 .join(overlaps.drop("_key"), on=["brin", "pgn", "number"], how="left")
                 .select(*KEY_COLUMNS, "kind", "line", "day", "flag", "reason", "at_line",
-                        "at_column", "at_field", "module", "own",
+                        "at_column", "at_field", "module", "end", "own",
                         pl.col("student_full_result").fill_null(False),
                         pl.col("student_failed_result").fill_null(False),
+                        pl.col("student_person").fill_null(False),
                         "overlap_number", "overlap_line", "overlap_own"))
         del both
         group: KeyGroup | None = None
         current: tuple[str, int, str] | None = None
         for (brin, pgn, number_text, kind, line, day, flag, reason, at_line, at_column, at_field,
-             module, is_own, student_full, student_failed, overlap_number, overlap_line,
-             overlap_own) in rows.iter_rows():
+             module, end, is_own, student_full, student_failed, student_person, overlap_number,
+             overlap_line, overlap_own) in rows.iter_rows():
             key = (brin, pgn, number_text)
             if key != current:
                 if group is not None:
@@ -629,11 +719,12 @@ class KeyTable:
                 group, current = KeyGroup(file, shown_key(brin, pgn, number_text)), key
                 group.student_full_result = student_full
                 group.student_failed_result = student_failed
+                group.student_person = student_person
                 if overlap_number is not None:
                     group.module_overlap = Overlap(overlap_number, overlap_line, overlap_own)
             assert group is not None
             _place(group, is_own, kind, line, day, flag, reason, at_line, at_column, at_field,
-                   module)
+                   module, end)
         if group is not None:
             yield group
 
@@ -646,7 +737,10 @@ def _facts(rows: pl.DataFrame) -> pl.DataFrame:
     enrolment = kind <= MODULE
     # A second, independent hash of the key: two keys sharing the first differ here.
     other = _number_key(pl.col("brin").cast(pl.String), pl.col("number"), seed=2)
+    period = (kind == PERIOD) & own
+    linked = (period | (kind == BPV) | ((kind == DIPLOMA) & flag)) & own
     return rows.group_by(GROUP_COLUMNS).agg(
+        pl.col("brin").first(), pl.col("pgn").first(),
         (other.min() != other.max()).alias("mixed"),
         (enrolment & own).sum().alias("enrolments"),
         ((kind == MODULE) & own).sum().alias("modules"),
@@ -663,4 +757,13 @@ def _facts(rows: pl.DataFrame) -> pl.DataFrame:
         # A module enrolment delivered before (--with) under this key for another module.
         (((kind == MODULE) & own).any() & ((kind == MODULE) & ~own).any()
          & (pl.col("module").filter(kind == MODULE).n_unique() > 1)).alias("module_changed"),
+        period.sum().alias("periods"),
+        day.filter(period).n_unique().alias("period_begins"),
+        linked.sum().alias("linked"),
+        day.filter(linked).min().alias("earliest_linked"),
+        pl.max_horizontal(day.filter(linked).max(),
+                          pl.col("end").filter(linked).max()).alias("latest_linked"),
+        pl.col("end").filter(enrolment).min().alias("earliest_end"),
+        ((kind.is_in([PERIOD, BPV, DIPLOMA, PART]) | ((kind == ENROLMENT) & flag))
+         & own).sum().alias("needs_person"),
     )

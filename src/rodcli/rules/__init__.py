@@ -30,17 +30,20 @@ class CrossRecordRule(Protocol):
 def record_rules() -> list[RecordRule]:
     from rodcli.rules.diploma import FullDiplomaResult
     from rodcli.rules.ects import UnusualStudyLoad
+    from rodcli.rules.mbo import EndBeforeBegin, LooseAmvbCertificate
     from rodcli.rules.sector import MboOnderwijslocatie
     from rodcli.rules.valuelists import ValueListCodes
 
-    return [ValueListCodes(), FullDiplomaResult(), MboOnderwijslocatie(), UnusualStudyLoad()]
+    return [ValueListCodes(), FullDiplomaResult(), MboOnderwijslocatie(), UnusualStudyLoad(),
+            LooseAmvbCertificate(), EndBeforeBegin()]
 
 
 def cross_record_rules() -> list[CrossRecordRule]:
     from rodcli.rules.dates import DatesInOrder
     from rodcli.rules.diploma import DiplomaConsistency
     from rodcli.rules.keys import DuplicateKeys, UnknownEnrolment
+    from rodcli.rules.mbo import EnrolmentLinks, PeriodBegins, PersonRecord
     from rodcli.rules.modules import OneEnrolmentPerModule
 
     return [DuplicateKeys(), UnknownEnrolment(), DatesInOrder(), DiplomaConsistency(),
-            OneEnrolmentPerModule()]
+            OneEnrolmentPerModule(), EnrolmentLinks(), PeriodBegins(), PersonRecord()]

@@ -31,6 +31,7 @@ class Enrolment:
     # A module enrolment's module: "opleidingcode/onderwijseenheidcode" (the second part
     # empty when the record has none); None for an enrolment for a whole programme.
     module: str | None = None
+    end: date | None = None  # mbo: the actual end, else the planned one
 
 
 @dataclass(slots=True)
@@ -41,6 +42,16 @@ class Overlap:
     number: str  # its inschrijvingvolgnummer
     line: Line
     own: bool  # in the file under review (else in a --with file)
+
+
+@dataclass(slots=True)
+class Placed:
+    """An mbo record within an enrolment: a period (its begin), a BPV (begin and end), a
+    diploma (its date)."""
+
+    line: Line
+    day: date
+    end: date | None = None
 
 
 @dataclass(slots=True)
@@ -83,6 +94,15 @@ class KeyGroup:
     student_failed_result: bool = False
     # The same student's other enrolment for this key's module in an overlapping period.
     module_overlap: Overlap | None = None
+    # mbo: the records of this key that belong to its enrolment, the line of the first
+    # record whose student needs a person record, and whether the student has one (here or
+    # in a --with file, under any key).
+    periods: list[Placed] = field(default_factory=list)
+    bpvs: list[Placed] = field(default_factory=list)
+    diplomas: list[Placed] = field(default_factory=list)
+    person_line: Line = None
+    person_needed: bool = False
+    student_person: bool = False
 
     def enrolment(self) -> Enrolment | None:
         """The enrolment this key's other records belong to, here or in a --with file."""

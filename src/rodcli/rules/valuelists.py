@@ -45,7 +45,12 @@ class ValueListCodes:
         coded = [entry for entry in coded_fields(model) if entry[0] in columns]
         if not coded:
             return None
-        day = parsed_date(pl.col(model.reference_field), notation)
+        reference = model.reference_field
+        # No date (a person, a result on a diploma): every code counts as valid, as on the
+        # precise path; null makes a dated code take that path, which agrees.
+        known = reference is not None and reference in columns
+        day = (parsed_date(pl.col(reference), notation) if known and reference is not None
+               else pl.lit(None, pl.Date))
         passes = pl.lit(True)
         for name, _label, value_list in coded:
             column = pl.col(name)
@@ -85,7 +90,7 @@ class ValueListCodes:
             if entry is None:
                 yield make_finding("F005", record.at(name), field=name, name=label, value=value,
                                    valuelist=value_list.name, expected=value_list.codes_text())
-            elif not entry.valid_on(day):
+            elif day is not None and not entry.valid_on(day):
                 yield make_finding(
                     "F006", record.at(name), field=name, name=label, value=value,
                     begin=entry.begin or "-", end=entry.end or "-", date=day,

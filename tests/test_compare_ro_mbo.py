@@ -1,10 +1,8 @@
 """The mbo example pair (examples/compare/mbo) end to end through ``rodcli``: the school's
 mbo bulk XML on DUO's entities against DUO's Registratieoverzicht.
 
-The XML is in the format of the mbo remodel (issue 13 part 1). Until that lands, ROD bulk
-v1's mbo models are the old flat ones and cannot read it: these tests are skipped, and switch
-on by themselves once ``RECORD_MODELS["mbo"]`` has the record type ``inschrijvingsperiode``.
-(tests/test_compare_ro.py checks the same expected.json meanwhile, reading the XML plainly.)
+The XML is ROD bulk v1's mbo format on DUO's entities; tests/test_compare_ro.py checks the
+same expected.json through the comparison's own view of the records.
 """
 
 from __future__ import annotations
@@ -16,13 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from rodcli.bulkformat.models import RECORD_MODELS
 from rodcli.cli import app
-
-pytestmark = pytest.mark.skipif(
-    "inschrijvingsperiode" not in RECORD_MODELS["mbo"],
-    reason="the mbo bulk format on DUO's entities (issue 13 part 1) has not landed: "
-           "RECORD_MODELS['mbo'] has no 'inschrijvingsperiode' record type yet")
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "compare" / "mbo"
 runner = CliRunner(env={"COLUMNS": "250", "RODCLI_LANG": None, "RODCLI_DEBUG": None})

@@ -238,6 +238,11 @@ CONTRACT: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("vrijstelling", "vrijstelling_generiek_examenonderdeel"), ("cijferIe", "cijfer_ie"),
         ("vrijstellingIe", "vrijstelling_ie"), ("cijferCe", "cijfer_ce"),
         ("vrijstellingCe", "vrijstelling_ce"), *_RESULT_TAIL]),
+    "AMO": ("amvbOnderdeel", [
+        ("resultaatvolgnummer", "resultaatvolgnummer"),
+        ("resultaatvolgnummerDiploma", "resultaatvolgnummer_diploma"),
+        ("codeAmvbOnderdeel", "code_amvb_onderdeel"), ("datumResultaat", "datum_resultaat"),
+        ("certificaat", "certificaat"), *_RESULT_TAIL]),
 }
 
 

@@ -63,3 +63,22 @@ def test_school_and_ro_of_the_same_students_compare_clean() -> None:
     document = json.loads(result.stdout)
     assert document["verdict"] == "agree"
     assert document["counts"]["by_code"] == spec["clean"]["notes"]
+
+
+@pytest.mark.parametrize(("sex", "c005"), [("V", 0), ("M", 1)])
+def test_a_person_repeated_per_row_is_no_duplicate_unless_the_details_differ(
+        tmp_path: Path, sex: str, c005: int) -> None:
+    """An export has a row per enrolment and each row states the student again: the same
+    ``persoon`` twice is one person; the same student with other details is a C005."""
+    spec = expected()
+    text = (EXAMPLES / spec["clean"]["school"]).read_text("utf-8")
+    first = text.index("  <persoon>")
+    block = text[first:text.index("</persoon>", first) + len("</persoon>\n")]
+    assert "<geslacht>V</geslacht>" in block
+    again = block.replace("<geslacht>V</geslacht>", f"<geslacht>{sex}</geslacht>")
+    school = tmp_path / "school.xml"
+    school.write_text(text.replace(block, block + again, 1), encoding="utf-8")
+    result = rodcli("compare", school, EXAMPLES / spec["ro"], "--format", "json")
+    document = json.loads(result.stdout)
+    assert document["counts"]["by_code"].get("C005", 0) == c005
+    assert result.exit_code == (1 if c005 else 0), result.stdout

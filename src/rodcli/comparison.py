@@ -44,7 +44,16 @@ from rodcli.findings import FileReport, Finding, Location, Result, Severity, mak
 from rodcli.mapping import MappingError, MappingFile, compile_mapping, load_mapping
 from rodcli.readers import read_bulk
 from rodcli.records import CheckedRecord, RawRecord, display_name
-from rodcli.store import KEY_FIELDS, OURS, THEIRS, Duplicate, RecordStore, Stored, canonical
+from rodcli.store import (
+    KEY_FIELDS,
+    OURS,
+    THEIRS,
+    Duplicate,
+    RecordStore,
+    Stored,
+    canonical,
+    repeated_person,
+)
 
 Sink = Callable[[Finding], None]
 
@@ -329,6 +338,8 @@ def _match(store: RecordStore, summary: CompareSummary, sink: Sink) -> None:
     sector = summary.ours.sector or summary.theirs.sector or "ho"
     for item in store.merge():
         if isinstance(item, Duplicate):
+            if repeated_person(item):
+                continue
             extra, first = item.extra, item.first
             sides[extra.side].duplicates += 1
             sink(make_finding("C005", Location(sides[extra.side].path, extra.line,

@@ -123,6 +123,15 @@ class Duplicate:
     first: Stored
 
 
+def repeated_person(duplicate: Duplicate) -> bool:
+    """A ``persoon`` record that repeats the first one word for word: an export has a row per
+    enrolment, and each row states the student's details again. Not a duplicate to report;
+    the same person with other details is."""
+    extra, first = duplicate.extra, duplicate.first
+    return (extra.record_type == "persoon" and extra.data is not None
+            and extra.data == first.data)
+
+
 _COLUMNS = "side, brin, number, record_type, pgn, bsn, masked, line, source, data"
 _MARKS = ", ".join("?" * len(_COLUMNS.split(",")))
 

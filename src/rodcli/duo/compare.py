@@ -64,7 +64,7 @@ from rodcli.duo.registratieoverzicht import (
 from rodcli.findings import Finding, Location, Result, make_finding
 from rodcli.masking import scrub
 from rodcli.scratch import Scratch
-from rodcli.store import OURS, THEIRS, Duplicate, RecordStore, Stored
+from rodcli.store import OURS, THEIRS, Duplicate, RecordStore, Stored, repeated_person
 
 Sink = Callable[[Finding], None]
 
@@ -359,6 +359,8 @@ class _Matcher:
         summary, sides, sink = self.summary, self.sides, self.sink
         for item in store.merge():
             if isinstance(item, Duplicate):
+                if repeated_person(item):
+                    continue
                 extra, first = item.extra, item.first
                 sides[extra.side].duplicates += 1
                 sink(make_finding("C005", Location(sides[extra.side].path, extra.line,

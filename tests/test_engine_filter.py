@@ -274,6 +274,30 @@ def test_mbo_xml_columnar_equals_precise(tmp_path: Path, rows: list[dict[str, ob
     _both_ways([bulk])
 
 
+@st.composite
+def person_records(draw: st.DrawFn) -> dict[str, object]:
+    """persoon records of two students that repeat or contradict each other (R021), beside
+    an enrolment that needs them (R019)."""
+    bsn = draw(st.sampled_from([BSN, BSN2]))
+    if draw(st.integers(0, 4)) == 0:
+        return {"recordtype": "inschrijving", "brin": "99XX", "burgerservicenummer": bsn,
+                "inschrijvingvolgnummer": "1", **_VALID["mbo"]["inschrijving"]}
+    return {"recordtype": "persoon", "brin": "99XX", "burgerservicenummer": bsn,
+            "geboortedatum": draw(st.sampled_from(["2001-02-03", "2001-02-03", "2001-02-00"])),
+            "geslacht": draw(st.sampled_from(["V", "V", "M", "X"])),
+            "postcode": draw(st.sampled_from(["", "", "1234AB", "1234 AB"]))}
+
+
+@EXAMPLES
+@given(rows=st.lists(person_records(), min_size=1, max_size=8))
+def test_mbo_person_rules_columnar_equals_precise(tmp_path: Path,
+                                                 rows: list[dict[str, object]]) -> None:
+    bulk = tmp_path / "bulk.xml"
+    bulk.write_text(xml_text([{k: v for k, v in row.items() if v != ""} for row in rows],
+                             "mbo"), encoding="utf-8")
+    _both_ways([bulk])
+
+
 @EXAMPLES
 @given(rows=st.lists(records("mbo"), min_size=1, max_size=20),
        context=st.lists(records("mbo"), min_size=1, max_size=8))

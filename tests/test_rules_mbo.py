@@ -333,3 +333,50 @@ def test_no_personal_number_in_the_new_findings(tmp_path: Path) -> None:
     assert result.findings
     for finding in result.findings:
         assert BSN not in repr(finding)
+
+
+@pytest.mark.parametrize("columnar_from", ENGINES)
+def test_r021_a_persons_records_say_the_same(tmp_path: Path, columnar_from: int) -> None:
+    """A person repeated word for word is fine (an export row per enrolment); repeated with
+    another detail, each differing repeat is R021 on the field that differs. A --with file
+    may hold older details: a correction is no conflict."""
+    rows = [*mbo_student(), mbo_persoon(), mbo_persoon(geslacht="V"),
+            mbo_persoon(postcode="1234AB")]
+    path = write_xml(tmp_path, rows, "mbo")
+    persons = [line for line, text in enumerate(path.read_text("utf-8").splitlines(), 1)
+               if text.strip() == "<persoon>"]
+    assert flatten(validate(path, columnar_from_bytes=columnar_from)) == [
+        ("R021", persons[2], "geslacht"), ("R021", persons[3], "postcode")]
+    assert run(tmp_path, mbo_student(), columnar_from,
+               with_rows=[mbo_persoon(geslacht="V")]) == []
+
+
+def test_build_rejects_the_row_whose_person_disagrees(tmp_path: Path) -> None:
+    """An export with a row per enrolment: the same student on two rows builds one clean
+    file; a second row with another birth date is rejected (R021), the first is kept."""
+    from typer.testing import CliRunner
+
+    from rodcli.cli import app
+
+    root = Path(__file__).resolve().parents[1] / "examples" / "exports"
+    lines = (root / "mbo_export.csv").read_text("utf-8-sig").splitlines()
+    first = lines[1].split(",")
+    again = [*first]
+    again[1] = first[1] + "9"  # another inschrijvingsnummer: the student's second enrolment
+    other = [*again]
+    other[1], other[3] = first[1] + "8", "2004-06-27"  # and another birth date
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join([*lines, ",".join(again), ",".join(other)]) + "\n",
+                      encoding="utf-8")
+    runner = CliRunner(env={"RODCLI_LANG": None, "RODCLI_DEBUG": None})
+    result = runner.invoke(app, ["build", str(export), "--mapping", str(root / "mbo_mapping.toml"),
+                                 "--sector", "mbo", "--format", "xml",
+                                 "-o", str(tmp_path / "bulk.xml"),
+                                 "--rejects", str(tmp_path / "rejects.csv"),
+                                 "--report-format", "json", "-q"])
+    assert result.exit_code == 1, result.stdout
+    rejects = (tmp_path / "rejects.csv").read_text("utf-8-sig").splitlines()
+    assert len(rejects) == 2 and rejects[1].split(";")[0] == str(len(lines) + 2)
+    assert "R021" in rejects[1]
+    bulk = (tmp_path / "bulk.xml").read_text("utf-8")
+    assert bulk.count(f"<burgerservicenummer>{first[2]}</burgerservicenummer>") > 2

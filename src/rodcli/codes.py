@@ -558,6 +558,15 @@ _ENTRIES = [
            "{name} {date} is before {begin_name} {begin}"),
           ("Corrigeer een van beide datums in de administratie.",
            "Correct one of the two dates in the administration.")),
+    _code("R021", E, "keys",
+          ("Persoon met andere gegevens", "Person with other details"),
+          ("Deze student staat al op regel {other_line} als persoon, met een ander(e) "
+           "{fields}",
+           "This student is already a person on line {other_line}, with another {fields}"),
+          ("Een student heeft één geboortedatum, geslacht en postcode: maak de rijen van deze "
+           "student in de administratie gelijk (meestal is één ervan een tikfout).",
+           "A student has one birth date, sex and postcode: make this student's rows in the "
+           "administration agree (usually one of them is a typo).")),
     # ---- compare: the school's records against ROD's (rodcli compare, build --since) ------
     _code("C001", E, "compare",
           ("Alleen op school", "Only at the school"),

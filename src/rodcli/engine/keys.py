@@ -107,6 +107,12 @@ def module_of(model: HoModuleInschrijving) -> str:
     return f"{model.opleidingcode}/{model.onderwijseenheidcode or ''}"
 
 
+def person_details(model: MboPersoon) -> str:
+    """What a ``persoon`` says of the student, to tell two of them apart (it takes a
+    deregistration's reason's place in the key row: a person has none)."""
+    return f"{model.geboortedatum}|{model.geslacht}|{model.postcode or ''}"
+
+
 def known_module(module: str | None) -> bool:
     """Whether ``module`` names one module (it has its onderwijseenheidcode)."""
     return module is not None and not module.endswith("/")
@@ -153,7 +159,8 @@ def checked_row(model: Record, raw: RawRecord) -> Row | None:
 def _mbo_row(model: Record, line: int | None, pgn: int) -> Row | None:
     brin = model.brin
     if isinstance(model, MboPersoon):
-        return (brin, pgn, "", PERSON, line, None, 0, None, *_NOWHERE, None, None)
+        return (brin, pgn, "", PERSON, line, None, 0, person_details(model), *_NOWHERE, None,
+                None)
     if isinstance(model, MboInschrijving):
         return (brin, pgn, model.inschrijvingvolgnummer, ENROLMENT, line,
                 model.datumInschrijving, 1, None, *_NOWHERE, None,
@@ -244,6 +251,8 @@ def _place(group: KeyGroup, own: bool, kind: int, line: int | None, day: date | 
         return
     if _needs_person(kind, flag) and not group.person_needed:
         group.person_needed, group.person_line = True, line
+    if kind == PERSON:
+        group.persons.append((line, reason))
     if kind in (ENROLMENT, MODULE) and day is not None:
         group.enrolments.append(Enrolment(line, day, kind == MODULE, module, end))
     elif kind == PERIOD and day is not None:
@@ -409,7 +418,9 @@ KEY_FACTS = ("enrolments", "modules", "deregistrations", "results", "full_result
              # date; the earliest end of an enrolment (here or --with); records whose
              # student needs a person record, and whether the student has one (anywhere).
              "periods", "period_begins", "linked", "earliest_linked", "latest_linked",
-             "earliest_end", "needs_person", "student_person")
+             "earliest_end", "needs_person", "student_person",
+             # mbo: whether the student's persoon records here say different things.
+             "person_details")
 
 
 def key_schema() -> dict[str, Any]:
@@ -496,7 +507,11 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
             pl.when(is_typed).then(day).alias("day"),
             flag.cast(pl.UInt8).alias("flag"),
             pl.when(is_typed & (record_type == "uitschrijving"))
-            .then(text("redenUitschrijving")).cast(schema["reason"]).alias("reason"),
+            .then(text("redenUitschrijving"))
+            .when(is_typed & (record_type == "persoon"))
+            .then(pl.concat_str([text("geboortedatum"), text("geslacht"),
+                                 text("postcode").fill_null("")], separator="|"))
+            .cast(schema["reason"]).alias("reason"),
             pl.when(needs).then(pl.col("_reason_line") if "_reason_line" in columns
                                 else pl.lit(None)).cast(pl.UInt32).alias("at_line"),
             pl.when(needs).then(pl.col("_reason_column") if "_reason_column" in columns
@@ -766,4 +781,6 @@ def _facts(rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("end").filter(enrolment).min().alias("earliest_end"),
         ((kind.is_in([PERIOD, BPV, DIPLOMA, PART]) | ((kind == ENROLMENT) & flag))
          & own).sum().alias("needs_person"),
+        (pl.col("reason").filter((kind == PERSON) & own).n_unique() > 1)
+        .alias("person_details"),
     )

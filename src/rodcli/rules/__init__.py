@@ -42,8 +42,9 @@ def cross_record_rules() -> list[CrossRecordRule]:
     from rodcli.rules.dates import DatesInOrder
     from rodcli.rules.diploma import DiplomaConsistency
     from rodcli.rules.keys import DuplicateKeys, UnknownEnrolment
-    from rodcli.rules.mbo import EnrolmentLinks, PeriodBegins, PersonRecord
+    from rodcli.rules.mbo import EnrolmentLinks, PeriodBegins, PersonDetails, PersonRecord
     from rodcli.rules.modules import OneEnrolmentPerModule
 
     return [DuplicateKeys(), UnknownEnrolment(), DatesInOrder(), DiplomaConsistency(),
-            OneEnrolmentPerModule(), EnrolmentLinks(), PeriodBegins(), PersonRecord()]
+            OneEnrolmentPerModule(), EnrolmentLinks(), PeriodBegins(), PersonRecord(),
+            PersonDetails()]

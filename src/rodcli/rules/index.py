@@ -103,6 +103,9 @@ class KeyGroup:
     person_line: Line = None
     person_needed: bool = False
     student_person: bool = False
+    # mbo, under a student's key without a number: each persoon record here, with what it
+    # says (birth date, sex, postcode: ``engine.keys.person_details``).
+    persons: list[tuple[Line, str | None]] = field(default_factory=list)
 
     def enrolment(self) -> Enrolment | None:
         """The enrolment this key's other records belong to, here or in a --with file."""

@@ -191,3 +191,34 @@ class PersonRecord:
     def check_key(self, group: KeyGroup) -> Iterator[Finding]:
         if group.person_needed and not group.student_person:
             yield make_finding("R019", group.location(group.person_line))
+
+
+_PERSON_FIELDS = ("geboortedatum", "geslacht", "postcode")
+
+
+class PersonDetails:
+    """R021: a student's persoon records in one file say the same. An export states the
+    student on every row (one per enrolment), so repeats are expected; a repeat with another
+    birth date, sex or postcode leaves DUO two truths. A --with file may hold older details:
+    a correction is no conflict."""
+
+    codes: ClassVar[tuple[str, ...]] = ("R021",)
+
+    @staticmethod
+    def suspects() -> pl.Expr:
+        import polars as pl
+
+        return pl.col("person_details")
+
+    def check_key(self, group: KeyGroup) -> Iterator[Finding]:
+        if len(group.persons) < 2:
+            return
+        first_line, first = group.persons[0]
+        for line, details in group.persons[1:]:
+            if details == first or details is None or first is None:
+                continue
+            differing = [name for name, this, that in zip(
+                _PERSON_FIELDS, details.split("|"), first.split("|"), strict=True)
+                if this != that]
+            yield make_finding("R021", group.location(line, differing[0]),
+                               fields=", ".join(differing), other_line=first_line or "?")

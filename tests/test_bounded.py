@@ -175,7 +175,7 @@ def test_xml_that_cannot_be_a_bulk_file_is_stopped_early(tmp_path: Path) -> None
 def test_unclosed_comments_are_judged_in_linear_time(tmp_path: Path) -> None:
     """Before: 16k unclosed '<!--' in the first 64 KiB took 5-11 s in the parallel planner
     (a lazy regex searched to the end for each). The planner is gone (the engine needs no
-    slices); reading such a file is still quick, and says it is not well-formed."""
+    slices); reading such a file is still quick, and it is refused."""
     import time
 
     from rodcli.pipeline import ValidateOptions, validate_files
@@ -185,7 +185,9 @@ def test_unclosed_comments_are_judged_in_linear_time(tmp_path: Path) -> None:
     started = time.monotonic()
     result = validate_files([path], ValidateOptions())
     assert time.monotonic() - started < 2.0
-    assert "I004" in result.code_counts
+    # Not well-formed (I004), or, as here all of it is one unclosed comment, no root element
+    # in the first MiB (I023): either way refused at once.
+    assert {"I004", "I023"} & set(result.code_counts)
 
 
 def test_a_record_with_thousands_of_bad_attributes_gives_a_bounded_number_of_findings(

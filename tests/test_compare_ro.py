@@ -140,7 +140,7 @@ def test_a_difference_shows_both_values_and_lines(tmp_path: Path) -> None:
     theirs = write_ro(tmp_path / "b", replace(people(), "ISG", 1,
                                               datum_uitschrijving_gepland=date(2025, 8, 31)))
     comparison = run(ours, theirs)
-    (finding,) = [f for f in comparison.result.findings if f.code == "C016"]
+    (finding,) = (f for f in comparison.result.findings if f.code == "C016")
     assert finding.params["ours"] == "2025-07-31"
     assert finding.params["theirs"] == "2025-08-31"
     assert finding.params["name"] == "Datum uitschrijving gepland (datumUitschrijvingGepland)"
@@ -159,7 +159,7 @@ def test_only_at_duo_in_the_later_ro(tmp_path: Path) -> None:
     later = write_ro(tmp_path / "b", people())
     comparison = run(earlier, later)
     assert diffs(comparison) == [("C015", "bpv", None)]
-    (finding,) = [f for f in comparison.result.findings if f.code == "C015"]
+    (finding,) = (f for f in comparison.result.findings if f.code == "C015")
     assert finding.location.record == f"{BRIN}/*****{ANNA[-4:]}/C1/B1"
 
 
@@ -200,7 +200,7 @@ def test_records_outside_the_other_ros_period_are_not_reported(tmp_path: Path) -
     comparison = run(ours, theirs)
     assert comparison.agree, diffs(comparison)
     assert comparison.summary.ours.skipped == 6  # PER, ISG, ISP, DIP, GEO, KZD of Bob
-    (note,) = [f for f in comparison.result.findings if f.code == "C012"]
+    (note,) = (f for f in comparison.result.findings if f.code == "C012")
     assert note.params["count"] == "6" and note.params["begin"] == "2025-08-01"
     # Clara's loose keuzedeel of 2025-03-14 is outside the later period, but tied to her
     # enrolment, which runs on: it is held, and it is there.
@@ -228,7 +228,7 @@ def test_a_malformed_line_is_a_finding_with_line_and_field(tmp_path: Path) -> No
     lines[8] = lines[8].replace("2025-07-31", "2025-13-31")  # Bob's planned end
     theirs.write_text("\n".join(lines) + "\n", encoding="utf-8")
     comparison = run(ours, theirs)
-    (bad,) = [f for f in comparison.result.findings if f.code == "D005"]
+    (bad,) = (f for f in comparison.result.findings if f.code == "D005")
     assert (bad.location.line, bad.location.field) == (9, "Datum uitschrijving gepland")
     # Matched by its key (not reported missing), its fields not compared.
     assert diffs(comparison) == []
@@ -363,7 +363,7 @@ def test_school_and_ro_of_the_same_students_agree(tmp_path: Path,
     assert comparison.agree, diffs(comparison)
     assert comparison.summary.ours.kind == "xml" and comparison.summary.theirs.kind == "ro"
     # ISE is not part of ROD bulk v1: said once, not reported missing
-    (note,) = [f for f in comparison.result.findings if f.code == "C011"]
+    (note,) = (f for f in comparison.result.findings if f.code == "C011")
     assert note.params["count"] == "1" and note.location.file == str(ro)
     assert comparison.summary.theirs.skipped == 1
     assert balanced(comparison.summary.ours) and balanced(comparison.summary.theirs)
@@ -431,7 +431,7 @@ def test_school_records_outside_the_period_are_not_only_at_the_school(
     comparison = run(_school_file(tmp_path), write_ro(tmp_path, people()))
     assert diffs(comparison) == [("C001", "inschrijving", None)]
     assert comparison.summary.ours.skipped == 7
-    (note,) = [f for f in comparison.result.findings if f.code == "C012"]
+    (note,) = (f for f in comparison.result.findings if f.code == "C012")
     assert note.params["count"] == "7" and note.params["end"] == "2025-07-31"
     assert balanced(comparison.summary.ours)
 
@@ -454,7 +454,7 @@ def test_record_types_without_counterpart_are_said_once(tmp_path: Path,
                                 "inschrijvingvolgnummer": "C1"})] * 2
     _stand_in(monkeypatch, [*contract_records(people()), *extra])
     comparison = run(_school_file(tmp_path), write_ro(tmp_path, people()))
-    (note,) = [f for f in comparison.result.findings if f.code == "C013"]
+    (note,) = (f for f in comparison.result.findings if f.code == "C013")
     assert (note.params["record_type"], note.params["count"]) == ("uitschrijving", "2")
     assert comparison.agree
 

@@ -201,7 +201,7 @@ class _SpilledRuns:
         """Every run and ``last`` (sorted, found after the runs) merged in order; equal keys
         in the order they were found (heapq.merge takes the earlier iterable first)."""
         runs = [self._run(start, chunks) for start, chunks in self._runs]
-        return heapq.merge(*runs, iter(last), key=Finding.sort_key)
+        return iter(heapq.merge(*runs, iter(last), key=Finding.sort_key))
 
 
 @dataclass(slots=True)

@@ -167,7 +167,7 @@ class _Loader:
             brin = "" if header is None else header.brin
             reader = RegistratieoverzichtReader(path, sink=note, display=summary.path)
             for record in reader:
-                if isinstance(record, (Voorlooprecord, Sluitrecord)):
+                if isinstance(record, Voorlooprecord | Sluitrecord):
                     continue
                 if isinstance(record, MalformedLine):
                     if record.record_type in ("VLP", "SLR"):

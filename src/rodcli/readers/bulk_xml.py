@@ -39,6 +39,10 @@ MAX_ROOT_CHILDREN = 10_000
 MAX_SCHEMA_FINDINGS = 100  # XSD errors kept of one record, or of the root
 MAX_ATTRIBUTES = 64
 MAX_BYTES_BETWEEN_RECORDS = 32 << 20
+# A bulk file's root start tag ends within its first kilobyte. libxml2 builds a start tag
+# only once it is complete, so 300,000 attributes on the root (a 3 MiB tag) would all be
+# built before the attribute bound above could look: the bytes before it are bounded too.
+MAX_BYTES_BEFORE_ROOT = 1 << 20
 
 
 def _line(element: etree._Element) -> int | None:
@@ -128,6 +132,9 @@ class _Guard(io.RawIOBase):
         if self.root is not None and len(self.root) > MAX_ROOT_CHILDREN:
             raise _TooMuch(f"more than {MAX_ROOT_CHILDREN:,} elements in the root that are "
                            "no records")
+        if self.root is None and self.since_record > MAX_BYTES_BEFORE_ROOT:
+            raise _TooMuch(f"no root element of a bulk file in the first "
+                           f"{MAX_BYTES_BEFORE_ROOT >> 20} MiB")
         if self.since_record > MAX_BYTES_BETWEEN_RECORDS:
             raise _TooMuch(f"more than {MAX_BYTES_BETWEEN_RECORDS >> 20} MiB without a "
                            "record ending")

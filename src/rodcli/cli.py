@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -37,22 +37,13 @@ if TYPE_CHECKING:
 # run of ``validate`` should not pay for build, compare or the column engine.
 
 
-def _lazy(module: str, name: str) -> Callable[..., str]:
-    def call(*args: object) -> str:
+def _lazy(module: str, name: str) -> Callable[..., Any]:
+    """``module.name``, imported on its first call (the tables below give its type)."""
+
+    def call(*args: object) -> Any:
         import importlib
 
-        function: Callable[..., str] = getattr(importlib.import_module(module), name)
-        return function(*args)
-
-    return call
-
-
-def _lazy_stream(module: str, name: str) -> Callable[..., Iterable[str]]:
-    def call(*args: object) -> Iterable[str]:
-        import importlib
-
-        function: Callable[..., Iterable[str]] = getattr(importlib.import_module(module), name)
-        return function(*args)
+        return getattr(importlib.import_module(module), name)(*args)
 
     return call
 
@@ -99,12 +90,12 @@ RENDERERS: dict[OutputFormat, Renderer] = {
 # The same reports a piece at a time, as _emit writes them: a report of a million findings
 # is never held whole (a test checks each gives its renderer's text).
 STREAMERS: dict[OutputFormat, Callable[[Result, Lang], Iterable[str]]] = {
-    OutputFormat.text: _lazy_stream("rodcli.render.plain", "stream_plain"),
-    OutputFormat.json: _lazy_stream("rodcli.render.json", "stream_json"),
-    OutputFormat.junit: _lazy_stream("rodcli.render.junit", "stream_junit"),
-    OutputFormat.sarif: _lazy_stream("rodcli.render.sarif", "stream_sarif"),
-    OutputFormat.github: _lazy_stream("rodcli.render.github", "stream_github"),
-    OutputFormat.html: _lazy_stream("rodcli.render.html", "stream_html"),
+    OutputFormat.text: _lazy("rodcli.render.plain", "stream_plain"),
+    OutputFormat.json: _lazy("rodcli.render.json", "stream_json"),
+    OutputFormat.junit: _lazy("rodcli.render.junit", "stream_junit"),
+    OutputFormat.sarif: _lazy("rodcli.render.sarif", "stream_sarif"),
+    OutputFormat.github: _lazy("rodcli.render.github", "stream_github"),
+    OutputFormat.html: _lazy("rodcli.render.html", "stream_html"),
 }
 
 
@@ -282,10 +273,11 @@ def _named(result: Result, names: dict[str, str]) -> Result:
         return text
 
     named = Result(files=[dataclasses.replace(report, path=rename(report.path))
-                          for report in result.files], build=result.build)
-    # The kept ones, already cut to --max-findings. (Of several files cut together, which
-    # findings were kept went by the spooled file's path, not by "<stdin>".)
-    for finding in result.findings:
+                          for report in result.files], build=result.build,
+                   spill_at=result.spill_at)
+    # The kept ones, already cut to --max-findings, streamed (they may wait on disk). (Of
+    # several files cut together, which were kept went by the spooled file's path.)
+    for finding in result.iter_sorted_findings():
         named.add(dataclasses.replace(
             finding, location=dataclasses.replace(finding.location,
                                                   file=rename(finding.location.file)),

@@ -99,26 +99,29 @@ def _suite(name: str, cases: list[etree._Element], file: str | None = None) -> e
     return suite
 
 
-def _file_suites(result: Result, lang: Lang) -> list[etree._Element]:
+def _families(result: Result, report: FileReport | None, found: Iterable[str]
+              ) -> tuple[list[str], bool]:
+    """A file's testcases (its families) and whether the file was checked at all."""
+    if report is None:
+        # Not under review (a --with or --schema file): only what was found about it.
+        return [family for family in FAMILIES if family in found], True
     expected = [family for family in FAMILIES if family not in ELSEWHERE_FAMILIES
                 and (result.build is not None or family not in BUILD_FAMILIES)]
+    return (expected + [family for family in found if family not in expected],
+            report.readable and report.kind is not None)
+
+
+def _file_suites(result: Result, lang: Lang) -> list[etree._Element]:
     reports: dict[str, FileReport] = {report.path: report for report in result.files}
     by_file: dict[str, list[Finding]] = {path: [] for path in reports}
     for finding in result.sorted_findings():
         by_file.setdefault(finding.location.file, []).append(finding)
     suites = []
     for file, findings in by_file.items():
-        report = reports.get(file)
         by_family: dict[str, list[Finding]] = {}
         for finding in findings:
             by_family.setdefault(CATALOGUE[finding.code].family, []).append(finding)
-        if report is None:
-            # Not under review (a --with or --schema file): only what was found about it.
-            families = [family for family in FAMILIES if family in by_family]
-            checked = True
-        else:
-            families = expected + [family for family in by_family if family not in expected]
-            checked = report.readable and report.kind is not None
+        families, checked = _families(result, reports.get(file), by_family)
         cases = [_testcase(file, family, by_family.get(family, []), lang, checked)
                  for family in families]
         suites.append(_suite(file, cases, file))
@@ -211,20 +214,11 @@ class _JUnitStream:
                 case.others = case.others or tempfile.TemporaryFile("w+", encoding="utf-8")
                 case.others.write(line)
 
-    def _families(self, file: str) -> tuple[list[str], bool]:
-        expected = [family for family in FAMILIES if family not in ELSEWHERE_FAMILIES
-                    and (self.result.build is not None or family not in BUILD_FAMILIES)]
-        report = next((r for r in self.result.files if r.path == file), None)
-        found = self.cases[file]
-        if report is None:
-            return [family for family in FAMILIES if family in found], True
-        return (expected + [family for family in found if family not in expected],
-                report.readable and report.kind is not None)
-
     def _write(self) -> Iterator[str]:
+        reports = {report.path: report for report in self.result.files}
         suites = []
         for file in self.cases:
-            families, checked = self._families(file)
+            families, checked = _families(self.result, reports.get(file), self.cases[file])
             outcomes = [self._outcome(self.cases[file].get(family, _Case()), checked)
                         for family in families]
             suites.append((file, families, outcomes))

@@ -224,7 +224,11 @@ def test_the_folder_of_a_killed_run_goes_next_run(tmp_path: Path) -> None:
     child = subprocess.Popen([str(rodcli), "compare", str(bulk), str(bulk), "-q"],
                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while not list(temporary.iterdir()) and child.poll() is None and time.monotonic() < deadline:
+    # Killed once it works in its folder, its lock taken: a kill in the few system calls
+    # between making the folder and locking it would leave a folder without a lock, which
+    # remove_stale leaves alone by design (it cannot tell it from one being made).
+    while (not list(temporary.glob("*/run.lock")) and child.poll() is None
+           and time.monotonic() < deadline):
         time.sleep(0.005)
     child.kill()
     child.wait()

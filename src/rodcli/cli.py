@@ -29,7 +29,6 @@ from rodcli.render import Renderer
 from rodcli.render.text import render_summary, render_text, text_parts
 
 if TYPE_CHECKING:
-    import sqlite3
 
     from rodcli.comparison import Comparison
 
@@ -204,8 +203,6 @@ def validate(
     A FILE of - reads the bulk file from standard input (cat bulk.xml | rodcli validate -).
     Exit 0 ok, 1 findings, 2 no verdict.
     """
-    import sqlite3
-
     if jobs is not None:
         # The column engine's threads; read when it starts, so set before it does.
         os.environ["POLARS_MAX_THREADS"] = str(jobs)
@@ -227,7 +224,7 @@ def validate(
     with _stdin_spooled(files) as (paths, names):
         try:
             result = _named(validate_files(paths, options), names)
-        except (OSError, sqlite3.Error) as error:
+        except _scratch_errors() as error:
             result = _scratch_full(error, inputs)
     _emit(result, output_format, output, lang.value, quiet)
     raise typer.Exit(exit_code(result, Severity.parse(fail_on.value)))
@@ -322,7 +319,14 @@ def _input_at(output: Path | None, inputs: list[Path]) -> Result | None:
     return None
 
 
-def _scratch_full(error: OSError | sqlite3.Error, inputs: list[Path]) -> Result:
+def _scratch_errors() -> tuple[type[BaseException], ...]:
+    """The errors of a full temporary folder: OSError, and SQLite's once a store has been
+    opened (validate seldom opens one, and importing sqlite3 would cost every start-up)."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return (OSError,) if sqlite3 is None else (OSError, sqlite3.Error)
+
+
+def _scratch_full(error: BaseException, inputs: list[Path]) -> Result:
     """A run that filled the temporary folder ends with I022 (where, how much, TMPDIR);
     any other error goes on up."""
     finding = scratch.folder_full(error, inputs)

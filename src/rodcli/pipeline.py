@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rodcli.bulkformat.models import Sector
-from rodcli.bulkformat.xsd import SchemaError, load_schema
 from rodcli.codes import CATALOGUE
 from rodcli.engine.run import SMALL_INPUT_BYTES, Engine, Keys, bulk_items
 from rodcli.findings import SPILL_AT, FileReport, Finding, Location, Result, make_finding
@@ -29,6 +28,8 @@ def validate_files(paths: Sequence[Path], options: ValidateOptions) -> Result:
     result = Result(max_findings=options.max_findings, spill_at=SPILL_AT)
     own_schema = None
     if options.schema is not None:
+        from rodcli.bulkformat.xsd import SchemaError, load_schema
+
         try:
             own_schema = load_schema(options.schema)
         except SchemaError as error:

@@ -61,6 +61,9 @@ class RecordsEnd:
 
 
 RECORDS_END = RecordsEnd()
+# The XML reader keeps this many records' elements alive, as many as the engine checks in
+# one batch (engine.run.BATCH_RECORDS), so the precise path can still ask a field's line.
+RETAINED_RECORDS = 4096
 
 
 @dataclass(slots=True)

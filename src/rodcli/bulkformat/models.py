@@ -91,7 +91,8 @@ Geslacht = Annotated[
 
 
 class _Base(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first use: a file of one sector never pays for the other's models (start-up).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     record_type: ClassVar[RecordType]
     sector: ClassVar[Sector]

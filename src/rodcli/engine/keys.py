@@ -429,7 +429,7 @@ def key_schema() -> dict[str, Any]:
     return {"brin": pl.Categorical, "pgn": pl.UInt32, "number": pl.String,
             "kind": pl.UInt8, "line": pl.UInt32, "day": pl.Date, "flag": pl.UInt8,
             "reason": pl.Categorical, "at_line": pl.UInt32, "at_column": pl.UInt32,
-            "at_field": pl.Categorical, "module": pl.String, "end": pl.Date,
+            "at_field": pl.Categorical, "module": pl.Categorical, "end": pl.Date,
             "_key": pl.UInt64}
 
 
@@ -518,7 +518,7 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
                                 else pl.lit(None)).cast(pl.UInt32).alias("at_column"),
             pl.lit(None, pl.String).cast(schema["at_field"]).alias("at_field"),
             pl.when(is_typed & (record_type == "moduleInschrijving")).then(module)
-            .alias("module"),
+            .cast(schema["module"]).alias("module"),
             pl.when(is_typed).then(end).alias("end"),
         )
         .drop_nulls(["brin", "pgn", "number", "kind"])
@@ -528,28 +528,63 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
 
 
 # The table is kept in this many partitions by the top bits of the key's hash, so grouping
-# one at a time needs an eighth of the memory; they are filled as batches come in.
-PARTITIONS = 8
+# one at a time needs a 32nd of the memory (8 measured 30 MiB more at 2M rows); they are
+# filled as batches come in.
+PARTITIONS = 32
+_PARTITION_OF = 1 << (64 - 5)
+# Batches' rows per block of a partition (see KeyTable).
+BLOCK_PIECES = 16
+# Where a reason that needs a full diploma stands: only such deregistrations have it, so it
+# is kept beside the table for those rows alone, not as three mostly empty columns of every
+# row (12 bytes a record).
+POSITION_COLUMNS = ("at_line", "at_column", "at_field")
+
+
+def _has_position() -> pl.Expr:
+    import polars as pl
+
+    return (pl.col("kind") == DEREGISTRATION) & (pl.col("flag") > 0)
 
 
 class KeyTable:
     """The key-table rows of one input, gathered batch by batch."""
 
     def __init__(self) -> None:
+        # Per partition: blocks of about BLOCK_PIECES batches' rows each, then the pieces of
+        # the batches since. Blocks are never copied into one: a partition growing by copies
+        # left the freed pieces behind as fragments the allocator could not reuse (a 2M-row
+        # file's table took 80 MiB more than its rows when grouping started). Beside each,
+        # the positions of its rows that have one, in the same order.
         self._parts: list[list[pl.DataFrame]] = [[] for _ in range(PARTITIONS)]
+        self._pieces: list[list[pl.DataFrame]] = [[] for _ in range(PARTITIONS)]
+        self._positions: list[list[pl.DataFrame]] = [[] for _ in range(PARTITIONS)]
 
     def add_frame(self, rows: pl.DataFrame) -> None:
         import polars as pl
 
         if rows.is_empty():
             return
-        split = rows.with_columns((pl.col("_key") // (1 << 61)).alias("_part")).partition_by(
-            "_part", as_dict=True, include_key=False)
+        split = rows.with_columns((pl.col("_key") // _PARTITION_OF).alias("_part")
+                                  ).partition_by("_part", as_dict=True, include_key=False)
         for (part,), piece in split.items():
-            chunks = self._parts[int(part)]
-            chunks.append(piece)
-            if len(chunks) >= 64:
-                chunks[:] = [pl.concat(chunks, rechunk=True)]
+            self._pieces[int(part)].append(piece.drop(POSITION_COLUMNS))
+            positions = piece.filter(_has_position()).select(POSITION_COLUMNS)
+            if not positions.is_empty():
+                self._positions[int(part)].append(positions)
+        # One partition's pieces at a time become a block: all of them at once (they fill
+        # up together) was a copy of an eighth of the table, a peak of its own.
+        fullest = max(range(PARTITIONS), key=lambda number: len(self._pieces[number]))
+        if len(self._pieces[fullest]) >= BLOCK_PIECES:
+            self._to_block(fullest)
+
+    def _to_block(self, number: int) -> None:
+        import polars as pl
+
+        pieces, positions = self._pieces[number], self._positions[number]
+        self._parts[number].append(pl.concat(pieces, rechunk=True))
+        pieces.clear()
+        if len(positions) > 1:
+            positions[:] = [pl.concat(positions, rechunk=True)]
 
     def add_rows(self, rows: KeyRows) -> None:
         """Key rows made in Python (build's export rows), taken over from ``rows``."""
@@ -560,20 +595,33 @@ class KeyTable:
         rows.frames, rows.rows = [], []
 
     def partition(self, number: int) -> pl.DataFrame:
+        """One partition's rows in the order they came, without their positions."""
         import polars as pl
 
-        chunks = self._parts[number]
-        if len(chunks) > 1:
-            chunks[:] = [pl.concat(chunks, rechunk=True)]
-        return chunks[0] if chunks else pl.DataFrame(schema=key_schema())
+        if self._pieces[number]:
+            self._to_block(number)
+        blocks = self._parts[number]
+        if not blocks:
+            schema = key_schema()
+            return pl.DataFrame(schema={name: dtype for name, dtype in schema.items()
+                                        if name not in POSITION_COLUMNS})
+        return blocks[0] if len(blocks) == 1 else pl.concat(blocks, rechunk=False)
 
-    def frame(self) -> pl.DataFrame:
+    def positions(self, number: int) -> pl.DataFrame:
+        """The positions of one partition's rows that have one, by the row's index in
+        ``partition(number)`` (``_row``)."""
         import polars as pl
 
-        return pl.concat([self.partition(number) for number in range(PARTITIONS)])
+        rows = self.partition(number).with_row_index("_row").filter(_has_position())
+        positions = self._positions[number]
+        schema = key_schema()
+        side = (pl.concat(positions) if positions else
+                pl.DataFrame(schema={name: schema[name] for name in POSITION_COLUMNS}))
+        return rows.select("_row").hstack(side)
 
     def __len__(self) -> int:
-        return sum(chunk.height for chunks in self._parts for chunk in chunks)
+        return sum(frame.height for frames in (*self._parts, *self._pieces)
+                   for frame in frames)
 
     def groups(self, file: str, rules: list[CrossRecordRule], context: KeyTable | None,
                excluded_lines: frozenset[int] | set[int] = frozenset()) -> Iterator[KeyGroup]:
@@ -609,10 +657,11 @@ class KeyTable:
                                         "student_full_result": pl.Boolean,
                                         "student_failed_result": pl.Boolean,
                                         "student_person": pl.Boolean})
-        return pl.concat(pieces).group_by("brin", "pgn").agg(
+        # Lazily: polars' eager group-by took twice the memory for the same result.
+        return pl.concat(pieces).lazy().group_by("brin", "pgn").agg(
             ((kind == RESULT) & (flag > 0)).any().alias("student_full_result"),
             failed_result.any().alias("student_failed_result"),
-            person.any().alias("student_person"))
+            person.any().alias("student_person")).collect()
 
     def _module_overlaps(self, context: KeyTable | None,
                          excluded_lines: frozenset[int] | set[int]) -> pl.DataFrame:
@@ -636,7 +685,7 @@ class KeyTable:
                     continue
                 piece = piece.with_columns(pl.lit(is_own).alias("own"))
                 modules.append(piece.filter(
-                    (kind == MODULE) & ~pl.col("module").str.ends_with("/"))
+                    (kind == MODULE) & ~pl.col("module").cat.ends_with("/"))
                     .select(*key, "module", "line", day.alias("start"), "own", "_key"))
                 ends.append(piece.filter(kind == DEREGISTRATION).select(*key, "day"))
         empty = pl.DataFrame(schema={"brin": pl.Categorical, "pgn": pl.UInt32,
@@ -683,34 +732,40 @@ class KeyTable:
                    students: pl.DataFrame, overlaps: pl.DataFrame) -> Iterator[KeyGroup]:
         import polars as pl
 
-        own = self.partition(number)
+        own = self.partition(number).with_row_index("_row")
         if excluded_lines:
             own = own.filter(~pl.col("line").is_in(sorted(excluded_lines)))
         if own.is_empty():
             return
         if context is not None and len(context):
-            theirs = context.partition(number).join(own.select(GROUP_COLUMNS).unique(),
-                                                    on=GROUP_COLUMNS, how="semi")
+            theirs = context.partition(number).with_row_index("_row").join(
+                own.select(GROUP_COLUMNS).unique(), on=GROUP_COLUMNS, how="semi")
             both = pl.concat([own.with_columns(pl.lit(True).alias("own")),
                               theirs.with_columns(pl.lit(False).alias("own"))])
+            positions = pl.concat([
+                self.positions(number).with_columns(pl.lit(True).alias("own")),
+                context.positions(number).with_columns(pl.lit(False).alias("own"))])
         else:
             both = own  # no copy: every row is the file's own
+            positions = self.positions(number).with_columns(pl.lit(True).alias("own"))
         suspect = pl.col("mixed")
         for rule in rules:
             suspects = getattr(rule, "suspects", None)
             suspect = suspect | (suspects() if suspects is not None else pl.lit(True))
         facts = _facts(both).join(
             overlaps.select(GROUP_COLUMNS).unique().with_columns(
-                pl.lit(True).alias("module_overlap")), on=GROUP_COLUMNS, how="left"
+                pl.lit(True).alias("module_overlap")).lazy(), on=GROUP_COLUMNS, how="left"
         ).with_columns(pl.col("module_overlap").fill_null(False)).join(
-            students.select("brin", "pgn", "student_person"), on=["brin", "pgn"], how="left"
+            students.select("brin", "pgn", "student_person").lazy(), on=["brin", "pgn"],
+            how="left"
         ).with_columns(pl.col("student_person").fill_null(False))
-        keys = facts.filter(suspect).select(GROUP_COLUMNS)
+        keys = facts.filter(suspect).select(GROUP_COLUMNS).collect()
         if keys.is_empty():
             return
         rows = (both.join(keys, on=GROUP_COLUMNS, how="semi")
                 .with_columns(pl.col("own") if "own" in both.columns else pl.lit(True)
                               .alias("own"))
+                .join(positions, on=["_row", "own"], how="left")
                 .sort([*GROUP_COLUMNS, "pgn", "number", "brin", "own", "line"],
                       nulls_last=False)
                 .join(students, on=["brin", "pgn"], how="left")
@@ -744,7 +799,7 @@ class KeyTable:
             yield group
 
 
-def _facts(rows: pl.DataFrame) -> pl.DataFrame:
+def _facts(rows: pl.DataFrame) -> pl.LazyFrame:
     import polars as pl
 
     kind, flag, day = pl.col("kind"), pl.col("flag") > 0, pl.col("day")
@@ -754,7 +809,8 @@ def _facts(rows: pl.DataFrame) -> pl.DataFrame:
     other = _number_key(pl.col("brin").cast(pl.String), pl.col("number"), seed=2)
     period = (kind == PERIOD) & own
     linked = (period | (kind == BPV) | ((kind == DIPLOMA) & flag)) & own
-    return rows.group_by(GROUP_COLUMNS).agg(
+    # Lazily: polars' eager group-by took twice the memory for the same result.
+    return rows.lazy().group_by(GROUP_COLUMNS).agg(
         pl.col("brin").first(), pl.col("pgn").first(),
         (other.min() != other.max()).alias("mixed"),
         (enrolment & own).sum().alias("enrolments"),

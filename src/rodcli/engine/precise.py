@@ -9,7 +9,6 @@ from __future__ import annotations
 from rodcli.bulkformat.models import RECORD_MODELS, Sector
 from rodcli.bulkformat.types import DateNotation
 from rodcli.findings import Finding
-from rodcli.readers.bulk_xml import elements_named
 from rodcli.records import CheckedRecord, RawRecord, to_record
 from rodcli.rules import RecordRule, record_rules
 from rodcli.rules.valuelists import ValueListCodes
@@ -41,6 +40,8 @@ class RecordChecker:
             typing = [f for f in findings if f.code.startswith("F") or f.code in ("I011", "R001")]
             lines = {finding.location.line for finding in typing}
             fields = {finding.location.field for finding in typing}
+            from rodcli.readers.bulk_xml import elements_named
+
             findings.extend(
                 finding for finding in raw.schema_findings
                 if finding.location.line not in lines

@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lxml import etree
-
 from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import field_names
 from rodcli.bulkformat.types import DateNotation
@@ -36,11 +34,12 @@ from rodcli.engine.keys import (
 )
 from rodcli.engine.precise import RecordChecker
 from rodcli.findings import FileReport, Finding, Location, Severity
-from rodcli.readers.bulk_xml import RETAINED_RECORDS
-from rodcli.records import RawRecord, RecordsEnd
+from rodcli.records import RETAINED_RECORDS, RawRecord, RecordsEnd
 from rodcli.rules import CrossRecordRule, RecordRule, cross_record_rules, record_rules
 
 if TYPE_CHECKING:
+    from lxml import etree
+
     from rodcli.engine.fields import CompiledChecks
 
 Sink = Callable[[Finding], None]

@@ -8,15 +8,15 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
-
-from lxml import etree
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from rodcli.findings import FileReport, Location, make_finding
 from rodcli.readers.bulk_csv import RECORD_TYPE_COLUMN, read_csv_bulk
-from rodcli.readers.bulk_xml import read_xml_bulk
 from rodcli.readers.regular import regular_file
 from rodcli.records import RecordsEnd
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 SNIFF_BYTES = 4096
 
@@ -66,6 +66,9 @@ def read_bulk(
         return
     kind = detect_kind(head)
     if kind == "xml":
+        # Imported here: a CSV file never needs libxml2 (start-up of a pre-commit run).
+        from rodcli.readers.bulk_xml import read_xml_bulk
+
         for item in read_xml_bulk(path, file, report, sector, own_schema):
             if records_end or not isinstance(item, RecordsEnd):
                 yield item

@@ -22,7 +22,7 @@ from rodcli.bulkformat.models import RECORD_TYPES, Sector
 from rodcli.bulkformat.xsd import builtin_schema, secure_parser
 from rodcli.findings import FileReport, Finding, Location, make_finding
 from rodcli.masking import mask_pgn
-from rodcli.records import RECORDS_END, Locator, Position, RawRecord, RecordsEnd
+from rodcli.records import RECORDS_END, RETAINED_RECORDS, Locator, Position, RawRecord, RecordsEnd
 
 _SECTOR_BY_NAMESPACE: dict[str, Sector] = {ns: sector for sector, ns in NAMESPACES.items()}
 # Only namespace URIs in Clark notation ({urn:...}Name); "{4}" or "{'DUO'}" in a message stay.
@@ -306,8 +306,6 @@ def _stream(
         yield from schema_findings(schema.error_log, file)
 
 
-# As many as the engine checks in one batch (engine.run.BATCH_RECORDS).
-RETAINED_RECORDS = 4096
 
 
 def _stray_text(root: etree._Element, record: etree._Element, file: str) -> Finding:

@@ -534,16 +534,31 @@ PARTITIONS = 32
 _PARTITION_OF = 1 << (64 - 5)
 # Batches' rows per block of a partition (see KeyTable).
 BLOCK_PIECES = 16
-# Where a reason that needs a full diploma stands: only such deregistrations have it, so it
-# is kept beside the table for those rows alone, not as three mostly empty columns of every
-# row (12 bytes a record).
+# Columns only some kinds of row have are kept beside the table, for those rows alone and in
+# their order, not as mostly empty columns of every row: where a reason that needs a full
+# diploma stands (a deregistration's; 12 bytes a record), and the end of an mbo enrolment or
+# BPV (4 bytes; an ho row never has one).
 POSITION_COLUMNS = ("at_line", "at_column", "at_field")
+END_COLUMNS = ("end",)
+SIDE_COLUMNS = (POSITION_COLUMNS, END_COLUMNS)
 
 
-def _has_position() -> pl.Expr:
+def _has_side(side: int) -> pl.Expr:
+    """Which rows have the columns of ``SIDE_COLUMNS[side]``."""
     import polars as pl
 
-    return (pl.col("kind") == DEREGISTRATION) & (pl.col("flag") > 0)
+    kind, flag = pl.col("kind"), pl.col("flag")
+    if side == 0:
+        return (kind == DEREGISTRATION) & (flag > 0)
+    # An mbo enrolment is flagged (it needs a persoon); an ho one is not.
+    return (kind == BPV) | ((kind == ENROLMENT) & (flag > 0))
+
+
+def _module() -> pl.Expr:
+    """A module enrolment's module, in the table (where it stands in the reason column)."""
+    import polars as pl
+
+    return pl.when(pl.col("kind") == MODULE).then(pl.col("reason")).alias("module")
 
 
 class KeyTable:
@@ -554,10 +569,11 @@ class KeyTable:
         # the batches since. Blocks are never copied into one: a partition growing by copies
         # left the freed pieces behind as fragments the allocator could not reuse (a 2M-row
         # file's table took 80 MiB more than its rows when grouping started). Beside each,
-        # the positions of its rows that have one, in the same order.
+        # the side columns of its rows that have them (SIDE_COLUMNS), in the same order.
         self._parts: list[list[pl.DataFrame]] = [[] for _ in range(PARTITIONS)]
         self._pieces: list[list[pl.DataFrame]] = [[] for _ in range(PARTITIONS)]
-        self._positions: list[list[pl.DataFrame]] = [[] for _ in range(PARTITIONS)]
+        self._sides: list[list[list[pl.DataFrame]]] = [
+            [[] for _ in range(PARTITIONS)] for _ in SIDE_COLUMNS]
 
     def add_frame(self, rows: pl.DataFrame) -> None:
         import polars as pl
@@ -567,10 +583,15 @@ class KeyTable:
         split = rows.with_columns((pl.col("_key") // _PARTITION_OF).alias("_part")
                                   ).partition_by("_part", as_dict=True, include_key=False)
         for (part,), piece in split.items():
-            self._pieces[int(part)].append(piece.drop(POSITION_COLUMNS))
-            positions = piece.filter(_has_position()).select(POSITION_COLUMNS)
-            if not positions.is_empty():
-                self._positions[int(part)].append(positions)
+            self._pieces[int(part)].append(piece.drop(*POSITION_COLUMNS, *END_COLUMNS).with_columns(
+                # A module enrolment has no reason: its module takes that column's place
+                # (4 bytes a record less than a column of its own).
+                pl.when(pl.col("kind") == MODULE).then(pl.col("module"))
+                .otherwise(pl.col("reason")).alias("reason")).drop("module"))
+            for side, columns in enumerate(SIDE_COLUMNS):
+                values = piece.filter(_has_side(side)).select(columns)
+                if not values.is_empty():
+                    self._sides[side][int(part)].append(values)
         # One partition's pieces at a time become a block: all of them at once (they fill
         # up together) was a copy of an eighth of the table, a peak of its own.
         fullest = max(range(PARTITIONS), key=lambda number: len(self._pieces[number]))
@@ -580,11 +601,12 @@ class KeyTable:
     def _to_block(self, number: int) -> None:
         import polars as pl
 
-        pieces, positions = self._pieces[number], self._positions[number]
+        pieces = self._pieces[number]
         self._parts[number].append(pl.concat(pieces, rechunk=True))
         pieces.clear()
-        if len(positions) > 1:
-            positions[:] = [pl.concat(positions, rechunk=True)]
+        for sides in self._sides:
+            if len(sides[number]) > 1:
+                sides[number][:] = [pl.concat(sides[number], rechunk=True)]
 
     def add_rows(self, rows: KeyRows) -> None:
         """Key rows made in Python (build's export rows), taken over from ``rows``."""
@@ -595,7 +617,8 @@ class KeyTable:
         rows.frames, rows.rows = [], []
 
     def partition(self, number: int) -> pl.DataFrame:
-        """One partition's rows in the order they came, without their positions."""
+        """One partition's rows in the order they came, without the side columns; a module
+        enrolment's module stands in its ``reason`` (``_module()`` reads it)."""
         import polars as pl
 
         if self._pieces[number]:
@@ -604,20 +627,37 @@ class KeyTable:
         if not blocks:
             schema = key_schema()
             return pl.DataFrame(schema={name: dtype for name, dtype in schema.items()
-                                        if name not in POSITION_COLUMNS})
+                                        if name not in (*POSITION_COLUMNS, *END_COLUMNS,
+                                                        "module")})
         return blocks[0] if len(blocks) == 1 else pl.concat(blocks, rechunk=False)
 
-    def positions(self, number: int) -> pl.DataFrame:
-        """The positions of one partition's rows that have one, by the row's index in
-        ``partition(number)`` (``_row``)."""
+    def side(self, number: int, side: int) -> pl.DataFrame:
+        """The side columns ``SIDE_COLUMNS[side]`` of one partition's rows that have them,
+        by the row's index in ``partition(number)`` (``_row``)."""
         import polars as pl
 
-        rows = self.partition(number).with_row_index("_row").filter(_has_position())
-        positions = self._positions[number]
+        rows = self.partition(number).with_row_index("_row").filter(_has_side(side))
+        values = self._sides[side][number]
         schema = key_schema()
-        side = (pl.concat(positions) if positions else
-                pl.DataFrame(schema={name: schema[name] for name in POSITION_COLUMNS}))
-        return rows.select("_row").hstack(side)
+        return rows.select("_row").hstack(
+            pl.concat(values) if values else
+            pl.DataFrame(schema={name: schema[name] for name in SIDE_COLUMNS[side]}))
+
+    def _with_side(self, rows: pl.DataFrame, number: int, side: int,
+                   context: KeyTable | None) -> pl.DataFrame:
+        """``rows`` (of this partition and the context's, told apart by ``own``) with the
+        side columns ``SIDE_COLUMNS[side]`` (null where a row has none)."""
+        import polars as pl
+
+        values = [self.side(number, side).with_columns(pl.lit(True).alias("own"))]
+        if context is not None and len(context):
+            values.append(context.side(number, side).with_columns(pl.lit(False).alias("own")))
+        found = pl.concat(values)
+        if found.is_empty():  # an ho file never has an end: no join for nothing
+            schema = key_schema()
+            return rows.with_columns(pl.lit(None, schema[name]).alias(name)
+                                     for name in SIDE_COLUMNS[side])
+        return rows.join(found, on=["_row", "own"], how="left")
 
     def __len__(self) -> int:
         return sum(frame.height for frames in (*self._parts, *self._pieces)
@@ -685,8 +725,8 @@ class KeyTable:
                     continue
                 piece = piece.with_columns(pl.lit(is_own).alias("own"))
                 modules.append(piece.filter(
-                    (kind == MODULE) & ~pl.col("module").cat.ends_with("/"))
-                    .select(*key, "module", "line", day.alias("start"), "own", "_key"))
+                    (kind == MODULE) & ~pl.col("reason").cat.ends_with("/"))
+                    .select(*key, _module(), "line", day.alias("start"), "own", "_key"))
                 ends.append(piece.filter(kind == DEREGISTRATION).select(*key, "day"))
         empty = pl.DataFrame(schema={"brin": pl.Categorical, "pgn": pl.UInt32,
                                      "number": pl.String, "overlap_number": pl.String,
@@ -742,12 +782,9 @@ class KeyTable:
                 own.select(GROUP_COLUMNS).unique(), on=GROUP_COLUMNS, how="semi")
             both = pl.concat([own.with_columns(pl.lit(True).alias("own")),
                               theirs.with_columns(pl.lit(False).alias("own"))])
-            positions = pl.concat([
-                self.positions(number).with_columns(pl.lit(True).alias("own")),
-                context.positions(number).with_columns(pl.lit(False).alias("own"))])
         else:
-            both = own  # no copy: every row is the file's own
-            positions = self.positions(number).with_columns(pl.lit(True).alias("own"))
+            both = own.with_columns(pl.lit(True).alias("own"))
+        both = self._with_side(both, number, 1, context)
         suspect = pl.col("mixed")
         for rule in rules:
             suspects = getattr(rule, "suspects", None)
@@ -763,15 +800,15 @@ class KeyTable:
         if keys.is_empty():
             return
         rows = (both.join(keys, on=GROUP_COLUMNS, how="semi")
-                .with_columns(pl.col("own") if "own" in both.columns else pl.lit(True)
-                              .alias("own"))
-                .join(positions, on=["_row", "own"], how="left")
+                .pipe(self._with_side, number, 0, context)
                 .sort([*GROUP_COLUMNS, "pgn", "number", "brin", "own", "line"],
                       nulls_last=False)
                 .join(students, on=["brin", "pgn"], how="left")
                 .join(overlaps.drop("_key"), on=["brin", "pgn", "number"], how="left")
-                .select(*KEY_COLUMNS, "kind", "line", "day", "flag", "reason", "at_line",
-                        "at_column", "at_field", "module", "end", "own",
+                .select(*KEY_COLUMNS, "kind", "line", "day", "flag",
+                        pl.when(pl.col("kind") != MODULE).then(pl.col("reason"))
+                        .alias("reason"), "at_line", "at_column", "at_field", _module(), "end",
+                        "own",
                         pl.col("student_full_result").fill_null(False),
                         pl.col("student_failed_result").fill_null(False),
                         pl.col("student_person").fill_null(False),
@@ -827,7 +864,7 @@ def _facts(rows: pl.DataFrame) -> pl.LazyFrame:
         day.filter((kind == RESULT) & own).min().alias("earliest_result"),
         # A module enrolment delivered before (--with) under this key for another module.
         (((kind == MODULE) & own).any() & ((kind == MODULE) & ~own).any()
-         & (pl.col("module").filter(kind == MODULE).n_unique() > 1)).alias("module_changed"),
+         & (_module().filter(kind == MODULE).n_unique() > 1)).alias("module_changed"),
         period.sum().alias("periods"),
         day.filter(period).n_unique().alias("period_begins"),
         linked.sum().alias("linked"),

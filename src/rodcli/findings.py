@@ -268,6 +268,12 @@ class Result:
             self._spilled.add_run(sorted(self._kept, key=Finding.sort_key))
             self._kept = []
 
+    def beyond(self, file: str, line: int | None) -> bool:
+        """Whether every finding at ``line`` of ``file`` comes after every kept one, so it
+        can only be counted: its column, masked key and texts need not be worked out."""
+        last = self._last_kept
+        return last is not None and line is not None and (file, line) > (last[0], last[1])
+
     def extend(self, findings: Iterable[Finding]) -> None:
         for finding in findings:
             self.add(finding)

@@ -50,8 +50,10 @@ def validate_files(paths: Sequence[Path], options: ValidateOptions) -> Result:
         report = FileReport(str(path))
         result.files.append(report)
         keys = engine.new_keys()
+        engine.counted_only = result.beyond
         engine.check(bulk_items(path, report, options.sector, own_schema, engine.columnar),
                      report, result.add, keys)
+        engine.counted_only = None
         engine.check_keys(str(path), keys, context, result.add)
     return result
 

@@ -85,19 +85,26 @@ class RawRecord:
     locate: Locator | None = None  # finds a field's position on demand
     # build only: where each field came from in the export, e.g. "Startdatum → datumInschrijving"
     sources: Mapping[str, str] | None = None
+    # Its findings will only be counted (the report is full before its line): they need
+    # their code and line, not the column or masked key.
+    counted_only: bool = False
     _location: Location | None = None
 
     @property
     def location(self) -> Location:
         if self._location is None:
-            self._location = Location(self.file, self.line, None, None,
-                                      masked_key(self.values, self.record_type), self.sheet)
+            self._location = Location(
+                self.file, self.line, None, None,
+                None if self.counted_only else masked_key(self.values, self.record_type),
+                self.sheet)
         return self._location
 
     def position_of(self, field_name: str | None) -> Location:
         if field_name is None:
             return self.location
         shown = self.sources.get(field_name, field_name) if self.sources else field_name
+        if self.counted_only:
+            return self.location.with_field(shown, None, None)
         position = self.locate(field_name) if self.locate is not None else None
         line, column = position if position is not None else (None, None)
         return self.location.with_field(shown, line, column)

@@ -88,6 +88,9 @@ class Engine:
         self.precise = RecordChecker(self.rules)
         self._compiled: dict[tuple[Sector, DateNotation, frozenset[str]],
                              CompiledChecks] = {}
+        # Whether a finding at (file, line) can only be counted (``Result.beyond``): a file
+        # where every row is wrong then skips locating each finding's column.
+        self.counted_only: Callable[[str, int | None], bool] | None = None
 
     def new_keys(self) -> Keys:
         return Keys(self.columnar)
@@ -171,7 +174,10 @@ class Engine:
         typed = passes
         if len(suspects):
             outcomes = []
+            counted_only = self.counted_only
             for raw in batch.records(suspects.to_list()):
+                if counted_only is not None and counted_only(raw.file, raw.line):
+                    raw.counted_only = True
                 checked, findings = self.precise.check(raw, sector, notation)
                 for finding in findings:
                     sink(finding)

@@ -271,11 +271,14 @@ class _RawMaker:
             self._lines = self._chunk.decode("ascii").split("\n")
         records = []
         fields = self._fields
-        for row in self._frame[list(indices)].iter_rows(named=True):
-            line = row[LINE_COLUMN]
-            values = {name: row[name] for name in fields if row[name] is not None}
+        # Tuples, not a dict per row: a file where every row is wrong comes through here
+        # whole.
+        rows = self._frame[list(indices)].select(LINE_COLUMN, TYPE_COLUMN, *fields).rows()
+        for line, record_type, *cells in rows:
+            values = {name: cell for name, cell in zip(fields, cells, strict=True)
+                      if cell is not None}
             text = self._lines[line - self._first_line]
             records.append(RawRecord(
-                record_type=row[TYPE_COLUMN], values=values, file=self._file, line=line,
+                record_type=record_type, values=values, file=self._file, line=line,
                 locate=csv_locator(text, self._header, DELIMITER, line)))
         return records

@@ -10,10 +10,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
-from functools import lru_cache
-from typing import IO, Literal
+from functools import cache, lru_cache
+from typing import IO, TYPE_CHECKING, Literal
 
 from rodcli.masking import scrub
+
+if TYPE_CHECKING:
+    from rodcli.codes import CodeInfo
 
 
 class Severity(IntEnum):
@@ -89,22 +92,25 @@ class Finding:
 def make_finding(code: str, location: Location, **params: object) -> Finding:
     """Create a finding with the catalogue's severity; parameters are scrubbed of personal
     numbers here, so no renderer can leak one."""
-    from rodcli.codes import CATALOGUE  # the catalogue imports this module
-
-    info = CATALOGUE[code]
-    if location.field or location.record or location.sheet:
+    info = _catalogue()[code]
+    field_name, record, sheet = location.field, location.record, location.sheet
+    if field_name or record or sheet:
         # A column name, key or sheet name can hold a personal number too (a BSN used as
         # header or sequence number): only the file path is left as given, so editors can
         # open it.
         location = Location(location.file, location.line, location.column,
-                            _shown(location.field), _shown(location.record),
-                            _shown(location.sheet))
-    return Finding(
-        code=code,
-        severity=info.severity,
-        location=location,
-        params={key: _inert(str(value)) for key, value in params.items()},
-    )
+                            field_name and _inert(field_name), record and _inert(record),
+                            sheet and _inert(sheet))
+    return Finding(code, info.severity, location,
+                   {key: _inert(value if type(value) is str else str(value))
+                    for key, value in params.items()})
+
+
+@cache
+def _catalogue() -> Mapping[str, CodeInfo]:
+    from rodcli.codes import CATALOGUE  # the catalogue imports this module
+
+    return CATALOGUE
 
 
 # Control characters from a file would act on the terminal or CI log that shows a report
@@ -124,10 +130,6 @@ def _inert(text: str) -> str:
     # Half a UTF-16 pair (from a UTF-7 export) cannot be written in any report: an escape.
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text.translate(_CONTROLS)
-
-
-def _shown(text: str | None) -> str | None:
-    return None if text is None else _inert(text)
 
 
 @dataclass(slots=True)
@@ -250,11 +252,9 @@ class Result:
         return len(self._kept)
 
     def add(self, finding: Finding) -> None:
-        from rodcli.codes import CATALOGUE
-
         self.code_counts[finding.code] += 1
         self.severity_counts[finding.severity] += 1
-        if CATALOGUE[finding.code].no_verdict:
+        if _catalogue()[finding.code].no_verdict:
             self.no_verdict = True
         if self._last_kept is not None and _input_order(finding) >= self._last_kept:
             return  # after every kept one: it could never be shown

@@ -235,13 +235,16 @@ def cross_record_rounds(rows: KeyRows, file: str, rejected: dict[int, list[Findi
 
 def bulk_items(path: Path, report: FileReport, sector: Sector | None,
                own_schema: etree.XMLSchema | None, columnar: bool) -> Iterator[Item]:
-    """The records and findings of a bulk file, as its adapter reads them: a CSV file in
-    batches of columns (``csv_input``) when ``columnar``, XML through the XSD reader."""
+    """The records and findings of a bulk file, as its adapter reads them: when
+    ``columnar``, in batches of columns (``csv_input``, ``xml_input``) where the file is
+    plain, else through the precise readers (XML with the XSD, record by record)."""
     from rodcli.readers import read_bulk
 
-    csv_reader = None
-    if columnar:
-        from rodcli.engine.csv_input import csv_items
+    if not columnar:
+        yield from read_bulk(path, report, sector, own_schema, records_end=True)
+        return
+    from rodcli.engine.csv_input import csv_items
+    from rodcli.engine.xml_input import xml_items
 
-        csv_reader = csv_items
-    yield from read_bulk(path, report, sector, own_schema, csv_reader, records_end=True)
+    yield from read_bulk(path, report, sector, own_schema, csv_items, records_end=True,
+                         xml_reader=xml_items)

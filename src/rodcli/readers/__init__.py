@@ -43,15 +43,19 @@ def detect_kind(head: bytes) -> str | None:
 # (handle at the start, the regular file's path, the name to report, report, sector).
 CsvReader = Callable[[BinaryIO, Path, str, FileReport, str | None],
                      Iterator[Any]]
+# The same for bulk XML in place of ``read_xml_bulk`` (path, name to report, report, sector).
+XmlReader = Callable[[Path, str, FileReport, str | None], Iterator[Any]]
 
 
 def read_bulk(
     path: Path, report: FileReport, sector: str | None, own_schema: etree.XMLSchema | None,
     csv_reader: CsvReader | None = None, records_end: bool = False,
+    xml_reader: XmlReader | None = None,
 ) -> Iterator[Any]:
     """The records and findings of a bulk file, XML or CSV as its content says. With
     ``records_end`` the XML reader's ``RECORDS_END`` comes through (for a reader of records
-    in batches); ``csv_reader`` reads a CSV file instead of ``read_csv_bulk``."""
+    in batches); ``csv_reader`` reads a CSV file instead of ``read_csv_bulk``, and
+    ``xml_reader`` an XML file instead of ``read_xml_bulk`` (not with a user's XSD)."""
     file = str(path)
     try:
         path = regular_file(path)  # a FIFO or pipe: read once, then from a copy
@@ -66,10 +70,14 @@ def read_bulk(
         return
     kind = detect_kind(head)
     if kind == "xml":
-        # Imported here: a CSV file never needs libxml2 (start-up of a pre-commit run).
-        from rodcli.readers.bulk_xml import read_xml_bulk
+        if xml_reader is not None and own_schema is None:
+            items = xml_reader(path, file, report, sector)
+        else:
+            # Imported here: a CSV file never needs libxml2 (start-up of a pre-commit run).
+            from rodcli.readers.bulk_xml import read_xml_bulk
 
-        for item in read_xml_bulk(path, file, report, sector, own_schema):
+            items = read_xml_bulk(path, file, report, sector, own_schema)
+        for item in items:
             if records_end or not isinstance(item, RecordsEnd):
                 yield item
     elif kind == "csv":

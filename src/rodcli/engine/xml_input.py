@@ -340,51 +340,47 @@ def _columns(chunk: bytes, first_line: int, tags: _Tags
     except pl.exceptions.PolarsError:
         return None  # more cells than one element has: not a line of one element
     width = len(tags.fields)
-    code = pl.col("tag").cast(tags.enum, strict=False).to_physical().cast(pl.Int32)
+    code = pl.col("code")
     is_field = code < width
-    rows = cells.lazy().select(
-        code.alias("code"),
-        pl.col("text"),
+    is_start = (code >= tags.record_start) & (code < tags.record_end)
+    rows = cells.lazy().with_columns(
+        pl.col("tag").cast(tags.enum, strict=False).to_physical().cast(pl.Int32).alias("code"),
+    ).with_columns(
         pl.int_range(first_line, first_line + pl.len(), dtype=pl.Int64).alias("line"),
-        (((code >= tags.record_start) & (code < tags.record_end)).cast(pl.Int32).cum_sum()
-         - 1).alias("record"),
-        # a field's start and end tag on its line, any other tag alone
-        (pl.col("end").is_not_null() == is_field).alias("whole"),
-        # libxml2 hands a long run of white space over in parts, which moves the lines it
-        # gives beyond 65,535 (below): short runs only.
-        pl.max_horizontal(pl.col("indent").str.len_bytes(), pl.col("after").str.len_bytes(),
-                          pl.when(~is_field).then(pl.col("text").str.len_bytes()))
-        .alias("space"),
-    ).collect()
+        (is_start.cast(pl.Int32).cum_sum() - 1).alias("record"),
+    )
     # Every line one known tag (a comment, CDATA or instruction is none; one inside a line
-    # makes more cells than a line of one element has), records around their fields.
+    # makes more cells than a line of one element has): a field's start and end tag, any
+    # other tag alone; records around their fields. libxml2 hands a long run of white space
+    # over in parts, which moves the lines it gives beyond 65,535 (below): short runs only.
     plain = rows.select(
-        pl.col("code").is_not_null().all() & (pl.col("code").max() < tags.field_end)
-        & pl.col("whole").all() & (pl.col("record").min() >= 0)
-        & (pl.col("space").max().fill_null(0) < _SHORT_SPACE)
-    ).item()
-    if not plain:
-        return None
-    is_field = pl.col("code") < width
-    starts = rows.filter((pl.col("code") >= tags.record_start)
-                         & (pl.col("code") < tags.record_end))
-    count = starts.height
+        code.is_not_null().all() & (code.max() < tags.field_end)
+        & (pl.col("end").is_not_null() == is_field).all() & (pl.col("record").min() >= 0)
+        & (pl.max_horizontal(pl.col("indent").str.len_bytes().max(),
+                             pl.col("after").str.len_bytes().max(),
+                             pl.col("text").filter(~is_field).str.len_bytes().max())
+           .fill_null(0) < _SHORT_SPACE))
+    starts = rows.filter(is_start).select("code", "line")
     stripped = pl.col("text").str.strip_chars()
     values = rows.filter(is_field).select(
-        (pl.col("record") * width + pl.col("code")).alias("at"),
-        pl.when(stripped != "").then(stripped).alias("value"),
-        pl.col("code"), pl.col("line"), pl.col("record"))
+        (pl.col("record") * width + code).alias("at"),
+        pl.when(stripped != "").then(stripped).alias("value"))
+    reasons = rows.filter(code == tags.fields.index("redenUitschrijving")).select(
+        "record", pl.col("line").cast(pl.UInt32))
+    verdict, starts_frame, values_frame, reasons_frame = pl.collect_all(
+        [plain, starts, values, reasons])
+    if not verdict.item():
+        return None
+    count = starts_frame.height
     flat = pl.Series("value", [None], pl.String).extend_constant(None, count * width - 1)
-    flat = flat.scatter(values.get_column("at"), values.get_column("value"))
-    reason = tags.fields.index("redenUitschrijving")
-    reasons = values.filter(pl.col("code") == reason)
+    flat = flat.scatter(values_frame.get_column("at"), values_frame.get_column("value"))
     reason_line = pl.Series("_reason_line", [None], pl.UInt32).extend_constant(None, count - 1)
-    if reasons.height:
-        reason_line = reason_line.scatter(reasons.get_column("record"),
-                                          reasons.get_column("line").cast(pl.UInt32))
-    line = starts.get_column("line")
+    if reasons_frame.height:
+        reason_line = reason_line.scatter(reasons_frame.get_column("record"),
+                                          reasons_frame.get_column("line"))
+    line = starts_frame.get_column("line")
     frame = pl.DataFrame({
-        TYPE_COLUMN: (starts.get_column("code") - tags.record_start).replace_strict(
+        TYPE_COLUMN: (starts_frame.get_column("code") - tags.record_start).replace_strict(
             list(range(len(tags.types))), list(tags.types), return_dtype=pl.String),
         # libxml2 keeps an element's line in 16 bits: from 65,535 on it gives the line of the
         # element's first child, here the white space before the first field, which ends on

@@ -49,10 +49,11 @@ CHUNK_BYTES = 1 << 21
 HEAD_BYTES = 1 << 20
 # A chunk ends at a record's end: one that has none for this long is not plain.
 MAX_RECORD_BYTES = 1 << 22
-# Chunks validated and cut ahead of the engine (two threads; the engine's own work and
-# polars' threads take the rest of the machine).
+# Chunks validated and cut ahead of the engine, two at a time: while the engine checks a
+# batch (four chunks), the threads go on with the chunks after it. A chunk waiting its turn
+# holds its bytes and columns, about 4 MiB.
 WORKERS = 2
-AHEAD = 3
+AHEAD = 6
 # Chunks are handed to the engine in batches of at least this many records.
 BATCH_RECORDS = 16384
 

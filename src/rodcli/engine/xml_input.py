@@ -76,6 +76,10 @@ _LINE = re.compile(r"[ \t]*<(/?[^<>/]+)(/?)>(?:([^<>]*)</[^<>]+>)?")
 # libxml2 keeps an element's line in 16 bits; from this line on it answers with another
 # node's line (see _columns).
 _BIG_LINE = 65535
+# libxml2's push parser waits for the next '<' before it hands over text shorter than 300
+# bytes; a longer run of white space may come in parts, each with the line it had reached.
+# A line's indent and what follows its last tag stay under this, so a run between two tags
+# (at most both and a line break) comes whole.
 _SHORT_SPACE = 128
 
 
@@ -94,8 +98,8 @@ class _Plan:
 @dataclass(frozen=True, slots=True)
 class _Tags:
     """The tags a plain chunk may hold at a line's start, numbered: each field's start tag,
-    each record's start and end tag, each field's empty-element tag; then each field's end
-    tag (which only ends a line)."""
+    each record's start tag, each record's end tag, each field's empty-element tag; then
+    each field's end tag (which may only end a line)."""
 
     fields: tuple[str, ...]
     types: tuple[str, ...]
@@ -108,10 +112,6 @@ class _Tags:
     @property
     def record_end(self) -> int:
         return len(self.fields) + len(self.types)
-
-    @property
-    def field_empty(self) -> int:
-        return len(self.fields) + 2 * len(self.types)
 
     @property
     def field_end(self) -> int:

@@ -244,7 +244,14 @@ def bulk_items(path: Path, report: FileReport, sector: Sector | None,
         yield from read_bulk(path, report, sector, own_schema, records_end=True)
         return
     from rodcli.engine.csv_input import csv_items
-    from rodcli.engine.xml_input import xml_items
 
     yield from read_bulk(path, report, sector, own_schema, csv_items, records_end=True,
-                         xml_reader=xml_items)
+                         xml_reader=_xml_items)
+
+
+def _xml_items(path: Path, file: str, report: FileReport, sector: str | None
+               ) -> Iterator[Item]:
+    # Imported here: a CSV file never needs libxml2.
+    from rodcli.engine.xml_input import xml_items
+
+    yield from xml_items(path, file, report, sector)

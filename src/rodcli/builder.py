@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Literal
+from typing import IO, TYPE_CHECKING, Literal
 
 from lxml import etree
 
@@ -59,6 +59,9 @@ from rodcli.writers import DocumentHeader, Prewritten
 from rodcli.writers.csv import CsvLines, write_csv
 from rodcli.writers.xml import write_xml, xml_end, xml_record, xml_start
 
+if TYPE_CHECKING:
+    from rodcli.build_columns import ColumnSpool
+
 BulkFormat = Literal["xml", "csv"]
 PROGRESS_EVERY = 1000
 
@@ -85,6 +88,9 @@ class BuildOptions:
     report: Path | None = None
     # Forking is cheap; from about 10,000 rows the second core more than pays for itself.
     parallel_from_bytes: int = 1 << 20
+    # A CSV export from this size is read column by column (rodcli.build_columns); below it,
+    # loading polars costs more than it saves.
+    columnar_from_bytes: int = 1 << 18
 
 
 # Spooled records are read back and written in pieces of about this size.
@@ -174,6 +180,8 @@ class _FirstPass:
     sender: str | None = None
     unreadable: bool = False  # the export could not be read to its end
     header: list[str] = field(default_factory=list)  # the export's column names
+    # The column path's spool (rodcli.build_columns), which holds every row's records.
+    column_spool: ColumnSpool | None = None
 
 
 def build(
@@ -195,8 +203,11 @@ def build(
             with _opened(export, options, spec) as table:
                 mapping = compile_mapping(spec, mapping_text, str(options.mapping), table,
                                           options.sector)
-                first = _first_pass_in_parallel(export, options, spec, mapping_text, table,
-                                                result, on_progress, form, spools)
+                first = _first_pass_in_columns(export, options, spec, table, mapping, result,
+                                               on_progress, form, spools)
+                if first is None:
+                    first = _first_pass_in_parallel(export, options, spec, mapping_text, table,
+                                                    result, on_progress, form, spools)
                 if first is None:
                     spool = spools.enter_context(_Spool(options.sector, form))
                     first = _first_pass(table, mapping, result, on_progress, spool,
@@ -293,6 +304,40 @@ def _check_keys(rows: KeyRows, file: str, first: _FirstPass, result: Result,
     """The cross-record rules over the rows' records, in the engine's key table, with the
     earlier deliveries (--since) as their context, as validate --with has them."""
     cross_record_rounds(rows, file, first.rejected, result.add, since)
+
+
+def _first_pass_in_columns(
+    export: Path, options: BuildOptions, spec: MappingFile, table: ExportTable,
+    mapping: CompiledMapping, result: Result, on_progress: Callable[[int], None] | None,
+    form: Literal["xml", "csv", "models"], spools: contextlib.ExitStack,
+) -> _FirstPass | None:
+    """The first pass over a large CSV export column by column (``rodcli.build_columns``),
+    or None when it is not for it: a small export, a workbook, --since (whose spool holds
+    models), an export or mapping the column path cannot take (then nothing was reported)."""
+    if form == "models" or table.delimiter is None or table.sheet is not None:
+        return None
+    try:
+        if export.stat().st_size < options.columnar_from_bytes:
+            return None
+    except OSError:
+        return None  # the one-process pass reports it
+    from rodcli.build_columns import first_pass_in_columns
+
+    forced_encoding = (options.encoding or spec.source.encoding) is not None
+    outcome = first_pass_in_columns(export, table, mapping, form, forced_encoding, result,
+                                    on_progress)
+    if outcome is None:
+        return None
+    spools.callback(outcome.spool.close)
+    assert result.build is not None
+    result.build.rows_read += outcome.rows_read
+    result.build.rows_blank += outcome.rows_blank
+    first = _FirstPass([], rejected=outcome.rejected,
+                       sender=mapping.constants.get("brin") or outcome.sender,
+                       unreadable=outcome.unreadable, header=list(table.header),
+                       column_spool=outcome.spool)
+    _check_keys(outcome.keys, table.file, first, result, options.since)
+    return first
 
 
 # ---- the first pass over one large CSV export on several cores -------------------------------
@@ -428,36 +473,55 @@ def _check_rows(table: ExportTable, mapping: CompiledMapping, result: Result,
 
     for row in table.rows:
         summary.rows_read += 1
-        mapped = mapping.map_row(row)
-        row_findings = list(mapped.findings)
-        # A cell the mapping could not use is already reported; "required and missing" for
-        # the same field would only repeat it.
-        unusable = {finding.location.field for finding in mapped.findings}
-        models: list[Record] | None = []
-        for raw in mapped.records:
-            checked, findings = checker.check(raw, mapping.sector, "iso")
-            if findings:
-                row_findings.extend(
-                    finding for finding in findings
-                    if not (finding.code == "F001" and finding.location.field in unusable))
-            if checked is None:
-                keys.append(failed_row(raw))
-                models = None
-            else:
-                keys.append(checked_row(checked.model, raw))
-                first.sender = first.sender or checked.model.brin
-                if models is not None:
-                    models.append(checked.model)
-        # A row with an error now is rejected whatever follows: only the others are kept
-        # for the second pass (which skips those the cross-record rules reject later).
-        if models and not any(f.severity >= Severity.ERROR for f in row_findings):
-            spool.add(row.line, models)
+        outcome = check_row(row, mapping, checker, keys)
+        first.sender = first.sender or outcome.sender
+        if outcome.models:
+            spool.add(row.line, outcome.models)
         _drain(table, result, first)
-        for finding in row_findings:
+        for finding in outcome.findings:
             _note(first, result, finding, row.line)
         if on_progress is not None and summary.rows_read % PROGRESS_EVERY == 0:
             on_progress(summary.rows_read)
     _drain(table, result, first)
+
+
+@dataclass(slots=True)
+class RowOutcome:
+    findings: list[Finding]
+    models: list[Record] | None  # the row's records, when none has an error so far
+    sender: str | None  # the BRIN of the row's first record that passed its own checks
+
+
+def check_row(row: ExportRow, mapping: CompiledMapping, checker: RecordChecker,
+              keys: KeyRows) -> RowOutcome:
+    """One export row on the precise path: mapped, its records checked (their key rows go
+    to ``keys``)."""
+    mapped = mapping.map_row(row)
+    row_findings = list(mapped.findings)
+    # A cell the mapping could not use is already reported; "required and missing" for
+    # the same field would only repeat it.
+    unusable = {finding.location.field for finding in mapped.findings}
+    models: list[Record] | None = []
+    sender: str | None = None
+    for raw in mapped.records:
+        checked, findings = checker.check(raw, mapping.sector, "iso")
+        if findings:
+            row_findings.extend(
+                finding for finding in findings
+                if not (finding.code == "F001" and finding.location.field in unusable))
+        if checked is None:
+            keys.append(failed_row(raw))
+            models = None
+        else:
+            keys.append(checked_row(checked.model, raw))
+            sender = sender or checked.model.brin
+            if models is not None:
+                models.append(checked.model)
+    # A row with an error now is rejected whatever follows: only the others are kept
+    # for the second pass (which skips those the cross-record rules reject later).
+    if not models or any(f.severity >= Severity.ERROR for f in row_findings):
+        models = None
+    return RowOutcome(row_findings, models, sender)
 
 
 def _drain(table: ExportTable, result: Result, first: _FirstPass) -> None:
@@ -505,12 +569,16 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
                     assert mapping is not None
                     delta.present(mapping.map_row(row).records)
 
-            accepted = _accepted(first, rejected_rows, reject)
             records: Iterator[Record] | Iterator[Prewritten]
-            if delta is not None:
-                records = delta.changed(_models(accepted))
+            if first.column_spool is not None:
+                assert delta is None  # --since keeps to the row path
+                for row in rejected_rows:
+                    reject(row)
+                records = first.column_spool.prewritten(first.rejected)
+            elif delta is not None:
+                records = delta.changed(_models(_accepted(first, rejected_rows, reject)))
             else:
-                records = _prewritten(accepted)
+                records = _prewritten(_accepted(first, rejected_rows, reject))
             if not write_bulk:
                 for _record in records:  # every row goes to the rejects file
                     pass

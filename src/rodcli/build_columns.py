@@ -22,6 +22,7 @@ path at all: ``first_pass_in_columns`` returns None before anything is reported.
 from __future__ import annotations
 
 import codecs
+import re
 import tempfile
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
@@ -36,7 +37,12 @@ from rodcli.engine.precise import RecordChecker
 from rodcli.exports import ExportRow, ExportTable
 from rodcli.exports.csv_export import SliceLayout, plan_export_slices, read_csv_slice
 from rodcli.findings import Finding, Result, Severity
-from rodcli.mapping import CompiledMapping, field_kind
+from rodcli.mapping import (
+    SUPPORTED_DATE_NOTATIONS,
+    CompiledMapping,
+    date_pattern,
+    field_kind,
+)
 from rodcli.readers.bulk_csv import CsvSlice
 from rodcli.rules import record_rules
 from rodcli.writers import Prewritten
@@ -65,7 +71,9 @@ class ColumnMapping:
 
     values: dict[str, pl.Expr]  # field -> its value: stripped text, ISO date; null if none
     kinds: dict[str, Kind]
-    flag: pl.Expr  # True where the mapping has something to say of the row (M007, M008...)
+    # True where the mapping has something to say of the row (M007, M008, ...): over the
+    # raw cells and the values (by field name), so a date is read once.
+    flag: pl.Expr
     rules: list[tuple[str, pl.Expr]]  # record type -> whether the row yields it
     reason_column: int | None  # the export column of redenUitschrijving (R003 points there)
     reason_source: str | None  # "Reden → redenUitschrijving"
@@ -79,7 +87,7 @@ def column_mapping(mapping: CompiledMapping, width: int) -> ColumnMapping | None
     models = RECORD_MODELS[mapping.sector]
     values: dict[str, pl.Expr] = {}
     kinds: dict[str, Kind] = {}
-    flag = pl.lit(False)
+    problems: list[pl.Expr] = []
     escape = False
     reason_column = reason_source = None
     for spec in mapping.fields:
@@ -102,21 +110,24 @@ def column_mapping(mapping: CompiledMapping, width: int) -> ColumnMapping | None
             values[spec.name] = text
             continue
         if kind == "date":
-            value, ok = _date(text, spec.dates)
+            value = _date(text, spec.dates)
+            if value is None:
+                return None
             values[spec.name] = value
-            flag = flag | (text.is_not_null() & ~ok)
+            problems.append(text.is_not_null() & pl.col(spec.name).is_null())  # M008, F003
             continue
         if kind == "decimal":
-            flag = flag | text.str.contains(r"^[0-9]+,[0-9]+$")  # M013
+            problems.append(text.str.contains(r"^[0-9]+,[0-9]+$"))  # M013
         if spec.pgn:
-            flag = flag | text.str.contains(r"^[0-9]{8}$")  # M009
+            problems.append(text.str.contains(r"^[0-9]{8}$"))  # M009
         if spec.codes is not None:
             known = text.is_in(list(spec.codes))
-            valid = text.is_in(sorted(spec.valid_codes)) if spec.valid_codes else pl.lit(False)
+            valid = (text.is_in(sorted(spec.valid_codes)) if spec.valid_codes
+                     else pl.lit(False))
             translated = text.replace_strict(spec.codes, default=None, return_dtype=pl.String)
             chosen = pl.when(known).then(translated).when(valid).then(text)
             values[spec.name] = pl.when(chosen != "").then(chosen)
-            flag = flag | (text.is_not_null() & ~known & ~valid)  # M007
+            problems.append(text.is_not_null() & ~known & ~valid)  # M007
             continue
         values[spec.name] = text
     rules: list[tuple[str, pl.Expr]] = []
@@ -133,33 +144,44 @@ def column_mapping(mapping: CompiledMapping, width: int) -> ColumnMapping | None
         else:
             rules.append((rule.record_type, (cell != "") if rule.filled else (cell == "")))
     # A row that yields no record at all: M010.
-    flag = flag.fill_null(False) | ~pl.any_horizontal(
+    flag = pl.any_horizontal([problem.fill_null(False) for problem in problems]
+                             or [pl.lit(False)]) | ~pl.any_horizontal(
         [condition for _type, condition in rules])
     return ColumnMapping(values, kinds, flag, rules, reason_column, reason_source, escape)
 
 
-def _date(text: pl.Expr, patterns: tuple[Any, ...]) -> tuple[pl.Expr, pl.Expr]:
-    """A date cell in the first of the mapping's notations it matches, as ISO text (null
-    where none matches or it names no day), and whether it is one (M008, F003 otherwise).
-    A year before 1000 is left to the precise path: the writers write it their own way."""
+_STRPTIME = {"YYYY": "%Y", "JJJJ": "%Y", "DD": "%d", "D": "%d", "MM": "%m", "M": "%m"}
+
+
+def _date(text: pl.Expr, patterns: tuple[re.Pattern[str], ...]) -> pl.Expr | None:
+    """A date cell in the first of the mapping's notations it matches, as ISO text; null
+    where none matches (M008) or the first that matches names no day (F003). A year before
+    1000 is left to the precise path too: the writers write it their own way."""
     import polars as pl
 
     value: Any = None
     for pattern in patterns:
-        parts = text.str.extract_groups(f"^(?:{pattern.pattern})$")
-        year, month, day = (parts.struct.field(name) for name in ("y", "m", "d"))
-        iso = pl.concat_str([year, pl.lit("-"), month.str.zfill(2), pl.lit("-"),
-                             day.str.zfill(2)])
-        real = iso.str.strptime(pl.Date, "%Y-%m-%d", strict=False).is_not_null() & (
-            year.cast(pl.Int32, strict=False) >= 1000)
-        choice = pl.when(real).then(iso).otherwise(pl.lit(None, pl.String))
-        matched = year.is_not_null()
+        layout = _layout(pattern)
+        if layout is None:
+            return None
+        day = text.str.strptime(pl.Date, layout, strict=False)
+        choice = pl.when(day.dt.year() >= 1000).then(day.dt.to_string("%Y-%m-%d"))
+        matched = text.str.contains(f"^(?:{pattern.pattern})$")
         value = (pl.when(matched).then(choice) if value is None
                  else value.when(matched).then(choice))
     if value is None:
-        return pl.lit(None, pl.String), pl.lit(False)
-    result = value.otherwise(pl.lit(None, pl.String))
-    return result, result.is_not_null()
+        return None
+    return value.otherwise(pl.lit(None, pl.String))
+
+
+def _layout(pattern: re.Pattern[str]) -> str | None:
+    """The strptime layout of a date pattern ``mapping.date_pattern`` made."""
+    for notation in SUPPORTED_DATE_NOTATIONS:
+        candidate = date_pattern(notation)
+        if candidate is not None and candidate.pattern == pattern.pattern:
+            return "".join(_STRPTIME.get(part, part)
+                           for part in re.findall(r"JJJJ|YYYY|DD|MM|D|M|[-/.]", notation))
+    return None
 
 
 # ---- the spool ------------------------------------------------------------------------------
@@ -364,10 +386,11 @@ class _Runner:
             .with_columns((pl.col(_ROW) + first_line).cast(pl.UInt32).alias(LINE_COLUMN),
                           blank.alias("_blank"))
             .filter(~pl.col("_blank"))
+            .with_columns(*(value.alias(name) for name, value in columns.values.items()),
+                          *(condition.alias(f"_rule{number}")
+                            for number, (_type, condition) in enumerate(columns.rules)))
             .select(_ROW, LINE_COLUMN, columns.flag.alias("_flag"), *extra,
-                    *(value.alias(name) for name, value in columns.values.items()),
-                    *(condition.alias(f"_rule{number}")
-                      for number, (_type, condition) in enumerate(columns.rules)))
+                    *columns.values, *(f"_rule{number}" for number in range(len(columns.rules))))
             .collect()
         )
         self.outcome.rows_blank += raw.height - mapped.height
@@ -479,8 +502,7 @@ def first_pass_in_columns(export: Path, table: ExportTable, mapping: CompiledMap
     except BaseException:
         outcome.spool.close()
         raise
-    if not outcome.unreadable:
-        result.extend(layout.closing_findings())
+    result.extend(layout.closing_findings())  # said at the end, read to it or not
     _small_as_rows(outcome.keys)
     return outcome
 

@@ -24,6 +24,9 @@ from __future__ import annotations
 import codecs
 import re
 import tempfile
+import threading
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,8 +83,10 @@ class ColumnMapping:
     escape: bool  # whether a constant holds a character XML escapes
 
 
-def column_mapping(mapping: CompiledMapping, width: int) -> ColumnMapping | None:
-    """The mapping's twin in expressions, or None where it has no column twin."""
+def column_mapping(mapping: CompiledMapping, width: int, strip: bool = True
+                   ) -> ColumnMapping | None:
+    """The mapping's twin in expressions, or None where it has no column twin. Without
+    ``strip`` the cells hold no blanks to strip (the reader made empty ones null)."""
     import polars as pl
 
     models = RECORD_MODELS[mapping.sector]
@@ -104,8 +109,10 @@ def column_mapping(mapping: CompiledMapping, width: int) -> ColumnMapping | None
             return None
         if spec.name == _REASON:
             reason_column, reason_source = spec.index, f"{spec.column} → {spec.name}"
-        cell = pl.col(_cell(spec.index)).str.strip_chars()
-        text = pl.when(cell != "").then(cell)  # null: the row has no value for it
+        cell = pl.col(_cell(spec.index))
+        if strip:
+            cell = cell.str.strip_chars()
+        text = pl.when(cell != "").then(cell) if strip else cell  # null: no value
         if spec.verbatim:
             values[spec.name] = text
             continue
@@ -138,7 +145,8 @@ def column_mapping(mapping: CompiledMapping, width: int) -> ColumnMapping | None
         assert rule.column is not None
         if rule.column >= width:
             return None
-        cell = pl.col(_cell(rule.column)).str.strip_chars().fill_null("")
+        cell = pl.col(_cell(rule.column))
+        cell = (cell.str.strip_chars() if strip else cell).fill_null("")
         if rule.filled is None:
             rules.append((rule.record_type, cell.is_in(sorted(rule.equals))))
         else:
@@ -261,12 +269,24 @@ class ColumnPass:
             self.sender, self.sender_line = brin, line
 
 
-Note = Callable[[Finding, int | None], None]
+@dataclass(slots=True)
+class _ChunkWork:
+    """A plain chunk computed column-wise, waiting to be taken over in export order."""
+
+    chunk: bytes
+    first_line: int
+    rows: int  # rows that are not blank
+    raw_lines: int
+    flagged: list[int]  # rows (0-based in the chunk) for the precise path
+    keys: pl.DataFrame | None  # the key rows of the other rows' records
+    ordered: pl.DataFrame  # their records' text: line, text, count, in export order
+    sender: tuple[int, str] | None  # line and BRIN of the first record
 
 
 class _Runner:
     def __init__(self, export: Path, layout: SliceLayout, table: ExportTable,
-                 mapping: CompiledMapping, columns: ColumnMapping, output_format: str,
+                 mapping: CompiledMapping, columns: dict[bool, ColumnMapping],
+                 output_format: str,
                  result: Result, outcome: ColumnPass) -> None:
         self.export = export
         self.layout = layout
@@ -283,6 +303,7 @@ class _Runner:
         self._checks: dict[frozenset[str], CompiledChecks] = {}
         self._texts: dict[tuple[str, frozenset[str], bool], pl.Expr] = {}
         self.csv_lines = CsvLines()
+        self._lock = threading.Lock()
 
     # -- findings, as builder._note has them
     def note(self, finding: Finding, line: int | None) -> None:
@@ -347,31 +368,28 @@ class _Runner:
         flush()
 
     # -- a plain chunk, column by column
-    def plain_chunk(self, chunk: bytes, first_line: int) -> bool:
-        """Whether the chunk could be read column-wise (else nothing was done)."""
+    def compute(self, chunk: bytes, first_line: int) -> _ChunkWork | None:
+        """What a plain chunk's rows come to, or None when polars cannot cut it into the
+        header's cells line for line. Touches nothing shared: runs on a worker thread."""
         import polars as pl
 
         lines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
         if chunk.count(self.delimiter.encode()) != lines * (self.width - 1):
-            return False
+            return None
         names = [_cell(index) for index in range(self.width)]
         try:
             raw = pl.read_csv(chunk, has_header=False, separator=self.delimiter,
                               quote_char=None, infer_schema=False, new_columns=names)
         except pl.exceptions.PolarsError:
-            return False
+            return None
         if raw.height != lines or raw.width != self.width:
-            return False
-        self._columns(raw, chunk, first_line)
-        return True
-
-    def _columns(self, raw: pl.DataFrame, chunk: bytes, first_line: int) -> None:
-        import polars as pl
-
-        columns = self.columns
-        names = [_cell(index) for index in range(self.width)]
-        blank = pl.all_horizontal([pl.col(name).str.strip_chars().fill_null("") == ""
-                                   for name in names])
+            return None
+        # Cells need stripping only where the chunk has blanks.
+        strip = b" " in chunk or b"\t" in chunk or b"\r" in chunk
+        columns = self.columns[strip]
+        blank = pl.all_horizontal([
+            pl.col(name).str.strip_chars().fill_null("") == "" if strip
+            else pl.col(name).is_null() for name in names])
         extra: list[pl.Expr] = []
         if columns.reason_column is not None:
             # Where the reason's cell starts on its line, as csv_field_position counts.
@@ -393,82 +411,107 @@ class _Runner:
                     *columns.values, *(f"_rule{number}" for number in range(len(columns.rules))))
             .collect()
         )
-        self.outcome.rows_blank += raw.height - mapped.height
-        self.outcome.rows_read += mapped.height
+        del raw
         escape = columns.escape or any(byte in chunk for byte in b"&<>")
-        models = RECORD_MODELS[self.mapping.sector]
-        pieces = []
-        for number, (record_type, _condition) in enumerate(columns.rules):
-            model = models[record_type]
-            present = {name: kind for name, kind in columns.kinds.items()
-                       if name in model.model_fields}
-            wanted = [name for name in columns.values if name in model.model_fields]
-            if _REASON in wanted and columns.reason_column is not None:
-                wanted += ["_reason_line", "_reason_column"]
-            pieces.append(
-                mapped.lazy()
-                .filter(pl.col(f"_rule{number}") & ~pl.col("_flag"))
-                .select(_ROW, LINE_COLUMN, pl.lit(record_type).alias(TYPE_COLUMN),
-                        pl.lit(number, pl.UInt8).alias(_ORDER), *wanted,
-                        self._text(model, present, escape).alias(_TEXT)))
-        records = pl.concat(pieces, how="diagonal").collect()
-        checks = self._checks_for(frozenset(records.columns))
-        passes = checks.run(records)
-        failing = records.filter(~passes).get_column(_ROW).unique()
+        pieces = [mapped.lazy().filter(pl.col(f"_rule{number}") & ~pl.col("_flag"))
+                  .select(_ROW, LINE_COLUMN, pl.lit(record_type).alias(TYPE_COLUMN),
+                          pl.lit(number, pl.UInt8).alias(_ORDER), *wanted,
+                          text.alias(_TEXT))
+                  for number, (record_type, wanted, text)
+                  in enumerate(self._shapes(columns, escape))]
+        records = pl.concat(pieces, how="diagonal")
+        checks = self._checks_for(frozenset(records.collect_schema().names()))
+        records = records.with_columns(*checks.values).with_columns(
+            checks.passes.alias("_passes")).collect()
+        failing = records.filter(~pl.col("_passes")).get_column(_ROW)
         flagged = (pl.concat([mapped.filter(pl.col("_flag")).get_column(_ROW), failing])
                    .unique().sort())
-        good = records.filter(~pl.col(_ROW).is_in(flagged.implode()))
+        good = records.filter(~pl.col(_ROW).is_in(flagged.implode())) if len(flagged) else (
+            records)
+        keys = sender = None
         if not good.is_empty():
-            rows = batch_rows(good, pl.Series([True] * good.height), self.mapping.sector,
-                              "iso")
+            keys = batch_rows(good, pl.Series([True] * good.height), self.mapping.sector, "iso")
             if columns.reason_source is not None:
-                rows = rows.with_columns(
+                keys = keys.with_columns(
                     pl.when(pl.col("at_line").is_not_null())
                     .then(pl.lit(columns.reason_source))
                     .cast(key_schema()["at_field"]).alias("at_field"))
-            self.outcome.keys.frames.append(rows)
-            first = good.select(pl.col(LINE_COLUMN).min(),
-                                pl.col("brin").sort_by(LINE_COLUMN).first()
-                                if "brin" in good.columns else pl.lit(None, pl.String))
-            line, brin = first.row(0)
-            self.outcome.offer_sender(line, brin)
+            if "brin" in good.columns:
+                sender = good.select(pl.col(LINE_COLUMN).min(),
+                                     pl.col("brin").sort_by(LINE_COLUMN).first()).row(0)
+        ordered = good.select(LINE_COLUMN, _TEXT, pl.lit(1, pl.UInt32).alias("count"))
+        if good.height > 1 and len(columns.rules) > 1:
+            ordered = ordered.with_columns(good.get_column(_ORDER)).sort(
+                LINE_COLUMN, _ORDER).drop(_ORDER)
+        return _ChunkWork(chunk, first_line, mapped.height, raw_lines=lines,
+                          flagged=flagged.to_list(), keys=keys, ordered=ordered,
+                          sender=sender)
+
+    def consume(self, work: _ChunkWork) -> None:
+        """A computed chunk, in export order: its flagged rows on the precise path, its
+        records into the spool, its key rows into the table."""
+        import polars as pl
+
+        outcome = self.outcome
+        outcome.rows_read += work.rows
+        outcome.rows_blank += work.raw_lines - work.rows
+        if work.sender is not None:
+            outcome.offer_sender(*work.sender)
         kept: list[tuple[int, str, int]] = []
-        if len(flagged):
-            text_lines = chunk.decode("ascii").split("\n")
-            for index in flagged.to_list():
+        if work.flagged:
+            text_lines = work.chunk.decode("ascii").split("\n")
+            for index in work.flagged:
                 text = text_lines[index]
                 if index + 1 < len(text_lines):
                     text += "\n"
                 cells: list[Any] = [cell if cell else None
                                     for cell in text.rstrip("\r\n").split(self.delimiter)]
-                row = ExportRow(first_line + index, cells, text, self.delimiter)
+                row = ExportRow(work.first_line + index, cells, text, self.delimiter)
                 row_kept = self.precise_row(row)
                 if row_kept is not None:
                     kept.append(row_kept)
-        ordered = good.sort(_ROW, _ORDER).select(
-            LINE_COLUMN, _TEXT, pl.lit(1, pl.UInt32).alias("count"))
+        if work.keys is not None:
+            outcome.keys.frames.append(work.keys)
+        ordered = work.ordered
         if kept:
             lines, texts, counts = zip(*kept, strict=True)
             ordered = pl.concat([ordered, pl.DataFrame(
                 {LINE_COLUMN: lines, _TEXT: texts, "count": counts},
                 schema={LINE_COLUMN: pl.UInt32, _TEXT: pl.String, "count": pl.UInt32})]
             ).sort(LINE_COLUMN, maintain_order=True)
-        self.outcome.spool.add(ordered.get_column(LINE_COLUMN), ordered.get_column(_TEXT),
-                               ordered.get_column("count"))
+        outcome.spool.add(ordered.get_column(LINE_COLUMN), ordered.get_column(_TEXT),
+                          ordered.get_column("count"))
+
+    def _shapes(self, columns: ColumnMapping, escape: bool
+                ) -> list[tuple[str, list[str], pl.Expr]]:
+        """Per record type of the mapping: the columns of its records and their text."""
+        models = RECORD_MODELS[self.mapping.sector]
+        shapes = []
+        for record_type, _condition in columns.rules:
+            model = models[record_type]
+            present = {name: kind for name, kind in columns.kinds.items()
+                       if name in model.model_fields}
+            wanted = [name for name in columns.values if name in model.model_fields]
+            if _REASON in wanted and columns.reason_column is not None:
+                wanted += ["_reason_line", "_reason_column"]
+            shapes.append((record_type, wanted, self._text(model, present, escape)))
+        return shapes
 
     def _text(self, model: type[Record], present: dict[str, Kind], escape: bool) -> pl.Expr:
         key = (model.record_type, frozenset(present), escape)
-        text = self._texts.get(key)
+        with self._lock:
+            text = self._texts.get(key)
         if text is None:
             text = self._texts[key] = (xml_text(model, present, escape) if self.xml
                                        else csv_text(model, present))
         return text
 
     def _checks_for(self, columns: frozenset[str]) -> CompiledChecks:
-        checks = self._checks.get(columns)
-        if checks is None:
-            checks = self._checks[columns] = compile_checks(self.mapping.sector, "iso",
-                                                            columns, self.rules)
+        with self._lock:
+            checks = self._checks.get(columns)
+            if checks is None:
+                checks = self._checks[columns] = compile_checks(self.mapping.sector, "iso",
+                                                                columns, self.rules)
         return checks
 
 
@@ -491,9 +534,12 @@ def first_pass_in_columns(export: Path, table: ExportTable, mapping: CompiledMap
         first = handle.readline(1 << 20).rstrip(b"\r\n")
     if first.count(layout.delimiter.encode("utf-8", "replace")) + 1 != len(table.header):
         return None  # empty names at the header's end: rows may be longer than the header
-    columns = column_mapping(mapping, len(table.header))
-    if columns is None or not _sliceable(export, part.start, layout.utf8_assumed):
+    stripped = column_mapping(mapping, len(table.header))
+    plain = column_mapping(mapping, len(table.header), strip=False)
+    if stripped is None or plain is None or not _sliceable(export, part.start,
+                                                           layout.utf8_assumed):
         return None
+    columns = {True: stripped, False: plain}
     outcome = ColumnPass(ColumnSpool())
     runner = _Runner(export, layout, table, mapping, columns, output_format, result, outcome)
     runner.drain(table)  # what reading the header found (E001 when the encoding was forced)
@@ -522,12 +568,32 @@ def _small_as_rows(keys: KeyRows) -> None:
 
 def _read(runner: _Runner, export: Path, part: CsvSlice,
           on_progress: Callable[[int], None] | None) -> None:
+    """The chunks of the export in order. Plain chunks are computed on two threads ahead of
+    taking them over (polars lets go of the GIL, so reading, mapping and checking overlap
+    on two cores); a chunk that is not plain waits for those before it."""
     from rodcli.readers.textlines import MAX_LINE_BYTES
 
     start, line = part.start, part.first_line
-    with export.open("rb") as handle:
+    header = tuple(runner.header)
+    pending: deque[tuple[Future[_ChunkWork | None], bytes, int, int]] = deque()
+
+    def take(keep: int) -> None:
+        while len(pending) > keep:
+            future, chunk, chunk_start, chunk_line = pending.popleft()
+            work = future.result()
+            if runner.outcome.unreadable:
+                continue
+            if work is None:
+                runner.precise_part(CsvSlice(chunk_start, chunk_start + len(chunk),
+                                             chunk_line, header))
+            else:
+                runner.consume(work)
+            if on_progress is not None:
+                on_progress(runner.outcome.rows_read)
+
+    with export.open("rb") as handle, ThreadPoolExecutor(2) as pool:
         handle.seek(start)
-        while not runner.outcome.unreadable:
+        while True:
             chunk = handle.read(CHUNK_BYTES)
             if not chunk:
                 break
@@ -535,20 +601,26 @@ def _read(runner: _Runner, export: Path, part: CsvSlice,
             if not chunk.endswith(b"\n"):
                 chunk += handle.readline(MAX_LINE_BYTES + 1)
                 too_long = not chunk.endswith(b"\n") and bool(handle.read(1))
-            end = start + len(chunk)
             if too_long or b'"' in chunk:
                 # A quoted cell may span lines, and a line too long is refused where the
                 # reader meets it: the rest of the export row by row.
-                runner.precise_part(CsvSlice(start, export.stat().st_size, line,
-                                             tuple(runner.header)))
+                take(0)
+                if not runner.outcome.unreadable:
+                    runner.precise_part(CsvSlice(start, export.stat().st_size, line, header))
                 break
-            if not (_is_plain(chunk) and not _has_long_line(chunk)
-                    and runner.plain_chunk(chunk, line)):
-                runner.precise_part(CsvSlice(start, end, line, tuple(runner.header)))
-            start = end
+            if _is_plain(chunk) and not _has_long_line(chunk):
+                pending.append((pool.submit(runner.compute, chunk, line), chunk, start, line))
+                take(2)
+            else:
+                take(0)
+                if runner.outcome.unreadable:
+                    break
+                runner.precise_part(CsvSlice(start, start + len(chunk), line, header))
+            if runner.outcome.unreadable:
+                break
+            start += len(chunk)
             line += chunk.count(b"\n")
-            if on_progress is not None:
-                on_progress(runner.outcome.rows_read)
+        take(0)
 
 
 def _sliceable(path: Path, start: int, utf8: bool) -> bool:

@@ -26,8 +26,8 @@ import re
 import tempfile
 import threading
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Collection, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
@@ -47,7 +47,6 @@ from rodcli.mapping import (
     field_kind,
 )
 from rodcli.readers.bulk_csv import CsvSlice
-from rodcli.rules import record_rules
 from rodcli.writers import Prewritten
 from rodcli.writers.columns import Kind, csv_text, xml_text
 from rodcli.writers.csv import CsvLines
@@ -179,7 +178,8 @@ def _date(text: pl.Expr, patterns: tuple[re.Pattern[str], ...]) -> pl.Expr | Non
                  else value.when(matched).then(choice))
     if value is None:
         return None
-    return value.otherwise(pl.lit(None, pl.String))
+    result: pl.Expr = value.otherwise(pl.lit(None, pl.String))
+    return result
 
 
 def _layout(pattern: re.Pattern[str]) -> str | None:
@@ -206,19 +206,21 @@ class ColumnSpool:
         self._offset = 0
 
     def add(self, lines: pl.Series, texts: pl.Series, counts: pl.Series) -> None:
+        """Records' texts, each without its last line end (written here after it)."""
         import polars as pl
 
         if texts.is_empty():
             return
-        body = texts.str.join("").item().encode("utf-8")
         index = pl.DataFrame({"line": lines.cast(pl.UInt32),
-                              "size": texts.str.len_bytes().cast(pl.UInt32),
-                              "count": counts.cast(pl.UInt32)})
-        self._body.write(body)
-        self._index.append(index.with_columns(
+                              "size": (texts.str.len_bytes() + 1).cast(pl.UInt32),
+                              "count": counts.cast(pl.UInt32)}).with_columns(
             (pl.col("size").cast(pl.UInt64).cum_sum() - pl.col("size") + self._offset)
-            .alias("offset")))
-        self._offset += len(body)
+            .alias("offset"))
+        # Straight from polars into the file: no Python string of the whole chunk.
+        pl.DataFrame({"text": texts}).write_csv(self._body, include_header=False,
+                                                quote_style="never", line_terminator="\n")
+        self._index.append(index)
+        self._offset += int(index.get_column("size").sum())
 
     def prewritten(self, rejected: Collection[int]) -> Iterator[Prewritten]:
         """The accepted rows' records, a run of adjacent accepted rows per piece."""
@@ -337,7 +339,8 @@ class _Runner:
         for finding in checked.findings:
             self.note(finding, row.line)
         if checked.models:
-            return row.line, self.formatted(checked.models), len(checked.models)
+            # Without its last line end, as the spool takes the texts.
+            return row.line, self.formatted(checked.models)[:-1], len(checked.models)
         return None
 
     def precise_part(self, part: CsvSlice) -> None:
@@ -419,9 +422,9 @@ class _Runner:
                           text.alias(_TEXT))
                   for number, (record_type, wanted, text)
                   in enumerate(self._shapes(columns, escape))]
-        records = pl.concat(pieces, how="diagonal")
-        checks = self._checks_for(frozenset(records.collect_schema().names()))
-        records = records.with_columns(*checks.values).with_columns(
+        batch = pl.concat(pieces, how="diagonal")
+        checks = self._checks_for(frozenset(batch.collect_schema().names()))
+        records = batch.with_columns(*checks.values).with_columns(
             checks.passes.alias("_passes")).collect()
         failing = records.filter(~pl.col("_passes")).get_column(_ROW)
         flagged = (pl.concat([mapped.filter(pl.col("_flag")).get_column(_ROW), failing])

@@ -6,7 +6,8 @@ pydantic model at a time; the text must be byte for byte what ``writers.xml.xml_
 ``writers.csv.CsvLines`` write for the same record (tests/test_build_columns.py holds the
 two together). A value is the text the mapping made (stripped; dates as ``YYYY-MM-DD``);
 what typing would change in it is done here: a date in the file's notation, a study load
-written as ``format_value`` writes a ``Decimal``, characters XML or CSV must escape.
+written as ``format_value`` writes a ``Decimal``, characters XML or CSV must escape. The
+text leaves out its last line end: polars' CSV writer adds it as it writes the texts out.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _escaped(value: pl.Expr) -> pl.Expr:
 
 
 def xml_text(model: type[Record], present: Mapping[str, Kind], escape: bool) -> pl.Expr:
-    """A record of ``model`` as ``xml_record`` writes it, from the columns ``present`` names
+    """A record of ``model`` as ``xml_record`` writes it (but its last line end), from the columns ``present`` names
     (with the kind of each); a field whose column is null is left out. ``escape``: whether
     a value may hold ``&``, ``<`` or ``>``."""
     import polars as pl
@@ -75,13 +76,13 @@ def xml_text(model: type[Record], present: Mapping[str, Kind], escape: bool) -> 
         parts.append(pl.when(pl.col(name).is_not_null()).then(
             pl.lit(f"{_INDENT * 2}<{name}>") + value + pl.lit(f"</{name}>\n")
         ).otherwise(pl.lit("")))
-    parts.append(pl.lit(f"{_INDENT}</{element}>\n"))
+    parts.append(pl.lit(f"{_INDENT}</{element}>"))
     return pl.concat_str(parts)
 
 
 def csv_text(model: type[Record], present: Mapping[str, Kind]) -> pl.Expr:
-    """A record of ``model`` as ``CsvLines.line`` writes it, from the columns ``present``
-    names; a cell that holds the separator is quoted, as the csv module quotes it (the
+    """A record of ``model`` as ``CsvLines.line`` writes it (but its line end), from the
+    columns ``present`` names; a cell that holds the separator is quoted, as the csv module quotes it (the
     column path hands over no value with a quote or a line break)."""
     import polars as pl
 
@@ -96,5 +97,4 @@ def csv_text(model: type[Record], present: Mapping[str, Kind]) -> pl.Expr:
         parts.append(pl.when(value.str.contains(DELIMITER, literal=True))
                      .then(pl.lit('"') + value + pl.lit('"'))
                      .otherwise(value).fill_null(""))
-    parts.append(pl.lit("\n"))
     return pl.concat_str(parts)

@@ -28,7 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Literal
+from typing import IO, TYPE_CHECKING, BinaryIO, Literal, cast
 
 from lxml import etree
 
@@ -549,6 +549,7 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
     pending: Pending | None = None
     rejects_pending: Pending | None = None
     write_bulk = summary.rows_accepted > 0
+    xsd_passed: bool | None = None  # for XML, as checked while it was written
     rejects_writer: _RejectsWriter | None = None
     try:
         pending = pending_beside(output)
@@ -589,9 +590,12 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
                 # A row is accepted only when its records passed, BRIN included: a sender.
                 assert first.sender is not None
                 header = DocumentHeader.new(first.sender)
-                with pending.path.open("wb") as out:
-                    summary.records_written = write_xml(records, options.sector, header, out)
+                with pending.path.open("wb") as out, _XsdStream(options.sector) as stream:
+                    # The XSD check of what is written runs beside the writing.
+                    summary.records_written = write_xml(
+                        records, options.sector, header, cast(BinaryIO, _Tee(out, stream)))
                     _sync(out)
+                    xsd_passed = stream.passed()
             else:
                 with pending.path.open("w", encoding="utf-8", newline="") as text_out:
                     summary.records_written = write_csv(records, text_out)
@@ -603,7 +607,7 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
             result.extend(delta.finish())
         if write_bulk:
             problem = _self_check(pending.path, options.sector, options.output_format,
-                                  options.since)
+                                  options.since, xsd_passed)
             if problem is not None:
                 result.add(make_finding("B006", Location(str(output)), reason=problem))
                 return
@@ -698,14 +702,15 @@ def _models(accepted: Iterator[_Spooled]) -> Iterator[Record]:
 
 
 def _self_check(path: Path, sector: Sector, output_format: BulkFormat,
-                since: tuple[Path, ...] = ()) -> str | None:
+                since: tuple[Path, ...] = (), xsd_passed: bool | None = None) -> str | None:
     """Why the written file would fail ``validate``, or None.
 
     Every record in it already passed the rules, so an XML file gets an XSD check in pieces
     (fast, flat memory); only when that fails, or for CSV (no XSD), the full located check
     runs. A delta's context is the earlier deliveries, as with validate --with.
     """
-    if output_format == "xml" and _passes_xsd(path, sector):
+    if output_format == "xml" and (xsd_passed if xsd_passed is not None
+                                   else _passes_xsd(path, sector)):
         return None
     checked = validate_files([path], ValidateOptions(sector=sector, with_files=since,
                                                      max_findings=5))
@@ -716,47 +721,101 @@ def _self_check(path: Path, sector: Sector, output_format: BulkFormat,
 
 
 def _passes_xsd(path: Path, sector: Sector) -> bool:
-    """Whether the written document is valid against the sector's XSD, read in pieces.
+    """Whether the written document is valid against the sector's XSD, read in pieces (see
+    ``_XsdStream``)."""
+    with path.open("rb") as handle, _XsdStream(sector) as stream:
+        while more := handle.read(_CHECK_CHUNK):
+            stream.write(more)
+        return stream.passed()
 
-    The file is cut as ``start + header + body_1 + ... + body_n + end``, where ``start`` is
-    the declaration and root tag ``write_xml`` writes (so no DOCTYPE, BOM or other encoding)
-    and ``end`` its closing tag; each ``start + header + body_i + end`` is parsed and
-    validated by libxml2 on its own. The XSD's root is the header then any number of records,
-    with no constraint across records, so when every piece is valid the whole is: the bodies
-    are balanced content of records only, and the file is exactly their concatenation. A cut
-    in the wrong place (a file not laid out as written) only makes a piece fail: then the
-    caller's full check decides. Memory holds one piece at a time (libxml2's streaming
-    validation of the whole file was measured to grow with the file).
+
+class _XsdStream:
+    """Checks a document against the sector's XSD in pieces, as it is written.
+
+    The document is cut as ``start + header + body_1 + ... + body_n + end``, where ``start``
+    is the declaration and root tag ``write_xml`` writes (so no DOCTYPE, BOM or other
+    encoding) and ``end`` its closing tag; each ``start + header + body_i + end`` is parsed
+    and validated by libxml2 on its own. The XSD's root is the header then any number of
+    records, with no constraint across records, so when every piece is valid the whole is:
+    the bodies are balanced content of records only, and the document is exactly their
+    concatenation. A cut in the wrong place (a document not laid out as written) only makes
+    a piece fail: then the caller's full check decides. Memory holds a few pieces at a time
+    (libxml2's streaming validation of the whole file was measured to grow with the file).
+    Fed the bytes ``write_xml`` writes, the check runs beside the writing on other threads.
     """
-    start, end = xml_start(sector).encode(), xml_end().encode()
-    header_lines = 4  # identificatiecode, verzendende en ontvangende instantie, datumtijd
-    with path.open("rb") as handle, _PieceChecks(sector) as checks:
-        head = b"".join(handle.readline(1 << 16)  # a line of ours is < 200 bytes
-                        for _ in range(start.count(b"\n") + header_lines))
-        if not head.startswith(start) or not head.endswith(b"\n"):
+
+    _HEADER_LINES = 4  # identificatiecode, verzendende en ontvangende instantie, datumtijd
+
+    def __init__(self, sector: Sector) -> None:
+        self._start, self._end = xml_start(sector).encode(), xml_end().encode()
+        self._head_lines = self._start.count(b"\n") + self._HEADER_LINES
+        self._head: bytes | None = None
+        self._buffer = b""
+        self._ok = True
+        self._checks = _PieceChecks(sector)
+
+    def write(self, data: bytes) -> int:
+        if not self._ok:
+            return len(data)
+        rest = data
+        if self._head is None:
+            self._buffer += data
+            lines = self._buffer.split(b"\n", self._head_lines)
+            if len(lines) <= self._head_lines:
+                # a line of ours is < 200 bytes
+                self._ok = len(self._buffer) < self._head_lines << 16
+                return len(data)
+            head = b"\n".join(lines[:self._head_lines]) + b"\n"
+            if not head.startswith(self._start) or max(map(len, lines[:-1])) >= 1 << 16:
+                self._ok = False
+                return len(data)
+            self._head, self._buffer, rest = head, b"", lines[-1]
+        for offset in range(0, len(rest), _CHECK_CHUNK):
+            self._step(rest[offset:offset + _CHECK_CHUNK])
+            if not self._ok:
+                break
+        return len(data)
+
+    def _step(self, more: bytes) -> None:
+        assert self._head is not None
+        self._buffer += more
+        if len(self._buffer) < _CHECK_CHUNK:
+            return
+        # after the last record's end tag: a line "  </record>" (a "<" in a value is
+        # written as "&lt;")
+        last = self._buffer.rfind(b"\n  </")
+        cut = self._buffer.find(b"\n", last + 1) + 1 if last >= 0 else 0
+        if cut == 0:
+            self._ok = len(self._buffer) <= 16 * _CHECK_CHUNK  # else no record boundary
+            return
+        body, self._buffer = self._buffer[:cut], self._buffer[cut:]
+        self._ok = self._checks.add(self._head + body + self._end)
+
+    def passed(self) -> bool:
+        """Whether the whole document written is valid (call once, at its end)."""
+        if not self._ok or self._head is None or not self._buffer.endswith(self._end):
             return False
-        buffer = b""
-        while True:
-            more = handle.read(_CHECK_CHUNK)
-            buffer += more
-            if not more:
-                if not buffer.endswith(end):
-                    return False
-                body, buffer = buffer[:-len(end)], b""
-            else:
-                # after the last record's end tag: a line "  </record>" (a "<" in a value is
-                # written as "&lt;")
-                last = buffer.rfind(b"\n  </")
-                cut = buffer.find(b"\n", last + 1) + 1 if last >= 0 else 0
-                if cut == 0:
-                    if len(buffer) > 16 * _CHECK_CHUNK:
-                        return False  # no record boundary anywhere: not our layout
-                    continue
-                body, buffer = buffer[:cut], buffer[cut:]
-            if not checks.add(head + body + end):
-                return False
-            if not more:
-                return checks.passed()
+        body = self._buffer[:-len(self._end)]
+        return self._checks.add(self._head + body + self._end) and self._checks.passed()
+
+    def __enter__(self) -> _XsdStream:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self._checks.close()
+
+
+class _Tee:
+    """A file that also hands what is written to a check."""
+
+    def __init__(self, out: IO[bytes], check: _XsdStream) -> None:
+        self._out = out
+        self._check = check
+
+    def write(self, data: bytes) -> int:
+        self._check.write(data)
+        return self._out.write(data)
 
 
 class _PieceChecks:
@@ -798,11 +857,7 @@ class _PieceChecks:
                 return False
         return True
 
-    def __enter__(self) -> _PieceChecks:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def close(self) -> None:
         for future in self._pending:
             future.cancel()
         self._pool.shutdown(wait=True)

@@ -59,9 +59,9 @@ def _escaped(value: pl.Expr) -> pl.Expr:
 
 
 def xml_text(model: type[Record], present: Mapping[str, Kind], escape: bool) -> pl.Expr:
-    """A record of ``model`` as ``xml_record`` writes it (but its last line end), from the columns ``present`` names
-    (with the kind of each); a field whose column is null is left out. ``escape``: whether
-    a value may hold ``&``, ``<`` or ``>``."""
+    """A record of ``model`` as ``xml_record`` writes it (but its last line end), from the
+    columns ``present`` names (with the kind of each); a field whose column is null is left
+    out. ``escape``: whether a value may hold ``&``, ``<`` or ``>``."""
     import polars as pl
 
     element = model.record_type
@@ -82,8 +82,8 @@ def xml_text(model: type[Record], present: Mapping[str, Kind], escape: bool) -> 
 
 def csv_text(model: type[Record], present: Mapping[str, Kind]) -> pl.Expr:
     """A record of ``model`` as ``CsvLines.line`` writes it (but its line end), from the
-    columns ``present`` names; a cell that holds the separator is quoted, as the csv module quotes it (the
-    column path hands over no value with a quote or a line break)."""
+    columns ``present`` names; a cell that holds the separator is quoted, as the csv module
+    quotes it (the column path hands over no value with a quote or a line break)."""
     import polars as pl
 
     fields = set(field_order(model))

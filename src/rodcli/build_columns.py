@@ -520,8 +520,8 @@ class _Runner:
 
 def first_pass_in_columns(export: Path, table: ExportTable, mapping: CompiledMapping,
                           output_format: Literal["xml", "csv"], forced_encoding: bool,
-                          result: Result, on_progress: Callable[[int], None] | None
-                          ) -> ColumnPass | None:
+                          result: Result, on_progress: Callable[[int], None] | None,
+                          threads: int = 2) -> ColumnPass | None:
     """The first pass over a CSV export whose header ``table`` has read, column by column;
     None (before anything is reported) when the export or the mapping is not for it."""
     try:
@@ -547,7 +547,7 @@ def first_pass_in_columns(export: Path, table: ExportTable, mapping: CompiledMap
     runner = _Runner(export, layout, table, mapping, columns, output_format, result, outcome)
     runner.drain(table)  # what reading the header found (E001 when the encoding was forced)
     try:
-        _read(runner, export, part, on_progress)
+        _read(runner, export, part, on_progress, threads)
     except BaseException:
         outcome.spool.close()
         raise
@@ -570,7 +570,7 @@ def _small_as_rows(keys: KeyRows) -> None:
 
 
 def _read(runner: _Runner, export: Path, part: CsvSlice,
-          on_progress: Callable[[int], None] | None) -> None:
+          on_progress: Callable[[int], None] | None, threads: int) -> None:
     """The chunks of the export in order. Plain chunks are computed on two threads ahead of
     taking them over (polars lets go of the GIL, so reading, mapping and checking overlap
     on two cores); a chunk that is not plain waits for those before it."""
@@ -594,7 +594,7 @@ def _read(runner: _Runner, export: Path, part: CsvSlice,
             if on_progress is not None:
                 on_progress(runner.outcome.rows_read)
 
-    with export.open("rb") as handle, ThreadPoolExecutor(2) as pool:
+    with export.open("rb") as handle, ThreadPoolExecutor(threads) as pool:
         handle.seek(start)
         while True:
             chunk = handle.read(CHUNK_BYTES)
@@ -613,7 +613,7 @@ def _read(runner: _Runner, export: Path, part: CsvSlice,
                 break
             if _is_plain(chunk) and not _has_long_line(chunk):
                 pending.append((pool.submit(runner.compute, chunk, line), chunk, start, line))
-                take(2)
+                take(threads)
             else:
                 take(0)
                 if runner.outcome.unreadable:

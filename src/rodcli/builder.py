@@ -85,7 +85,9 @@ class BuildOptions:
     # --since: bulk files delivered before, oldest first; only new or changed records are
     # written, and each delivered record gone from the export is a warning (C006).
     since: tuple[Path, ...] = ()
-    jobs: int | None = None  # processes for the first pass over a large CSV export; None: cores
+    # None: a large CSV export is read column by column on threads (rodcli.build_columns);
+    # 1: the same on one thread; more: row by row on that many forked processes.
+    jobs: int | None = None
     # The report the caller writes after the run: only checked here, against the other
     # outputs and the inputs, so that no output ends up over another.
     report: Path | None = None
@@ -319,6 +321,8 @@ def _first_pass_in_columns(
     models), an export or mapping the column path cannot take (then nothing was reported)."""
     if form == "models" or table.delimiter is None or table.sheet is not None:
         return None
+    if options.jobs is not None and options.jobs > 1:
+        return None  # processes asked for: the row path, forked
     try:
         if export.stat().st_size < options.columnar_from_bytes:
             return None
@@ -328,7 +332,7 @@ def _first_pass_in_columns(
 
     forced_encoding = (options.encoding or spec.source.encoding) is not None
     outcome = first_pass_in_columns(export, table, mapping, form, forced_encoding, result,
-                                    on_progress)
+                                    on_progress, threads=options.jobs or 2)
     if outcome is None:
         return None
     spools.callback(outcome.spool.close)

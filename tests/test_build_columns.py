@@ -170,3 +170,52 @@ def test_not_for_the_column_path(tmp_path: Path) -> None:
     old_mac = _write(tmp_path / "mac.csv", lines, newline="\r")
     for export in (late_byte, old_mac):
         assert not _same_both_ways(tmp_path, export, mapping, "xml").columnar
+
+
+@pytest.mark.parametrize(("spoil", "fails"), [
+    (lambda text: text.replace(";VOLTIJD;", ";VOLLTIJD;", 1), True),
+    (lambda text: text.replace(";20250901;", ";20250931;", 1), True),
+    (lambda text: text.replace("\n", "\ninschrijving;99XX\n", 1), True),
+    (lambda text: text.replace(";99XX;", ';"99XX";', 1), False),
+], ids=["bad-code", "bad-date", "short-line", "quoted-but-valid"])
+def test_csv_output_failing_its_own_check_is_not_published(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spoil: Any, fails: bool) -> None:
+    """The CSV written is checked as it is written (the engine's CSV adapter and column
+    checks); what they do not pass at once goes to the full check, which decides: B006 and
+    no file for a fault, the file for a quote that changes nothing."""
+    import io
+
+    real = build_module.write_csv
+
+    def broken_writer(records: Any, out: Any) -> int:
+        buffer = io.StringIO()
+        count = real(records, buffer)
+        out.write(spoil(buffer.getvalue()))
+        return count
+
+    monkeypatch.setattr(build_module, "write_csv", broken_writer)
+    output = tmp_path / "bulk.csv"
+    result = build(ROOT / "examples" / "valid" / "ho_bulk.csv",
+                   BuildOptions(IDENTITY, "ho", "csv", output))
+    assert ("B006" in {finding.code for finding in result.findings}) == fails
+    assert output.exists() != fails
+
+
+@pytest.mark.parametrize("columnar", [True, False], ids=["columns", "rows"])
+@pytest.mark.parametrize("output_format", ["xml", "csv"])
+def test_a_valid_output_passes_the_check_as_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output_format: str,
+        columnar: bool) -> None:
+    """What build writes passes the check made while writing it: the full check after
+    writing is not needed."""
+
+    def no_full_check(*args: Any) -> None:
+        raise AssertionError("the full check ran")
+
+    monkeypatch.setattr(build_module, "_self_check", no_full_check)
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    lines = [line for line in _export_lines(300, seed=3, error_rate=0.3) if '"' not in line]
+    export = _write(tmp_path / "export.csv", lines)
+    built = _build(export, mapping, tmp_path / "out", columnar, output_format)
+    assert built.columnar == columnar and built.output

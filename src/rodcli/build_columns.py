@@ -613,7 +613,7 @@ def _read(runner: _Runner, export: Path, part: CsvSlice,
                 break
             if _is_plain(chunk) and not _has_long_line(chunk):
                 pending.append((pool.submit(runner.compute, chunk, line), chunk, start, line))
-                take(threads)
+                take(threads - 1)  # one computing beside each one awaited
             else:
                 take(0)
                 if runner.outcome.unreadable:

@@ -28,7 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, BinaryIO, Literal, cast
+from typing import IO, TYPE_CHECKING, BinaryIO, Literal, TextIO, cast
 
 from lxml import etree
 
@@ -64,6 +64,7 @@ from rodcli.writers.xml import write_xml, xml_end, xml_record, xml_start
 
 if TYPE_CHECKING:
     from rodcli.build_columns import ColumnSpool
+    from rodcli.engine.fields import CompiledChecks
 
 BulkFormat = Literal["xml", "csv"]
 PROGRESS_EVERY = 1000
@@ -553,7 +554,7 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
     pending: Pending | None = None
     rejects_pending: Pending | None = None
     write_bulk = summary.rows_accepted > 0
-    xsd_passed: bool | None = None  # for XML, as checked while it was written
+    checked_as_written = False
     rejects_writer: _RejectsWriter | None = None
     try:
         pending = pending_beside(output)
@@ -599,19 +600,24 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
                     summary.records_written = write_xml(
                         records, options.sector, header, cast(BinaryIO, _Tee(out, stream)))
                     _sync(out)
-                    xsd_passed = stream.passed()
+                    checked_as_written = stream.passed()
             else:
-                with pending.path.open("w", encoding="utf-8", newline="") as text_out:
-                    summary.records_written = write_csv(records, text_out)
+                with (pending.path.open("w", encoding="utf-8", newline="") as text_out,
+                      _CsvStream() as csv_stream):
+                    # The column checks of what is written run beside the writing.
+                    summary.records_written = write_csv(
+                        records, cast(TextIO, _TextTee(text_out, csv_stream)))
                     _sync(text_out)
+                    # With --since the full check reads the earlier deliveries beside it.
+                    checked_as_written = csv_stream.passed() and not options.since
             rejects_writer.close()
         if delta is not None:
             # records built = records written + records unchanged since the last delivery
             summary.records_unchanged = delta.unchanged
             result.extend(delta.finish())
         if write_bulk:
-            problem = _self_check(pending.path, options.sector, options.output_format,
-                                  options.since, xsd_passed)
+            problem = None if checked_as_written else _self_check(
+                pending.path, options.sector, options.output_format, options.since)
             if problem is not None:
                 result.add(make_finding("B006", Location(str(output)), reason=problem))
                 return
@@ -706,15 +712,14 @@ def _models(accepted: Iterator[_Spooled]) -> Iterator[Record]:
 
 
 def _self_check(path: Path, sector: Sector, output_format: BulkFormat,
-                since: tuple[Path, ...] = (), xsd_passed: bool | None = None) -> str | None:
+                since: tuple[Path, ...] = ()) -> str | None:
     """Why the written file would fail ``validate``, or None.
 
     Every record in it already passed the rules, so an XML file gets an XSD check in pieces
     (fast, flat memory); only when that fails, or for CSV (no XSD), the full located check
     runs. A delta's context is the earlier deliveries, as with validate --with.
     """
-    if output_format == "xml" and (xsd_passed if xsd_passed is not None
-                                   else _passes_xsd(path, sector)):
+    if output_format == "xml" and _passes_xsd(path, sector):
         return None
     checked = validate_files([path], ValidateOptions(sector=sector, with_files=since,
                                                      max_findings=5))
@@ -808,6 +813,110 @@ class _XsdStream:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self._checks.close()
+
+
+class _CsvStream:
+    """Checks a bulk CSV file as it is written, in pieces of whole lines on two threads: each
+    piece goes through the engine's CSV adapter and column checks, as ``validate`` reads it.
+    Every record in it already passed the rules, here and across records; like the XSD for
+    XML, this checks that what was written is what was checked. Anything the column checks
+    would not pass at once (a quoted cell, a record they flag) fails the stream: the full
+    located check then decides."""
+
+    _PIECE = 1 << 21
+
+    def __init__(self) -> None:
+        from rodcli.readers.bulk_csv import DELIMITER, RECORD_TYPE_COLUMN, csv_columns
+
+        self._header = csv_columns()
+        self._first = DELIMITER.join(self._header) + "\n"
+        self._known = set(self._header) | {RECORD_TYPE_COLUMN}
+        self._buffer: list[str] = []
+        self._size = 0
+        self._line = 1  # of the buffer's first line
+        self._head = False
+        self._ok = True
+        self._lock = threading.Lock()
+        self._compiled: dict[frozenset[str], CompiledChecks] = {}
+        self._pool = ThreadPoolExecutor(2)
+        self._pending: deque[Future[bool]] = deque()
+
+    def write(self, text: str) -> int:
+        if self._ok:
+            self._buffer.append(text)
+            self._size += len(text)
+            if self._size >= self._PIECE:
+                self._cut(final=False)
+        return len(text)
+
+    def _cut(self, final: bool) -> None:
+        text = "".join(self._buffer)
+        if not self._head:
+            if not text.startswith(self._first) and (final or len(text) >= len(self._first)):
+                self._ok = False
+                return
+            if not text.startswith(self._first):
+                return
+            text, self._head, self._line = text[len(self._first):], True, 2
+        cut = len(text) if final else text.rfind("\n") + 1
+        piece, rest = text[:cut], text[cut:]
+        self._buffer, self._size = [rest], len(rest)
+        if piece:
+            self._pending.append(self._pool.submit(self._check, piece.encode("utf-8"),
+                                                   self._line))
+            self._line += piece.count("\n")
+        while len(self._pending) > 4:
+            self._ok = self._ok and self._pending.popleft().result()
+
+    def _check(self, piece: bytes, line: int) -> bool:
+        from rodcli.engine.csv_input import _is_plain, _plain_chunk
+        from rodcli.engine.fields import compile_checks
+        from rodcli.rules import record_rules
+
+        if not _is_plain(piece) or not piece.endswith(b"\n"):
+            return False
+        items, _count = _plain_chunk(piece, line, self._header, self._known, "")
+        for item in items:
+            if isinstance(item, Finding):
+                return False
+            columns = frozenset(item.frame.columns)
+            with self._lock:
+                checks = self._compiled.get(columns)
+                if checks is None:
+                    checks = self._compiled[columns] = compile_checks(
+                        "ho", "compact", columns, record_rules())
+            if not checks.run(item.frame).all():
+                return False
+        return True
+
+    def passed(self) -> bool:
+        """Whether the whole file written passed (call once, at its end)."""
+        if self._ok:
+            self._cut(final=True)
+        while self._pending:
+            self._ok = self._ok and self._pending.popleft().result()
+        return self._ok and self._head
+
+    def __enter__(self) -> _CsvStream:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        for future in self._pending:
+            future.cancel()
+        self._pool.shutdown(wait=True)
+
+
+class _TextTee:
+    """A text file that also hands what is written to a check."""
+
+    def __init__(self, out: IO[str], check: _CsvStream) -> None:
+        self._out = out
+        self._check = check
+
+    def write(self, text: str) -> int:
+        self._check.write(text)
+        return self._out.write(text)
 
 
 class _Tee:

@@ -4,13 +4,16 @@ The first pass maps and checks every row, learns which rows fail (cross-record r
 included) and keeps each row's records, already formatted for the output, in an unnamed
 temporary spool. The second pass writes the spooled records of the good rows to a temporary
 file beside the output, and reads the export again only for the failing rows, which go to the
-rejects file with their original cells. The written bulk file is then checked against the XSD
-before it is renamed into place, so what ``build`` writes always passes ``validate``; a
-refusal, a crash or Ctrl-C leaves no partial bulk file. It never prints and never exits.
+rejects file with their original cells. The bulk file is checked as it is written (XML
+against the XSD, CSV by the engine's column checks; see ``_XsdStream`` and ``_CsvStream``),
+and in full after writing where that did not pass at once, before it is renamed into place,
+so what ``build`` writes always passes ``validate``; a refusal, a crash or Ctrl-C leaves no
+partial bulk file. It never prints and never exits.
 
-A large CSV export has its first pass and cross-record rules run on several cores (see "the
-first pass over one large CSV export on several cores" below); what is written and reported
-is the same as in one process.
+A large CSV export has its first pass made column by column (``rodcli.build_columns``): only
+the rows with something to report take the row path of ``check_row``. With ``jobs`` above 1
+it is read row by row on several processes instead (see "the first pass over one large CSV
+export on several cores" below). What is written and reported is the same either way.
 """
 
 from __future__ import annotations

@@ -521,9 +521,12 @@ class _Runner:
 def first_pass_in_columns(export: Path, table: ExportTable, mapping: CompiledMapping,
                           output_format: Literal["xml", "csv"], forced_encoding: bool,
                           result: Result, on_progress: Callable[[int], None] | None,
-                          threads: int = 2) -> ColumnPass | None:
+                          threads: int = 2, rows_unless_mostly_fine: bool = False
+                          ) -> ColumnPass | None:
     """The first pass over a CSV export whose header ``table`` has read, column by column;
-    None (before anything is reported) when the export or the mapping is not for it."""
+    None (before anything is reported) when the export or the mapping is not for it, or,
+    with ``rows_unless_mostly_fine``, when most rows of its first chunk take the precise
+    path: that path runs in this thread, and forked processes run it on every core."""
     try:
         planned = plan_export_slices(export, table, forced_encoding, 1)
     except OSError:
@@ -545,6 +548,9 @@ def first_pass_in_columns(export: Path, table: ExportTable, mapping: CompiledMap
     columns = {True: stripped, False: plain}
     outcome = ColumnPass(ColumnSpool())
     runner = _Runner(export, layout, table, mapping, columns, output_format, result, outcome)
+    if rows_unless_mostly_fine and _mostly_flagged(runner, export, part):
+        outcome.spool.close()
+        return None
     runner.drain(table)  # what reading the header found (E001 when the encoding was forced)
     try:
         _read(runner, export, part, on_progress, threads)
@@ -624,6 +630,22 @@ def _read(runner: _Runner, export: Path, part: CsvSlice,
             start += len(chunk)
             line += chunk.count(b"\n")
         take(0)
+
+
+def _mostly_flagged(runner: _Runner, export: Path, part: CsvSlice) -> bool:
+    """Whether most rows of the export's first chunk need the precise path (computed and
+    let go: nothing is reported)."""
+    from rodcli.readers.textlines import MAX_LINE_BYTES
+
+    with export.open("rb") as handle:
+        handle.seek(part.start)
+        chunk = handle.read(CHUNK_BYTES)
+        if chunk and not chunk.endswith(b"\n"):
+            chunk += handle.readline(MAX_LINE_BYTES + 1)
+    if not chunk.endswith(b"\n") or not _is_plain(chunk) or _has_long_line(chunk):
+        return False
+    work = runner.compute(chunk, part.first_line)
+    return work is not None and len(work.flagged) * 2 > work.rows > 0
 
 
 def _sliceable(path: Path, start: int, utf8: bool) -> bool:

@@ -335,8 +335,13 @@ def _first_pass_in_columns(
     from rodcli.build_columns import first_pass_in_columns
 
     forced_encoding = (options.encoding or spec.source.encoding) is not None
+    # An export whose rows mostly need the precise path is read row by row on forked
+    # processes instead, where they can be.
+    forkable = (options.jobs is None and process_count(None) > 1 and can_fork()
+                and export.stat().st_size >= options.parallel_from_bytes)
     outcome = first_pass_in_columns(export, table, mapping, form, forced_encoding, result,
-                                    on_progress, threads=options.jobs or 2)
+                                    on_progress, threads=options.jobs or 2,
+                                    rows_unless_mostly_fine=forkable)
     if outcome is None:
         return None
     spools.callback(outcome.spool.close)
@@ -921,6 +926,9 @@ class _TextTee:
         self._check.write(text)
         return self._out.write(text)
 
+    def tell(self) -> int:
+        return self._out.tell()
+
 
 class _Tee:
     """A file that also hands what is written to a check."""
@@ -932,6 +940,9 @@ class _Tee:
     def write(self, data: bytes) -> int:
         self._check.write(data)
         return self._out.write(data)
+
+    def tell(self) -> int:
+        return self._out.tell()
 
 
 class _PieceChecks:

@@ -219,3 +219,27 @@ def test_a_valid_output_passes_the_check_as_written(
     export = _write(tmp_path / "export.csv", lines)
     built = _build(export, mapping, tmp_path / "out", columnar, output_format)
     assert built.columnar == columnar and built.output
+
+
+@pytest.mark.parametrize("spoilt", ["codes", "quotes"])
+def test_an_export_for_the_row_path_goes_to_processes(tmp_path: Path, spoilt: str) -> None:
+    """Most rows of the first chunk need the precise path (every code unknown: M007), or
+    it has quotes: with processes to be had, the forked row path reads the export instead,
+    and builds the same."""
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    lines = _export_lines(300, seed=6, error_rate=0.0)
+    if spoilt == "codes":
+        lines = [line.replace(";VT;", ";XX;").replace(";DT;", ";XX;")
+                 for line in lines if '"' not in line]
+    else:
+        assert any('"' in line for line in lines[:30])
+    export = _write(tmp_path / "export.csv", lines)
+    columns = _build(export, mapping, tmp_path / "out", True, "xml")
+    forked = _build(export, mapping, tmp_path / "out", True, "xml", jobs=None,
+                    parallel_from_bytes=0)
+    assert columns.columnar and not forked.columnar
+    assert forked.result.findings == columns.result.findings
+    assert forked.rejects == columns.rejects and forked.output == columns.output
+    assert forked.result.build == columns.result.build
+    assert spoilt != "codes" or columns.result.code_counts["M007"] > 250

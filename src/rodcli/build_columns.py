@@ -525,8 +525,9 @@ def first_pass_in_columns(export: Path, table: ExportTable, mapping: CompiledMap
                           ) -> ColumnPass | None:
     """The first pass over a CSV export whose header ``table`` has read, column by column;
     None (before anything is reported) when the export or the mapping is not for it, or,
-    with ``rows_unless_mostly_fine``, when most rows of its first chunk take the precise
-    path: that path runs in this thread, and forked processes run it on every core."""
+    with ``rows_unless_mostly_fine``, when its first chunk is not plain or most of its rows
+    take the precise path: that path runs in this thread, forked processes run it on every
+    core."""
     try:
         planned = plan_export_slices(export, table, forced_encoding, 1)
     except OSError:
@@ -548,7 +549,7 @@ def first_pass_in_columns(export: Path, table: ExportTable, mapping: CompiledMap
     columns = {True: stripped, False: plain}
     outcome = ColumnPass(ColumnSpool())
     runner = _Runner(export, layout, table, mapping, columns, output_format, result, outcome)
-    if rows_unless_mostly_fine and _mostly_flagged(runner, export, part):
+    if rows_unless_mostly_fine and _rows_suit_better(runner, export, part):
         outcome.spool.close()
         return None
     runner.drain(table)  # what reading the header found (E001 when the encoding was forced)
@@ -632,9 +633,11 @@ def _read(runner: _Runner, export: Path, part: CsvSlice,
         take(0)
 
 
-def _mostly_flagged(runner: _Runner, export: Path, part: CsvSlice) -> bool:
-    """Whether most rows of the export's first chunk need the precise path (computed and
-    let go: nothing is reported)."""
+def _rows_suit_better(runner: _Runner, export: Path, part: CsvSlice) -> bool:
+    """Whether the export's first chunk is one the row path reads faster on several
+    processes: not plain (quotes or other characters are seldom in one place only), or
+    most of its rows in need of the precise path (computed and let go: nothing is
+    reported)."""
     from rodcli.readers.textlines import MAX_LINE_BYTES
 
     with export.open("rb") as handle:
@@ -642,10 +645,12 @@ def _mostly_flagged(runner: _Runner, export: Path, part: CsvSlice) -> bool:
         chunk = handle.read(CHUNK_BYTES)
         if chunk and not chunk.endswith(b"\n"):
             chunk += handle.readline(MAX_LINE_BYTES + 1)
-    if not chunk.endswith(b"\n") or not _is_plain(chunk) or _has_long_line(chunk):
+    if not chunk:
         return False
+    if not chunk.endswith(b"\n") or not _is_plain(chunk) or _has_long_line(chunk):
+        return True
     work = runner.compute(chunk, part.first_line)
-    return work is not None and len(work.flagged) * 2 > work.rows > 0
+    return work is None or len(work.flagged) * 2 > work.rows
 
 
 def _sliceable(path: Path, start: int, utf8: bool) -> bool:

@@ -335,8 +335,8 @@ def _first_pass_in_columns(
     from rodcli.build_columns import first_pass_in_columns
 
     forced_encoding = (options.encoding or spec.source.encoding) is not None
-    # An export whose rows mostly need the precise path is read row by row on forked
-    # processes instead, where they can be.
+    # An export that is not plain, or whose rows mostly need the precise path, is read row
+    # by row on forked processes instead, where they can be.
     forkable = (options.jobs is None and process_count(None) > 1 and can_fork()
                 and export.stat().st_size >= options.parallel_from_bytes)
     outcome = first_pass_in_columns(export, table, mapping, form, forced_encoding, result,

@@ -22,6 +22,7 @@ path at all: ``first_pass_in_columns`` returns None before anything is reported.
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import tempfile
 import threading
@@ -216,9 +217,12 @@ class ColumnSpool:
                               "count": counts.cast(pl.UInt32)}).with_columns(
             (pl.col("size").cast(pl.UInt64).cum_sum() - pl.col("size") + self._offset)
             .alias("offset"))
-        # Straight from polars into the file: no Python string of the whole chunk.
-        pl.DataFrame({"text": texts}).write_csv(self._body, include_header=False,
+        # Joined by polars' CSV writer (no Python string of the chunk), written by Python:
+        # a full disk is then an OSError with its errno (I022), as for every other file.
+        buffer = io.BytesIO()
+        pl.DataFrame({"text": texts}).write_csv(buffer, include_header=False,
                                                 quote_style="never", line_terminator="\n")
+        self._body.write(buffer.getbuffer())
         self._index.append(index)
         self._offset += int(index.get_column("size").sum())
 

@@ -150,6 +150,13 @@ def main() -> None:
         run("rodcli build CSV export -> CSV", rows,
             [str(RODCLI), "build", str(csv_file), "-m", str(HERE / "identity_mapping.toml"),
              "--sector", "ho", "--format", "csv", "-o", str(out), "--force", "-q"])
+        if before:
+            run("rodcli before: build CSV export -> XML", rows,
+                [before, "build", str(csv_file), "-m", str(HERE / "identity_mapping.toml"),
+                 "--sector", "ho", "-o", str(out), "--force", "-q"])
+            run("rodcli before: build CSV export -> CSV", rows,
+                [before, "build", str(csv_file), "-m", str(HERE / "identity_mapping.toml"),
+                 "--sector", "ho", "--format", "csv", "-o", str(out), "--force", "-q"])
         run("rodcli compare CSV with XML (same records)", rows,
             [str(RODCLI), "compare", str(csv_file), str(xml_file), "-q"])
         run("rodcli validate CSV, every row wrong", rows,
@@ -199,10 +206,14 @@ def table(figures: list[dict[str, object]]) -> str:
                 "rodcli validate XML (XSD + all rules)": "xmllint --stream (XSD only)"}.get(
                     str(label))
         base = base or {"rodcli validate CSV, every row wrong":
-                        "rodcli before: every row wrong"}.get(str(label))
+                        "rodcli before: every row wrong",
+                        "rodcli build CSV export -> XML": "rodcli before: build CSV export -> XML",
+                        "rodcli build CSV export -> CSV": "rodcli before: build CSV export -> CSV",
+                        }.get(str(label))
         if base and (base, rows) in by:
             speed = float(figure["rows_per_s"]) / float(by[(base, rows)]["rows_per_s"])  # type: ignore[arg-type]
-            ratio = f"{speed:.2f}x {base.split()[0]}"
+            name = "before" if base.startswith("rodcli before") else base.split()[0]
+            ratio = f"{speed:.2f}x {name}"
         lines.append(f"| {label} | {rows:,} | {figure['seconds']:.2f} | "
                      f"{figure['rows_per_s']:,.0f} | {figure['pss_mib']:.0f} | "
                      f"{figure['rss_mib']:.0f} | {ratio} |")

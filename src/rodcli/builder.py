@@ -4,13 +4,16 @@ The first pass maps and checks every row, learns which rows fail (cross-record r
 included) and keeps each row's records, already formatted for the output, in an unnamed
 temporary spool. The second pass writes the spooled records of the good rows to a temporary
 file beside the output, and reads the export again only for the failing rows, which go to the
-rejects file with their original cells. The written bulk file is then checked against the XSD
-before it is renamed into place, so what ``build`` writes always passes ``validate``; a
-refusal, a crash or Ctrl-C leaves no partial bulk file. It never prints and never exits.
+rejects file with their original cells. The bulk file is checked as it is written (XML
+against the XSD, CSV by the engine's column checks; see ``_XsdStream`` and ``_CsvStream``),
+and in full after writing where that did not pass at once, before it is renamed into place,
+so what ``build`` writes always passes ``validate``; a refusal, a crash or Ctrl-C leaves no
+partial bulk file. It never prints and never exits.
 
-A large CSV export has its first pass and cross-record rules run on several cores (see "the
-first pass over one large CSV export on several cores" below); what is written and reported
-is the same as in one process.
+A large CSV export has its first pass made column by column (``rodcli.build_columns``): only
+the rows with something to report take the row path of ``check_row``. With ``jobs`` above 1
+it is read row by row on several processes instead (see "the first pass over one large CSV
+export on several cores" below). What is written and reported is the same either way.
 """
 
 from __future__ import annotations
@@ -21,18 +24,21 @@ import os
 import pickle
 import struct
 import tempfile
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Literal
+from typing import IO, TYPE_CHECKING, BinaryIO, Literal, TextIO, cast
 
 from lxml import etree
 
 from rodcli.atomic import PRIVATE, Pending, pending_beside, same_file
 from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import Record
-from rodcli.bulkformat.xsd import builtin_schema, secure_parser
+from rodcli.bulkformat.xsd import secure_parser, xsd_text
 from rodcli.codes import Lang, message
 from rodcli.comparison import Delta
 from rodcli.engine.keys import KeyRows, checked_row, failed_row
@@ -59,6 +65,10 @@ from rodcli.writers import DocumentHeader, Prewritten
 from rodcli.writers.csv import CsvLines, write_csv
 from rodcli.writers.xml import write_xml, xml_end, xml_record, xml_start
 
+if TYPE_CHECKING:
+    from rodcli.build_columns import ColumnSpool
+    from rodcli.engine.fields import CompiledChecks
+
 BulkFormat = Literal["xml", "csv"]
 PROGRESS_EVERY = 1000
 
@@ -79,12 +89,17 @@ class BuildOptions:
     # --since: bulk files delivered before, oldest first; only new or changed records are
     # written, and each delivered record gone from the export is a warning (C006).
     since: tuple[Path, ...] = ()
-    jobs: int | None = None  # processes for the first pass over a large CSV export; None: cores
+    # None: a large CSV export is read column by column on threads (rodcli.build_columns);
+    # 1: the same on one thread; more: row by row on that many forked processes.
+    jobs: int | None = None
     # The report the caller writes after the run: only checked here, against the other
     # outputs and the inputs, so that no output ends up over another.
     report: Path | None = None
     # Forking is cheap; from about 10,000 rows the second core more than pays for itself.
     parallel_from_bytes: int = 1 << 20
+    # A CSV export from this size is read column by column (rodcli.build_columns); below it,
+    # loading polars costs more than it saves.
+    columnar_from_bytes: int = 1 << 18
 
 
 # Spooled records are read back and written in pieces of about this size.
@@ -174,6 +189,8 @@ class _FirstPass:
     sender: str | None = None
     unreadable: bool = False  # the export could not be read to its end
     header: list[str] = field(default_factory=list)  # the export's column names
+    # The column path's spool (rodcli.build_columns), which holds every row's records.
+    column_spool: ColumnSpool | None = None
 
 
 def build(
@@ -195,8 +212,11 @@ def build(
             with _opened(export, options, spec) as table:
                 mapping = compile_mapping(spec, mapping_text, str(options.mapping), table,
                                           options.sector)
-                first = _first_pass_in_parallel(export, options, spec, mapping_text, table,
-                                                result, on_progress, form, spools)
+                first = _first_pass_in_columns(export, options, spec, table, mapping, result,
+                                               on_progress, form, spools)
+                if first is None:
+                    first = _first_pass_in_parallel(export, options, spec, mapping_text, table,
+                                                    result, on_progress, form, spools)
                 if first is None:
                     spool = spools.enter_context(_Spool(options.sector, form))
                     first = _first_pass(table, mapping, result, on_progress, spool,
@@ -293,6 +313,47 @@ def _check_keys(rows: KeyRows, file: str, first: _FirstPass, result: Result,
     """The cross-record rules over the rows' records, in the engine's key table, with the
     earlier deliveries (--since) as their context, as validate --with has them."""
     cross_record_rounds(rows, file, first.rejected, result.add, since)
+
+
+def _first_pass_in_columns(
+    export: Path, options: BuildOptions, spec: MappingFile, table: ExportTable,
+    mapping: CompiledMapping, result: Result, on_progress: Callable[[int], None] | None,
+    form: Literal["xml", "csv", "models"], spools: contextlib.ExitStack,
+) -> _FirstPass | None:
+    """The first pass over a large CSV export column by column (``rodcli.build_columns``),
+    or None when it is not for it: a small export, a workbook, --since (whose spool holds
+    models), an export or mapping the column path cannot take (then nothing was reported)."""
+    if form == "models" or table.delimiter is None or table.sheet is not None:
+        return None
+    if options.jobs is not None and options.jobs > 1:
+        return None  # processes asked for: the row path, forked
+    try:
+        if export.stat().st_size < options.columnar_from_bytes:
+            return None
+    except OSError:
+        return None  # the one-process pass reports it
+    from rodcli.build_columns import first_pass_in_columns
+
+    forced_encoding = (options.encoding or spec.source.encoding) is not None
+    # An export that is not plain, or whose rows mostly need the precise path, is read row
+    # by row on forked processes instead, where they can be.
+    forkable = (options.jobs is None and process_count(None) > 1 and can_fork()
+                and export.stat().st_size >= options.parallel_from_bytes)
+    outcome = first_pass_in_columns(export, table, mapping, form, forced_encoding, result,
+                                    on_progress, threads=options.jobs or 2,
+                                    rows_unless_mostly_fine=forkable)
+    if outcome is None:
+        return None
+    spools.callback(outcome.spool.close)
+    assert result.build is not None
+    result.build.rows_read += outcome.rows_read
+    result.build.rows_blank += outcome.rows_blank
+    first = _FirstPass([], rejected=outcome.rejected,
+                       sender=mapping.constants.get("brin") or outcome.sender,
+                       unreadable=outcome.unreadable, header=list(table.header),
+                       column_spool=outcome.spool)
+    _check_keys(outcome.keys, table.file, first, result, options.since)
+    return first
 
 
 # ---- the first pass over one large CSV export on several cores -------------------------------
@@ -428,36 +489,55 @@ def _check_rows(table: ExportTable, mapping: CompiledMapping, result: Result,
 
     for row in table.rows:
         summary.rows_read += 1
-        mapped = mapping.map_row(row)
-        row_findings = list(mapped.findings)
-        # A cell the mapping could not use is already reported; "required and missing" for
-        # the same field would only repeat it.
-        unusable = {finding.location.field for finding in mapped.findings}
-        models: list[Record] | None = []
-        for raw in mapped.records:
-            checked, findings = checker.check(raw, mapping.sector, "iso")
-            if findings:
-                row_findings.extend(
-                    finding for finding in findings
-                    if not (finding.code == "F001" and finding.location.field in unusable))
-            if checked is None:
-                keys.append(failed_row(raw))
-                models = None
-            else:
-                keys.append(checked_row(checked.model, raw))
-                first.sender = first.sender or checked.model.brin
-                if models is not None:
-                    models.append(checked.model)
-        # A row with an error now is rejected whatever follows: only the others are kept
-        # for the second pass (which skips those the cross-record rules reject later).
-        if models and not any(f.severity >= Severity.ERROR for f in row_findings):
-            spool.add(row.line, models)
+        outcome = check_row(row, mapping, checker, keys)
+        first.sender = first.sender or outcome.sender
+        if outcome.models:
+            spool.add(row.line, outcome.models)
         _drain(table, result, first)
-        for finding in row_findings:
+        for finding in outcome.findings:
             _note(first, result, finding, row.line)
         if on_progress is not None and summary.rows_read % PROGRESS_EVERY == 0:
             on_progress(summary.rows_read)
     _drain(table, result, first)
+
+
+@dataclass(slots=True)
+class RowOutcome:
+    findings: list[Finding]
+    models: list[Record] | None  # the row's records, when none has an error so far
+    sender: str | None  # the BRIN of the row's first record that passed its own checks
+
+
+def check_row(row: ExportRow, mapping: CompiledMapping, checker: RecordChecker,
+              keys: KeyRows) -> RowOutcome:
+    """One export row on the precise path: mapped, its records checked (their key rows go
+    to ``keys``)."""
+    mapped = mapping.map_row(row)
+    row_findings = list(mapped.findings)
+    # A cell the mapping could not use is already reported; "required and missing" for
+    # the same field would only repeat it.
+    unusable = {finding.location.field for finding in mapped.findings}
+    models: list[Record] | None = []
+    sender: str | None = None
+    for raw in mapped.records:
+        checked, findings = checker.check(raw, mapping.sector, "iso")
+        if findings:
+            row_findings.extend(
+                finding for finding in findings
+                if not (finding.code == "F001" and finding.location.field in unusable))
+        if checked is None:
+            keys.append(failed_row(raw))
+            models = None
+        else:
+            keys.append(checked_row(checked.model, raw))
+            sender = sender or checked.model.brin
+            if models is not None:
+                models.append(checked.model)
+    # A row with an error now is rejected whatever follows: only the others are kept
+    # for the second pass (which skips those the cross-record rules reject later).
+    if not models or any(f.severity >= Severity.ERROR for f in row_findings):
+        models = None
+    return RowOutcome(row_findings, models, sender)
 
 
 def _drain(table: ExportTable, result: Result, first: _FirstPass) -> None:
@@ -482,6 +562,7 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
     pending: Pending | None = None
     rejects_pending: Pending | None = None
     write_bulk = summary.rows_accepted > 0
+    checked_as_written = False
     rejects_writer: _RejectsWriter | None = None
     try:
         pending = pending_beside(output)
@@ -505,12 +586,16 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
                     assert mapping is not None
                     delta.present(mapping.map_row(row).records)
 
-            accepted = _accepted(first, rejected_rows, reject)
             records: Iterator[Record] | Iterator[Prewritten]
-            if delta is not None:
-                records = delta.changed(_models(accepted))
+            if first.column_spool is not None:
+                assert delta is None  # --since keeps to the row path
+                for row in rejected_rows:
+                    reject(row)
+                records = first.column_spool.prewritten(first.rejected)
+            elif delta is not None:
+                records = delta.changed(_models(_accepted(first, rejected_rows, reject)))
             else:
-                records = _prewritten(accepted)
+                records = _prewritten(_accepted(first, rejected_rows, reject))
             if not write_bulk:
                 for _record in records:  # every row goes to the rejects file
                     pass
@@ -518,21 +603,29 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
                 # A row is accepted only when its records passed, BRIN included: a sender.
                 assert first.sender is not None
                 header = DocumentHeader.new(first.sender)
-                with pending.path.open("wb") as out:
-                    summary.records_written = write_xml(records, options.sector, header, out)
+                with pending.path.open("wb") as out, _XsdStream(options.sector) as stream:
+                    # The XSD check of what is written runs beside the writing.
+                    summary.records_written = write_xml(
+                        records, options.sector, header, cast(BinaryIO, _Tee(out, stream)))
                     _sync(out)
+                    checked_as_written = stream.passed()
             else:
-                with pending.path.open("w", encoding="utf-8", newline="") as text_out:
-                    summary.records_written = write_csv(records, text_out)
+                with (pending.path.open("w", encoding="utf-8", newline="") as text_out,
+                      _CsvStream() as csv_stream):
+                    # The column checks of what is written run beside the writing.
+                    summary.records_written = write_csv(
+                        records, cast(TextIO, _TextTee(text_out, csv_stream)))
                     _sync(text_out)
+                    # With --since the full check reads the earlier deliveries beside it.
+                    checked_as_written = csv_stream.passed() and not options.since
             rejects_writer.close()
         if delta is not None:
             # records built = records written + records unchanged since the last delivery
             summary.records_unchanged = delta.unchanged
             result.extend(delta.finish())
         if write_bulk:
-            problem = _self_check(pending.path, options.sector, options.output_format,
-                                  options.since)
+            problem = None if checked_as_written else _self_check(
+                pending.path, options.sector, options.output_format, options.since)
             if problem is not None:
                 result.add(make_finding("B006", Location(str(output)), reason=problem))
                 return
@@ -645,53 +738,256 @@ def _self_check(path: Path, sector: Sector, output_format: BulkFormat,
 
 
 def _passes_xsd(path: Path, sector: Sector) -> bool:
-    """Whether the written document is valid against the sector's XSD, read in pieces.
+    """Whether the written document is valid against the sector's XSD, read in pieces (see
+    ``_XsdStream``)."""
+    with path.open("rb") as handle, _XsdStream(sector) as stream:
+        while more := handle.read(_CHECK_CHUNK):
+            stream.write(more)
+        return stream.passed()
 
-    The file is cut as ``start + header + body_1 + ... + body_n + end``, where ``start`` is
-    the declaration and root tag ``write_xml`` writes (so no DOCTYPE, BOM or other encoding)
-    and ``end`` its closing tag; each ``start + header + body_i + end`` is parsed and
-    validated by libxml2 on its own. The XSD's root is the header then any number of records,
-    with no constraint across records, so when every piece is valid the whole is: the bodies
-    are balanced content of records only, and the file is exactly their concatenation. A cut
-    in the wrong place (a file not laid out as written) only makes a piece fail: then the
-    caller's full check decides. Memory holds one piece at a time (libxml2's streaming
-    validation of the whole file was measured to grow with the file).
+
+class _XsdStream:
+    """Checks a document against the sector's XSD in pieces, as it is written.
+
+    The document is cut as ``start + header + body_1 + ... + body_n + end``, where ``start``
+    is the declaration and root tag ``write_xml`` writes (so no DOCTYPE, BOM or other
+    encoding) and ``end`` its closing tag; each ``start + header + body_i + end`` is parsed
+    and validated by libxml2 on its own. The XSD's root is the header then any number of
+    records, with no constraint across records, so when every piece is valid the whole is:
+    the bodies are balanced content of records only, and the document is exactly their
+    concatenation. A cut in the wrong place (a document not laid out as written) only makes
+    a piece fail: then the caller's full check decides. Memory holds a few pieces at a time
+    (libxml2's streaming validation of the whole file was measured to grow with the file).
+    Fed the bytes ``write_xml`` writes, the check runs beside the writing on other threads.
     """
-    schema = builtin_schema(sector)
-    parser = secure_parser()
-    start, end = xml_start(sector).encode(), xml_end().encode()
-    header_lines = 4  # identificatiecode, verzendende en ontvangende instantie, datumtijd
-    with path.open("rb") as handle:
-        head = b"".join(handle.readline(1 << 16)  # a line of ours is < 200 bytes
-                        for _ in range(start.count(b"\n") + header_lines))
-        if not head.startswith(start) or not head.endswith(b"\n"):
+
+    _HEADER_LINES = 4  # identificatiecode, verzendende en ontvangende instantie, datumtijd
+
+    def __init__(self, sector: Sector) -> None:
+        self._start, self._end = xml_start(sector).encode(), xml_end().encode()
+        self._head_lines = self._start.count(b"\n") + self._HEADER_LINES
+        self._head: bytes | None = None
+        self._buffer = b""
+        self._ok = True
+        self._checks = _PieceChecks(sector)
+
+    def write(self, data: bytes) -> int:
+        if not self._ok:
+            return len(data)
+        rest = data
+        if self._head is None:
+            self._buffer += data
+            lines = self._buffer.split(b"\n", self._head_lines)
+            if len(lines) <= self._head_lines:
+                # a line of ours is < 200 bytes
+                self._ok = len(self._buffer) < self._head_lines << 16
+                return len(data)
+            head = b"\n".join(lines[:self._head_lines]) + b"\n"
+            if not head.startswith(self._start) or max(map(len, lines[:-1])) >= 1 << 16:
+                self._ok = False
+                return len(data)
+            self._head, self._buffer, rest = head, b"", lines[-1]
+        for offset in range(0, len(rest), _CHECK_CHUNK):
+            self._step(rest[offset:offset + _CHECK_CHUNK])
+            if not self._ok:
+                break
+        return len(data)
+
+    def _step(self, more: bytes) -> None:
+        assert self._head is not None
+        self._buffer += more
+        if len(self._buffer) < _CHECK_CHUNK:
+            return
+        # after the last record's end tag: a line "  </record>" (a "<" in a value is
+        # written as "&lt;")
+        last = self._buffer.rfind(b"\n  </")
+        cut = self._buffer.find(b"\n", last + 1) + 1 if last >= 0 else 0
+        if cut == 0:
+            self._ok = len(self._buffer) <= 16 * _CHECK_CHUNK  # else no record boundary
+            return
+        body, self._buffer = self._buffer[:cut], self._buffer[cut:]
+        self._ok = self._checks.add(self._head + body + self._end)
+
+    def passed(self) -> bool:
+        """Whether the whole document written is valid (call once, at its end)."""
+        if not self._ok or self._head is None or not self._buffer.endswith(self._end):
             return False
-        buffer = b""
-        while True:
-            more = handle.read(_CHECK_CHUNK)
-            buffer += more
-            if not more:
-                if not buffer.endswith(end):
-                    return False
-                body, buffer = buffer[:-len(end)], b""
-            else:
-                # after the last record's end tag: a line "  </record>" (a "<" in a value is
-                # written as "&lt;")
-                last = buffer.rfind(b"\n  </")
-                cut = buffer.find(b"\n", last + 1) + 1 if last >= 0 else 0
-                if cut == 0:
-                    if len(buffer) > 16 * _CHECK_CHUNK:
-                        return False  # no record boundary anywhere: not our layout
-                    continue
-                body, buffer = buffer[:cut], buffer[cut:]
-            try:
-                piece = etree.fromstring(head + body + end, parser)
-            except etree.XMLSyntaxError:
+        body = self._buffer[:-len(self._end)]
+        return self._checks.add(self._head + body + self._end) and self._checks.passed()
+
+    def __enter__(self) -> _XsdStream:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self._checks.close()
+
+
+class _CsvStream:
+    """Checks a bulk CSV file as it is written, in pieces of whole lines on two threads: each
+    piece goes through the engine's CSV adapter and column checks, as ``validate`` reads it.
+    Every record in it already passed the rules, here and across records; like the XSD for
+    XML, this checks that what was written is what was checked. Anything the column checks
+    would not pass at once (a quoted cell, a record they flag) fails the stream: the full
+    located check then decides."""
+
+    _PIECE = 1 << 21
+
+    def __init__(self) -> None:
+        from rodcli.readers.bulk_csv import DELIMITER, RECORD_TYPE_COLUMN, csv_columns
+
+        self._header = csv_columns()
+        self._first = DELIMITER.join(self._header) + "\n"
+        self._known = set(self._header) | {RECORD_TYPE_COLUMN}
+        self._buffer: list[str] = []
+        self._size = 0
+        self._line = 1  # of the buffer's first line
+        self._head = False
+        self._ok = True
+        self._lock = threading.Lock()
+        self._compiled: dict[frozenset[str], CompiledChecks] = {}
+        self._pool = ThreadPoolExecutor(2)
+        self._pending: deque[Future[bool]] = deque()
+
+    def write(self, text: str) -> int:
+        if self._ok:
+            self._buffer.append(text)
+            self._size += len(text)
+            if self._size >= self._PIECE:
+                self._cut(final=False)
+        return len(text)
+
+    def _cut(self, final: bool) -> None:
+        text = "".join(self._buffer)
+        if not self._head:
+            if not text.startswith(self._first) and (final or len(text) >= len(self._first)):
+                self._ok = False
+                return
+            if not text.startswith(self._first):
+                return
+            text, self._head, self._line = text[len(self._first):], True, 2
+        cut = len(text) if final else text.rfind("\n") + 1
+        piece, rest = text[:cut], text[cut:]
+        self._buffer, self._size = [rest], len(rest)
+        if piece:
+            self._pending.append(self._pool.submit(self._check, piece.encode("utf-8"),
+                                                   self._line))
+            self._line += piece.count("\n")
+        while len(self._pending) > 4:
+            self._ok = self._ok and self._pending.popleft().result()
+
+    def _check(self, piece: bytes, line: int) -> bool:
+        from rodcli.engine.csv_input import _is_plain, _plain_chunk
+        from rodcli.engine.fields import compile_checks
+        from rodcli.rules import record_rules
+
+        if not _is_plain(piece) or not piece.endswith(b"\n"):
+            return False
+        items, _count = _plain_chunk(piece, line, self._header, self._known, "")
+        for item in items:
+            if isinstance(item, Finding):
                 return False
-            if not schema.validate(piece):
+            columns = frozenset(item.frame.columns)
+            with self._lock:
+                checks = self._compiled.get(columns)
+                if checks is None:
+                    checks = self._compiled[columns] = compile_checks(
+                        "ho", "compact", columns, record_rules())
+            if not checks.run(item.frame).all():
                 return False
-            if not more:
-                return True
+        return True
+
+    def passed(self) -> bool:
+        """Whether the whole file written passed (call once, at its end)."""
+        if self._ok:
+            self._cut(final=True)
+        while self._pending:
+            self._ok = self._ok and self._pending.popleft().result()
+        return self._ok and self._head
+
+    def __enter__(self) -> _CsvStream:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        for future in self._pending:
+            future.cancel()
+        self._pool.shutdown(wait=True)
+
+
+class _TextTee:
+    """A text file that also hands what is written to a check."""
+
+    def __init__(self, out: IO[str], check: _CsvStream) -> None:
+        self._out = out
+        self._check = check
+
+    def write(self, text: str) -> int:
+        self._check.write(text)
+        return self._out.write(text)
+
+    def tell(self) -> int:
+        return self._out.tell()
+
+
+class _Tee:
+    """A file that also hands what is written to a check."""
+
+    def __init__(self, out: IO[bytes], check: _XsdStream) -> None:
+        self._out = out
+        self._check = check
+
+    def write(self, data: bytes) -> int:
+        self._check.write(data)
+        return self._out.write(data)
+
+    def tell(self) -> int:
+        return self._out.tell()
+
+
+class _PieceChecks:
+    """Pieces of a document checked against the sector's XSD on two threads: libxml2
+    parses and validates without the GIL, so a second core halves the wait. Each thread
+    has its own parser and schema (an lxml schema keeps its last error log)."""
+
+    _AHEAD = 4
+
+    def __init__(self, sector: Sector) -> None:
+        self._sector = sector
+        self._local = threading.local()
+        self._pool = ThreadPoolExecutor(2)
+        self._pending: deque[Future[bool]] = deque()
+
+    def _check(self, piece: bytes) -> bool:
+        local = self._local
+        if not hasattr(local, "schema"):
+            local.parser = secure_parser()
+            local.schema = etree.XMLSchema(etree.fromstring(
+                xsd_text(self._sector).encode("utf-8"), secure_parser()))
+        try:
+            document = etree.fromstring(piece, local.parser)
+        except etree.XMLSyntaxError:
+            return False
+        return bool(local.schema.validate(document))
+
+    def add(self, piece: bytes) -> bool:
+        """False once a piece checked so far failed."""
+        self._pending.append(self._pool.submit(self._check, piece))
+        while len(self._pending) > self._AHEAD:
+            if not self._pending.popleft().result():
+                return False
+        return True
+
+    def passed(self) -> bool:
+        while self._pending:
+            if not self._pending.popleft().result():
+                return False
+        return True
+
+    def close(self) -> None:
+        for future in self._pending:
+            future.cancel()
+        self._pool.shutdown(wait=True)
 
 
 def _sync(handle: IO[bytes] | IO[str]) -> None:

@@ -393,8 +393,9 @@ def build(
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, metavar="N",
-                     help="Processes for a large CSV export (default: one per core); the "
-                     "files and findings are the same with any number."),
+                     help="A large CSV export is read column by column on every core; -j 1: "
+                     "on one; -j N above 1: row by row on N processes (slower). The files "
+                     "and findings are the same with any number."),
     ] = None,
 ) -> None:
     """Turn EXPORT, an administration export (CSV or XLSX), into a ROD bulk file.
@@ -406,6 +407,9 @@ def build(
     """
     import sqlite3
 
+    if jobs == 1:
+        # The column path's threads, as for validate; more jobs are processes (BuildOptions).
+        os.environ["POLARS_MAX_THREADS"] = "1"
     from rodcli.builder import BuildOptions
     from rodcli.builder import build as run_build
 

@@ -186,6 +186,16 @@ class CompiledMapping:
         self._dates: dict[str, dict[str, str]] = {f.name: {} for f in fields}
 
     @property
+    def fields(self) -> list[_Field]:
+        """The mapped fields, in the mapping's order (for the column path of build)."""
+        return self._fields
+
+    @property
+    def rules(self) -> list[_Rule]:
+        """Which records a row yields, in record-type order."""
+        return self._rules
+
+    @property
     def constants(self) -> dict[str, str]:
         return {f.name: f.constant for f in self._fields if f.constant is not None}
 
@@ -615,6 +625,12 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     for finding in findings:
         seen.setdefault((finding.code, finding.location, tuple(finding.params.items())), finding)
     return list(seen.values())
+
+
+def field_kind(model: type[Record], name: str) -> Literal["text", "date", "decimal"]:
+    """Whether a field holds a date, a decimal or text (how a mapping converts its cells and
+    how a writer formats its value)."""
+    return _kind_of(model, name)
 
 
 def _kind_of(model: type[Record], name: str) -> Literal["text", "date", "decimal"]:

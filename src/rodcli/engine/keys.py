@@ -610,8 +610,9 @@ class KeyTable:
 
     def add_rows(self, rows: KeyRows) -> None:
         """Key rows made in Python (build's export rows), taken over from ``rows``."""
-        for frame in rows.frames:
-            self.add_frame(frame)
+        rows.frames.reverse()
+        while rows.frames:  # each frame let go once partitioned: not all held twice
+            self.add_frame(rows.frames.pop())
         if rows.rows:
             self.add_frame(rows_frame(rows.rows))
         rows.frames, rows.rows = [], []

@@ -25,6 +25,7 @@ on one side only with their personal-number changes (C004).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rodcli.bulkformat.models import KEY_FIELDS as NUMBER_FIELDS
-from rodcli.bulkformat.models import RECORD_MODELS, Sector
+from rodcli.bulkformat.models import RECORD_MODELS, Record, Sector
 from rodcli.bulkformat.types import DateNotation
 from rodcli.engine.fields import LINE_COLUMN, TYPE_COLUMN
 from rodcli.masking import mask_pgn
@@ -48,15 +49,20 @@ if TYPE_CHECKING:
 # so two keys that share one hash are told apart by the other), one for the canonical form.
 _KEY_SEEDS = (0x5EED_0001, 0x0BAD_CAFE)
 _DATA_SEED = 0xD47A_0001
-_DETAILS = ("_ord", "_line", "_brin", "_number", "_record_type", "_masked", "_bsn", "_data")
+PARTITIONS = 16
+# What a record's row holds besides its fields (which follow, in _field_kinds order).
+_HEAD = {"_at": "u32", "_line": "u32", "_brin": "str", "_pgn": "str", "_number": "str",
+         "_record_type": "str", "_masked": "str", "_bsn": "bool", "_failed": "bool"}
+# What goes to disk: never the personal number itself.
+_SPILLED = ("_ord", "_line", "_brin", "_number", "_record_type", "_masked", "_bsn", "_failed")
 
 
-def _schema() -> dict[str, Any]:
+def _schema(sector: Sector) -> dict[str, Any]:
     import polars as pl
 
-    return {"_at": pl.UInt32, "_line": pl.UInt32, "_brin": pl.String, "_pgn": pl.String,
-            "_number": pl.String, "_record_type": pl.String, "_masked": pl.String,
-            "_bsn": pl.Boolean, "_data": pl.String}
+    types = {"u32": pl.UInt32, "str": pl.String, "bool": pl.Boolean}
+    return {**{name: types[kind] for name, kind in _HEAD.items()},
+            **dict.fromkeys(_field_kinds(sector), pl.String)}
 
 
 def _date_text(column: pl.Expr, notation: DateNotation) -> pl.Expr:
@@ -86,7 +92,7 @@ def _field_text(name: str, kind: str, notation: DateNotation, columns: frozenset
 
     if name not in columns:
         return pl.lit(None, dtype=pl.String)
-    column = pl.col(name)
+    column = pl.col(name).cast(pl.String)
     if kind == "date":
         return _date_text(column, notation)
     if kind == "decimal":
@@ -95,46 +101,76 @@ def _field_text(name: str, kind: str, notation: DateNotation, columns: frozenset
 
 
 @cache
+def _field_kinds(sector: Sector) -> dict[str, str]:
+    """Every field of a sector's records but the key, in the CSV column order, with its kind
+    (the same in every record type that has it)."""
+    kinds: dict[str, str] = {}
+    for model in RECORD_MODELS[sector].values():
+        for name, kind in _plan(model):
+            if kinds.setdefault(name, kind) != kind:
+                raise LookupError(f"{name} has two kinds in {sector}: {kind}, {kinds[name]}")
+    return kinds
+
+
+def canonical_values(record: Record) -> list[str | None]:
+    """``store.canonical``'s text of each field, in ``_field_kinds`` order (None: empty)."""
+    text = canonical(record)
+    fields = dict(item.split(_IS, 1) for item in text.split(_AND)) if text else {}
+    return [fields.get(name) for name in _field_kinds(record.sector)]
+
+
+def _canonical_text(names: tuple[str, ...], values: tuple[object, ...]) -> str:
+    """The canonical form from a row's fields.
+
+    In the sector's order of fields rather than the model's: two records with one key are of
+    one record type, so either order tells them equal or not, and ``Stored.fields`` reads
+    both back alike."""
+    return _AND.join(f"{name}{_IS}{value}" for name, value in zip(names, values, strict=True)
+                     if value is not None)
+
+
+@cache
 def _passing_columns(sector: Sector, notation: DateNotation, columns: frozenset[str]
                      ) -> tuple[pl.Expr, ...]:
-    """The key and canonical form of records that passed the column checks, from their
-    columns (generated from the models, as ``store.canonical`` and ``Record.number``)."""
+    """The key and canonical fields of records that passed the column checks, from their
+    columns (generated from the models, as ``store.canonical`` and ``Record.number``).
+    Such a record has nothing in a field its type lacks (the checks saw to that), so one
+    expression serves every record type."""
     import polars as pl
 
     def column(name: str) -> pl.Expr:
         return pl.col(name) if name in columns else pl.lit(None, dtype=pl.String)
 
+    kinds = _field_kinds(sector)
     record_type = pl.col(TYPE_COLUMN)
-    data: Any = None
-    number: Any = None
-    for type_name, model in RECORD_MODELS[sector].items():
-        kinds = dict(_plan(model))
-        parts = [pl.concat_str([pl.lit(f"{name}{_IS}"), _field_text(name, kind, notation,
-                                                                       columns)])
-                 for name, kind in _plan(model)]
-        canonical_form = (pl.concat_str(parts, separator=_AND, ignore_nulls=True) if parts
-                          else pl.lit(""))
+    by_fields: dict[tuple[str, ...], list[str]] = {}
+    for type_name in RECORD_MODELS[sector]:
+        by_fields.setdefault(NUMBER_FIELDS.get(type_name, ("inschrijvingvolgnummer",)),
+                             []).append(type_name)
+    numbers = []
+    for fields, type_names in by_fields.items():
         key_parts = [_field_text(name, kinds.get(name, "text"), notation, columns)
-                     for name in NUMBER_FIELDS.get(type_name, ("inschrijvingvolgnummer",))]
+                     for name in fields]
         # A typed record's number: "" when a part of it is missing (Record.number).
-        own_number = (pl.concat_str(key_parts, separator="/").fill_null("") if key_parts
-                      else pl.lit(""))
-        data = (pl.when(record_type == type_name) if data is None
-                else data.when(record_type == type_name)).then(canonical_form)
-        number = (pl.when(record_type == type_name) if number is None
-                  else number.when(record_type == type_name)).then(own_number)
+        numbers.append((type_names, pl.concat_str(key_parts, separator="/").fill_null("")
+                        if key_parts else pl.lit("", dtype=pl.String)))
+    number: Any = numbers[-1][1]
+    for type_names, own_number in reversed(numbers[:-1]):
+        number = pl.when(record_type.is_in(type_names)).then(own_number).otherwise(number)
     bsn = column("burgerservicenummer")
     pgn = pl.coalesce(bsn, column("onderwijsnummer"))
     return (
         pl.col(LINE_COLUMN).cast(pl.UInt32).alias("_line"),
         column("brin").alias("_brin"),
         pgn.alias("_pgn"),
-        number.otherwise(None).alias("_number"),
+        number.alias("_number"),
         record_type.alias("_record_type"),
         # The column checks passed nine digits: mask_pgn keeps the last four.
         pl.concat_str([pl.lit("*****"), pgn.str.slice(-4)]).alias("_masked"),
         bsn.is_not_null().alias("_bsn"),
-        data.otherwise(None).alias("_data"),
+        pl.lit(False).alias("_failed"),
+        *(_field_text(name, kind, notation, columns).alias(name)
+          for name, kind in kinds.items()),
     )
 
 
@@ -150,7 +186,10 @@ class SideFrames:
     # Precise records' keys come from ``comparison.raw_key``; set by the caller.
     raw_key: Any = None
 
-    compact: list[pl.DataFrame] = field(default_factory=list)
+    # The compact frame in PARTITIONS by the key's hash, so the join at the end works on a
+    # part at a time: polars' hash join holds several times its input while it runs.
+    parts: list[list[pl.DataFrame]] = field(
+        default_factory=lambda: [[] for _ in range(PARTITIONS)])
     spills: list[Path] = field(default_factory=list)
 
     def __call__(self, frame: pl.DataFrame, passes: pl.Series, precise: Precise,
@@ -164,7 +203,8 @@ class SideFrames:
                                                     frozenset(frame.columns))))
         rows = self._precise_rows(precise, sector)
         if rows:
-            found = pl.concat([passing, pl.LazyFrame(rows, schema=_schema(), orient="row")])
+            found = pl.concat([passing, pl.LazyFrame(rows, schema=_schema(sector),
+                                                     orient="row")])
             found = found.sort("_at")
         else:
             found = passing
@@ -172,28 +212,35 @@ class SideFrames:
             (pl.col("_at").cast(pl.UInt32) + start).alias("_ord")).collect()
         if keyed.is_empty():
             return
-        self.compact.append(keyed.select(
-            pl.struct("_brin", "_pgn", "_number", "_record_type").hash(_KEY_SEEDS[0])
-            .alias("k1"),
-            pl.struct("_record_type", "_number", "_pgn", "_brin").hash(_KEY_SEEDS[1])
-            .alias("k2"),
-            pl.when(pl.col("_data").is_not_null())
-            .then(pl.col("_data").hash(_DATA_SEED)).alias("h"),
-            pl.col("_ord")))
+        fields = list(_field_kinds(sector))
+        first = pl.struct("_brin", "_pgn", "_number", "_record_type").hash(_KEY_SEEDS[0])
+        second = pl.struct("_record_type", "_number", "_pgn", "_brin").hash(_KEY_SEEDS[1])
+        compact = keyed.select(
+            (first.cast(pl.UInt128) * (1 << 64) + second.cast(pl.UInt128)).alias("k"),
+            # Equal canonical forms, equal fields (null where empty): the same hash.
+            pl.when(~pl.col("_failed")).then(pl.struct(fields).hash(_DATA_SEED)).alias("h"),
+            pl.col("_ord"),
+            (first % PARTITIONS).cast(pl.UInt8).alias("_part"))
+        for (part,), rows_of_part in compact.partition_by("_part", as_dict=True).items():
+            self.parts[int(part)].append(rows_of_part.drop("_part"))
         path = self.scratch.folder / f"side{self.side}-{len(self.spills)}.arrow"
-        keyed.select(_DETAILS).write_ipc(path, compression="uncompressed")
+        buffer = io.BytesIO()
+        keyed.select(*_SPILLED, *fields).write_ipc(buffer, compression="uncompressed")
+        # Written by Python, so a full temporary folder is an OSError (ENOSPC): I022.
+        path.write_bytes(buffer.getbuffer())
         self.spills.append(path)
 
     def _precise_rows(self, precise: Precise, sector: Sector) -> list[tuple[object, ...]]:
         """The records the precise path saw, keyed as the store keys them."""
         rows: list[tuple[object, ...]] = []
+        empty = (None,) * len(_field_kinds(sector))
         for at, raw, checked in precise:
             if checked is not None:
                 model = checked.model
                 pgn = model.pgn
                 rows.append((at, raw.line, model.brin, pgn, model.number, model.record_type,
-                             mask_pgn(pgn), bool(model.burgerservicenummer),
-                             canonical(model)))
+                             mask_pgn(pgn), bool(model.burgerservicenummer), False,
+                             *canonical_values(model)))
                 continue
             self.failed += 1
             key = self.raw_key(raw, sector)
@@ -202,18 +249,17 @@ class SideFrames:
                 continue
             brin, pgn, number, bsn = key
             rows.append((at, raw.line, brin, pgn, number, raw.record_type, mask_pgn(pgn),
-                         bsn, None))
+                         bsn, True, *empty))
         return rows
 
-    def frame(self) -> pl.DataFrame:
+    def part(self, part: int) -> pl.DataFrame:
+        """One partition of the compact frame, in the side's order (and let go here)."""
         import polars as pl
 
-        if not self.compact:
-            return pl.DataFrame(schema={"k1": pl.UInt64, "k2": pl.UInt64, "h": pl.UInt64,
-                                        "_ord": pl.UInt32})
-        frame = pl.concat(self.compact, rechunk=True)
-        self.compact = []
-        return frame
+        frames, self.parts[part] = self.parts[part], []
+        if not frames:
+            return pl.DataFrame(schema={"k": pl.UInt128, "h": pl.UInt64, "_ord": pl.UInt32})
+        return pl.concat(frames, rechunk=True)
 
     def details(self, ords: pl.Series) -> dict[int, Stored]:
         """The records at these places, as the store would give them."""
@@ -231,8 +277,10 @@ class SideFrames:
             first, last = part["_ord"][0], part["_ord"][-1]
             if last < low or first > high:
                 continue
-            for ord_, line, brin, number, record_type, masked, bsn, data in (
-                    part.join(wanted, on="_ord", how="semi").iter_rows()):
+            names = tuple(part.columns[len(_SPILLED):])
+            for row in part.join(wanted, on="_ord", how="semi").iter_rows():
+                ord_, line, brin, number, record_type, masked, bsn, failed = row[:len(_SPILLED)]
+                data = None if failed else _canonical_text(names, row[len(_SPILLED):])
                 found[ord_] = Stored(self.side, brin, number, record_type, b"", bsn, masked,
                                      line, 0, data)
         return found
@@ -240,14 +288,13 @@ class SideFrames:
 
 def _firsts_and_repeats(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Per key the first record (lowest place) and the further ones, each with its first's
-    place and hash."""
+    place."""
     import polars as pl
 
-    first = pl.struct("k1", "k2").is_first_distinct()
+    first = pl.col("k").is_first_distinct()
     firsts = frame.filter(first)
     repeats = frame.filter(~first).join(
-        firsts.select("k1", "k2", pl.col("_ord").alias("_first"), pl.col("h").alias("_h1")),
-        on=["k1", "k2"])
+        firsts.select("k", pl.col("_ord").alias("_first")), on="k").select("k", "_ord", "_first")
     return firsts, repeats
 
 
@@ -266,47 +313,58 @@ class Settled:
 def settle(ours: SideFrames, theirs: SideFrames) -> Settled:
     import polars as pl
 
-    frames = (ours.frame(), theirs.frame())
-    (our_firsts, our_repeats), (their_firsts, their_repeats) = (
-        _firsts_and_repeats(frame) for frame in frames)
-    del frames
-    joined = our_firsts.join(their_firsts, on=["k1", "k2"], how="full", coalesce=True,
-                             suffix="_t")
+    matched = equal = not_compared = 0
+    differing: list[pl.DataFrame] = []
+    lone: list[pl.DataFrame] = []
+    repeats: tuple[list[pl.DataFrame], list[pl.DataFrame]] = ([], [])
     both = pl.col("_ord").is_not_null() & pl.col("_ord_t").is_not_null()
-    matched = joined.filter(both)
     either_failed = pl.col("h").is_null() | pl.col("h_t").is_null()
-    not_compared = matched.filter(either_failed).height
-    equal = matched.filter(~either_failed & (pl.col("h") == pl.col("h_t"))).height
-    differing = matched.filter(~either_failed & (pl.col("h") != pl.col("h_t")))
-    lone = joined.filter(~both)
+    for part in range(PARTITIONS):
+        our_firsts, our_repeats = _firsts_and_repeats(ours.part(part))
+        their_firsts, their_repeats = _firsts_and_repeats(theirs.part(part))
+        repeats[OURS].append(our_repeats)
+        repeats[THEIRS].append(their_repeats)
+        joined = our_firsts.join(their_firsts, on="k", how="full", coalesce=True,
+                                 suffix="_t")
+        counts = joined.select(
+            both.sum().alias("matched"),
+            (both & either_failed).sum().alias("not_compared"),
+            (both & ~either_failed & (pl.col("h") == pl.col("h_t"))).sum().alias("equal"),
+        ).row(0)
+        matched, not_compared, equal = (
+            matched + counts[0], not_compared + counts[1], equal + counts[2])
+        differing.append(joined.filter(both & ~either_failed & (pl.col("h") != pl.col("h_t")))
+                         .select("k", "_ord", "_ord_t"))
+        lone.append(joined.filter(~both).select("_ord", "_ord_t"))
+    different = pl.concat(differing)
+    alone = pl.concat(lone)
+    repeated = (pl.concat(repeats[OURS]), pl.concat(repeats[THEIRS]))
     sides = (ours, theirs)
-    repeats = (our_repeats, their_repeats)
     places = ("_ord", "_ord_t")
     wanted = [pl.concat([column.rename("_ord") for column in (
-                  differing[places[side]], lone[places[side]].drop_nulls(),
-                  repeats[side]["_ord"], repeats[side]["_first"])])
+                  different[places[side]], alone[places[side]].drop_nulls(),
+                  repeated[side]["_ord"], repeated[side]["_first"])])
               for side in (OURS, THEIRS)]
     details = [sides[side].details(wanted[side]) for side in (OURS, THEIRS)]
 
     events: list[tuple[tuple[object, ...], Match | Duplicate]] = []
     for side in (OURS, THEIRS):
-        for k1, k2, _h, place, first_place, _first_h in repeats[side].iter_rows():
+        for key, place, first_place in repeated[side].iter_rows():
             extra, first = details[side][place], details[side][first_place]
-            order = (extra.brin, extra.number, extra.record_type, k1, k2, 0, side, place)
+            order = (extra.brin, extra.number, extra.record_type, key, 0, side, place)
             events.append((order, Duplicate(extra, first)))
-    for k1, k2, _h, place, _h_t, place_t in differing.select(
-            "k1", "k2", "h", "_ord", "h_t", "_ord_t").iter_rows():
+    for key, place, place_t in different.iter_rows():
         mine, other = details[OURS][place], details[THEIRS][place_t]
-        order = (mine.brin, mine.number, mine.record_type, k1, k2, 1, 0, place)
+        order = (mine.brin, mine.number, mine.record_type, key, 1, 0, place)
         events.append((order, Match(mine, other)))
     events.sort(key=lambda event: event[0])
 
-    alone = sorted(
+    on_one_side = sorted(
         ((stored.brin, stored.number, stored.record_type, side, place), stored)
-        for side in (OURS, THEIRS) for place in lone[places[side]].drop_nulls()
+        for side in (OURS, THEIRS) for place in alone[places[side]].drop_nulls()
         for stored in (details[side][place],))
-    return Settled(matched.height, equal, not_compared, [item for _, item in events],
-                   list(_unmatched([stored for _, stored in alone])))
+    return Settled(matched, equal, not_compared, [item for _, item in events],
+                   list(_unmatched([stored for _, stored in on_one_side])))
 
 
 def _unmatched(alone: list[Stored]) -> Iterator[tuple[Stored, Stored | None]]:

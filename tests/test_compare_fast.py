@@ -45,11 +45,16 @@ def _shown(comparison: _Comparison) -> list[tuple[object, ...]]:
             for f in comparison.result.sorted_findings()]
 
 
-def _both_paths(ours: Path, theirs: Path, max_findings: int = 0) -> None:
-    store = _compare(_Options(ours, theirs, max_findings=max_findings,
-                              columnar_from_bytes=1 << 60))
-    columnar = _compare(_Options(ours, theirs, max_findings=max_findings,
-                                 columnar_from_bytes=0))
+def _both_paths(ours: Path, theirs: Path, chunk: int) -> None:
+    """``chunk``: how many records the column path reads back at a time (a small one puts
+    a pair of C004 records, or a key's repeats, on both sides of a boundary)."""
+    store = _compare(_Options(ours, theirs, max_findings=0, columnar_from_bytes=1 << 60))
+    compare_fast = importlib.import_module("rodcli.compare_fast")
+    usual, compare_fast.CHUNK = compare_fast.CHUNK, chunk
+    try:
+        columnar = _compare(_Options(ours, theirs, max_findings=0, columnar_from_bytes=0))
+    finally:
+        compare_fast.CHUNK = usual
     assert _shown(columnar) == _shown(store)
     assert columnar.result.code_counts == store.result.code_counts
     assert asdict(columnar.summary) == asdict(store.summary)
@@ -60,22 +65,23 @@ def _both_paths(ours: Path, theirs: Path, max_findings: int = 0) -> None:
 @given(shared=st.lists(records("ho"), max_size=10), ours=st.lists(records("ho"), max_size=6),
        theirs=st.lists(records("ho"), max_size=6),
        formats=st.sampled_from([("csv", "csv"), ("csv", "xml"), ("xml", "csv"),
-                                ("xml", "xml")]))
+                                ("xml", "xml")]), chunk=st.sampled_from([1, 2, 1000]))
 def test_ho_columnar_compare_equals_the_store(
         tmp_path: Path, shared: list[dict[str, object]], ours: list[dict[str, object]],
-        theirs: list[dict[str, object]], formats: tuple[str, str]) -> None:
+        theirs: list[dict[str, object]], formats: tuple[str, str], chunk: int) -> None:
     """Records on both sides (in either format), on one side, with keys repeated, numbers
     changed (the pools share BSNs and an onderwijsnummer), fields spoilt: both paths give
     the same findings, counts and summary."""
     _both_paths(_write(tmp_path / f"ours.{formats[0]}", [*shared, *ours], "ho"),
-                _write(tmp_path / f"theirs.{formats[1]}", [*theirs, *shared[::-1]], "ho"))
+                _write(tmp_path / f"theirs.{formats[1]}", [*theirs, *shared[::-1]], "ho"),
+                chunk)
 
 
 @EXAMPLES
 @given(shared=st.lists(records("mbo"), max_size=10), ours=st.lists(records("mbo"), max_size=6),
-       theirs=st.lists(records("mbo"), max_size=6))
+       theirs=st.lists(records("mbo"), max_size=6), chunk=st.sampled_from([1, 3, 1000]))
 def test_mbo_columnar_compare_equals_the_store(
         tmp_path: Path, shared: list[dict[str, object]], ours: list[dict[str, object]],
-        theirs: list[dict[str, object]]) -> None:
+        theirs: list[dict[str, object]], chunk: int) -> None:
     _both_paths(_write(tmp_path / "ours.xml", [*shared, *ours], "mbo"),
-                _write(tmp_path / "theirs.xml", [*theirs, *shared], "mbo"))
+                _write(tmp_path / "theirs.xml", [*theirs, *shared], "mbo"), chunk)

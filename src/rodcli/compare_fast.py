@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 _KEY_SEEDS = (0x5EED_0001, 0x0BAD_CAFE)
 _DATA_SEED = 0xD47A_0001
 PARTITIONS = 16
+# Differing, repeated or lone records are read back this many at a time.
+CHUNK = 50_000
 # What a record's row holds besides its fields (which follow, in _field_kinds order).
 _HEAD = {"_at": "u32", "_line": "u32", "_brin": "str", "_pgn": "str", "_number": "str",
          "_record_type": "str", "_masked": "str", "_bsn": "bool", "_failed": "bool"}
@@ -262,28 +264,36 @@ class SideFrames:
             return pl.DataFrame(schema={"k": pl.UInt128, "h": pl.UInt64, "_ord": pl.UInt32})
         return pl.concat(frames, rechunk=True)
 
-    def details(self, ords: pl.Series) -> dict[int, Stored]:
-        """The records at these places, as the store would give them."""
+    def read(self, ords: pl.Series, columns: list[str] | None = None) -> pl.DataFrame:
+        """The spilled rows at these places (all their columns, or ``columns``)."""
         import polars as pl
 
-        wanted = pl.DataFrame({"_ord": ords.unique()})
-        found: dict[int, Stored] = {}
-        if wanted.is_empty():
-            return found
-        low, high = wanted["_ord"].min(), wanted["_ord"].max()
+        if ords.is_empty() or not self.spills:
+            types = {"_ord": pl.UInt32, "_line": pl.UInt32, "_bsn": pl.Boolean,
+                     "_failed": pl.Boolean}
+            return pl.DataFrame(schema={name: types.get(name, pl.String)
+                                        for name in columns or _SPILLED})
+        wanted = pl.DataFrame({"_ord": ords}).unique()
+        found = []
         for path in self.spills:
             # Read whole, not mapped: the folder goes on close, and Windows cannot remove a
             # mapped file.
-            part = pl.read_ipc(path.read_bytes())
-            first, last = part["_ord"][0], part["_ord"][-1]
-            if last < low or first > high:
-                continue
-            names = tuple(part.columns[len(_SPILLED):])
-            for row in part.join(wanted, on="_ord", how="semi").iter_rows():
-                ord_, line, brin, number, record_type, masked, bsn, failed = row[:len(_SPILLED)]
-                data = None if failed else _canonical_text(names, row[len(_SPILLED):])
-                found[ord_] = Stored(self.side, brin, number, record_type, b"", bsn, masked,
-                                     line, 0, data)
+            part = pl.read_ipc(path.read_bytes(), columns=columns)
+            found.append(part.join(wanted, on="_ord", how="semi"))
+        return pl.concat(found)
+
+    def details(self, ords: pl.Series) -> dict[int, Stored]:
+        """The records at these places, as the store would give them."""
+        found: dict[int, Stored] = {}
+        if ords.is_empty():
+            return found
+        part = self.read(ords)
+        names = tuple(part.columns[len(_SPILLED):])
+        for row in part.iter_rows():
+            ord_, line, brin, number, record_type, masked, bsn, failed = row[:len(_SPILLED)]
+            data = None if failed else _canonical_text(names, row[len(_SPILLED):])
+            found[ord_] = Stored(self.side, brin, number, record_type, b"", bsn, masked,
+                                 line, 0, data)
         return found
 
 
@@ -302,13 +312,14 @@ def _firsts_and_repeats(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
 @dataclass(slots=True)
 class Settled:
     """The join of two sides: counts of the matched keys that need no closer look, and the
-    store's merge items for the rest, in the store's order."""
+    store's merge items for the rest, in the store's order (read while the sides' scratch
+    folder is still there)."""
 
     matched: int
     equal: int
     not_compared: int
-    items: list[Match | Duplicate]
-    unmatched: list[tuple[Stored, Stored | None]]
+    items: Iterator[Match | Duplicate]
+    unmatched: Iterator[tuple[Stored, Stored | None]]
 
 
 def settle(ours: SideFrames, theirs: SideFrames) -> Settled:
@@ -337,53 +348,89 @@ def settle(ours: SideFrames, theirs: SideFrames) -> Settled:
         differing.append(joined.filter(both & ~either_failed & (pl.col("h") != pl.col("h_t")))
                          .select("k", "_ord", "_ord_t"))
         lone.append(joined.filter(~both).select("_ord", "_ord_t"))
-    different = pl.concat(differing)
-    alone = pl.concat(lone)
-    repeated = (pl.concat(repeats[OURS]), pl.concat(repeats[THEIRS]))
-    sides = (ours, theirs)
-    places = ("_ord", "_ord_t")
-    wanted = [pl.concat([column.rename("_ord") for column in (
-                  different[places[side]], alone[places[side]].drop_nulls(),
-                  repeated[side]["_ord"], repeated[side]["_first"])])
-              for side in (OURS, THEIRS)]
-    details = [sides[side].details(wanted[side]) for side in (OURS, THEIRS)]
+    # What each event is about: kind 0 a repeated key (``place`` the further record,
+    # ``other`` its side's first), kind 1 a matched key whose fields differ (``place`` ours,
+    # ``other`` theirs); records on one side only (kind 2) have no ``other``.
+    columns = ["k", "_kind", "_side", "_place", "_other"]
 
-    events: list[tuple[tuple[object, ...], Match | Duplicate]] = []
-    for side in (OURS, THEIRS):
-        for key, place, first_place in repeated[side].iter_rows():
-            extra, first = details[side][place], details[side][first_place]
-            order = (extra.brin, extra.number, extra.record_type, key, 0, side, place)
-            events.append((order, Duplicate(extra, first)))
-    for key, place, place_t in different.iter_rows():
-        mine, other = details[OURS][place], details[THEIRS][place_t]
-        order = (mine.brin, mine.number, mine.record_type, key, 1, 0, place)
-        events.append((order, Match(mine, other)))
-    events.sort(key=lambda event: event[0])
+    def event(frame: pl.DataFrame, kind: int, side: int, place: str, other: str | None
+              ) -> pl.DataFrame:
+        return frame.select(
+            pl.col("k") if "k" in frame.columns else pl.lit(0, dtype=pl.UInt128).alias("k"),
+            pl.lit(kind, dtype=pl.UInt8).alias("_kind"),
+            pl.lit(side, dtype=pl.UInt8).alias("_side"),
+            pl.col(place).alias("_place"),
+            (pl.col(other) if other else pl.lit(None, dtype=pl.UInt32)).alias("_other"))
 
-    on_one_side = sorted(
-        ((stored.brin, stored.number, stored.record_type, side, place), stored)
-        for side in (OURS, THEIRS) for place in alone[places[side]].drop_nulls()
-        for stored in (details[side][place],))
-    return Settled(matched, equal, not_compared, [item for _, item in events],
-                   list(_unmatched([stored for _, stored in on_one_side])))
+    different, alone = pl.concat(differing), pl.concat(lone)
+    events = pl.concat([
+        event(pl.concat(repeats[OURS]), 0, OURS, "_ord", "_first"),
+        event(pl.concat(repeats[THEIRS]), 0, THEIRS, "_ord", "_first"),
+        event(different, 1, OURS, "_ord", "_ord_t"),
+        event(alone.filter(pl.col("_ord").is_not_null()), 2, OURS, "_ord", None),
+        event(alone.filter(pl.col("_ord_t").is_not_null()), 2, THEIRS, "_ord_t", None),
+    ]).select(columns)
+    del differing, lone, repeats, different, alone
+    # Their order needs each event's record's BRIN, number and record type (and BSN or not,
+    # for the pairs of C004): four columns read back for these records only.
+    keys = [side_frames.read(events.filter(pl.col("_side") == side)["_place"],
+                             ["_ord", "_brin", "_number", "_record_type", "_bsn"])
+            .with_columns(pl.lit(side, dtype=pl.UInt8).alias("_side"))
+            for side, side_frames in ((OURS, ours), (THEIRS, theirs))]
+    events = events.join(pl.concat(keys).rename({"_ord": "_place"}), on=["_side", "_place"])
+    merge = events.filter(pl.col("_kind") < 2).sort(
+        "_brin", "_number", "_record_type", "k", "_kind", "_side", "_place")
+    group = ["_brin", "_number", "_record_type"]
+    one_side = events.filter(pl.col("_kind") == 2).with_columns(
+        ((pl.len().over(group) == 2) & (pl.col("_side").cast(pl.Int32).sum().over(group) == 1)
+         & (pl.col("_bsn").cast(pl.Int32).sum().over(group) == 1)).alias("_paired"),
+    ).sort(*group, "_side", "_place")
+    return Settled(matched, equal, not_compared, _merge_items(merge, (ours, theirs)),
+                   _unmatched(one_side, (ours, theirs)))
 
 
-def _unmatched(alone: list[Stored]) -> Iterator[tuple[Stored, Stored | None]]:
-    """``RecordStore.unmatched`` over records already in its order: a group of BRIN,
-    number and record type holding exactly one record of each side, one with a BSN and one
-    without, is a personal number that changed (given once, OURS first)."""
-    counts: dict[tuple[str, str, str], list[Stored]] = {}
-    for stored in alone:
-        counts.setdefault((stored.brin, stored.number, stored.record_type), []).append(stored)
+def _chunks(events: pl.DataFrame, sides: tuple[SideFrames, SideFrames]
+            ) -> Iterator[tuple[pl.DataFrame, list[dict[int, Stored]]]]:
+    """The events CHUNK at a time, with the details of the records each chunk names: a
+    million differing records are never all held as Python objects."""
+    import polars as pl
+
+    for start in range(0, events.height, CHUNK):
+        chunk = events.slice(start, CHUNK)
+        details = []
+        for side in (OURS, THEIRS):
+            own = chunk.filter(pl.col("_side") == side)
+            places = [own["_place"], own.filter(pl.col("_kind") == 0)["_other"]]
+            if side == THEIRS:
+                places.append(chunk.filter(pl.col("_kind") == 1)["_other"])
+            details.append(sides[side].details(pl.concat(places).drop_nulls()))
+        yield chunk, details
+
+
+def _merge_items(events: pl.DataFrame, sides: tuple[SideFrames, SideFrames]
+                 ) -> Iterator[Match | Duplicate]:
+    for chunk, details in _chunks(events, sides):
+        for kind, side, place, other in chunk.select(
+                "_kind", "_side", "_place", "_other").iter_rows():
+            if kind == 0:
+                yield Duplicate(details[side][place], details[side][other])
+            else:
+                yield Match(details[OURS][place], details[THEIRS][other])
+
+
+def _unmatched(events: pl.DataFrame, sides: tuple[SideFrames, SideFrames]
+               ) -> Iterator[tuple[Stored, Stored | None]]:
+    """``RecordStore.unmatched`` over the keys on one side only, in its order: a group of
+    BRIN, number and record type holding exactly one record of each side, one with a BSN
+    and one without, is a personal number that changed (given once, OURS first)."""
     waiting: Stored | None = None
-    for stored in alone:
-        group = counts[(stored.brin, stored.number, stored.record_type)]
-        paired = (len(group) == 2 and sum(one.side for one in group) == THEIRS
-                  and sum(one.bsn for one in group) == 1)
-        if not paired:
-            yield stored, None
-        elif waiting is None:
-            waiting = stored
-        else:
-            yield waiting, stored
-            waiting = None
+    for chunk, details in _chunks(events, sides):
+        for side, place, paired in chunk.select("_side", "_place", "_paired").iter_rows():
+            stored = details[side][place]
+            if not paired:
+                yield stored, None
+            elif waiting is None:
+                waiting = stored
+            else:
+                yield waiting, stored
+                waiting = None

@@ -377,15 +377,15 @@ def _compare_columnar(options: CompareOptions, summary: CompareSummary, sink: Si
         if not (summary.ours.complete and summary.theirs.complete):
             return
         settled = settle(*sides)
-    for side in (summary.ours, summary.theirs):
-        side.matched += settled.matched
-    summary.equal += settled.equal
-    summary.not_compared += settled.not_compared
-    sector = summary.ours.sector or summary.theirs.sector or "ho"
-    for item in settled.items:
-        _report(item, summary, sector, sink)
-    for one, partner in settled.unmatched:
-        _report_unmatched(one, partner, summary, sector, sink)
+        for side in (summary.ours, summary.theirs):
+            side.matched += settled.matched
+        summary.equal += settled.equal
+        summary.not_compared += settled.not_compared
+        sector = summary.ours.sector or summary.theirs.sector or "ho"
+        for item in settled.items:
+            _report(item, summary, sector, sink)
+        for one, partner in settled.unmatched:
+            _report_unmatched(one, partner, summary, sector, sink)
     summary.compared = True
 
 

@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 _KEY_SEEDS = (0x5EED_0001, 0x0BAD_CAFE)
 _DATA_SEED = 0xD47A_0001
 PARTITIONS = 16
+# A partition's pieces are gathered into one frame once there are this many.
+GATHER = 8
 # Differing, repeated or lone records are read back this many at a time.
 CHUNK = 50_000
 # What a record's row holds besides its fields (which follow, in _field_kinds order).
@@ -192,6 +194,8 @@ class SideFrames:
     # part at a time: polars' hash join holds several times its input while it runs.
     parts: list[list[pl.DataFrame]] = field(
         default_factory=lambda: [[] for _ in range(PARTITIONS)])
+    pieces: list[list[pl.DataFrame]] = field(  # the last batches' rows, not yet gathered
+        default_factory=lambda: [[] for _ in range(PARTITIONS)])
     spills: list[Path] = field(default_factory=list)
 
     def __call__(self, frame: pl.DataFrame, passes: pl.Series, precise: Precise,
@@ -224,7 +228,13 @@ class SideFrames:
             pl.col("_ord"),
             (first % PARTITIONS).cast(pl.UInt8).alias("_part"))
         for (part,), rows_of_part in compact.partition_by("_part", as_dict=True).items():
-            self.parts[int(part)].append(rows_of_part.drop("_part"))
+            pieces = self.pieces[int(part)]
+            pieces.append(rows_of_part.drop("_part"))
+            if len(pieces) == GATHER:
+                # Fewer, larger buffers: less for the allocator to keep (and each row is
+                # copied once here, once at the end).
+                self.parts[int(part)].append(pl.concat(pieces, rechunk=True))
+                pieces.clear()
         path = self.scratch.folder / f"side{self.side}-{len(self.spills)}.arrow"
         buffer = io.BytesIO()
         # zstd: a tenth of the size (most of a column repeats), for about as much time.
@@ -259,7 +269,8 @@ class SideFrames:
         """One partition of the compact frame, in the side's order (and let go here)."""
         import polars as pl
 
-        frames, self.parts[part] = self.parts[part], []
+        frames, self.parts[part] = [*self.parts[part], *self.pieces[part]], []
+        self.pieces[part] = []
         if not frames:
             return pl.DataFrame(schema={"k": pl.UInt128, "h": pl.UInt64, "_ord": pl.UInt32})
         return pl.concat(frames, rechunk=True)

@@ -5,7 +5,10 @@ Each side is a ROD bulk v1 file, or an administration export (or ROD overview) r
 mapping, exactly as ``build`` reads one. Every record is checked as ``validate`` checks it
 (field formats, value lists, the per-record rules) and put in an on-disk
 :class:`~rodcli.store.RecordStore`; the store is then read back in key order. Records match on
-BRIN + personal number + inschrijvingvolgnummer + record type.
+BRIN + personal number + inschrijvingvolgnummer + record type. Two bulk files of some size
+take the column path instead (``rodcli.compare_fast``): the engine reads them as
+``validate`` does, and the sides meet as compact frames joined in polars; what they report,
+and in which order, is the same (``tests/test_compare_fast.py``).
 
 What a comparison can find, each a finding with a C code:
 

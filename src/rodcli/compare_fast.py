@@ -295,10 +295,11 @@ class SideFrames:
 
     def details(self, ords: pl.Series) -> dict[int, Stored]:
         """The records at these places, as the store would give them."""
+        return self.stored(self.read(ords)) if not ords.is_empty() else {}
+
+    def stored(self, part: pl.DataFrame) -> dict[int, Stored]:
+        """Spilled rows as the store would give them, by place."""
         found: dict[int, Stored] = {}
-        if ords.is_empty():
-            return found
-        part = self.read(ords)
         names = tuple(part.columns[len(_SPILLED):])
         for row in part.iter_rows():
             ord_, line, brin, number, record_type, masked, bsn, failed = row[:len(_SPILLED)]
@@ -383,12 +384,22 @@ def settle(ours: SideFrames, theirs: SideFrames) -> Settled:
     ]).select(columns)
     del differing, lone, repeats, different, alone
     # Their order needs each event's record's BRIN, number and record type (and BSN or not,
-    # for the pairs of C004): four columns read back for these records only.
-    keys = [side_frames.read(events.filter(pl.col("_side") == side)["_place"],
-                             ["_ord", "_brin", "_number", "_record_type", "_bsn"])
-            .with_columns(pl.lit(side, dtype=pl.UInt8).alias("_side"))
-            for side, side_frames in ((OURS, ours), (THEIRS, theirs))]
-    events = events.join(pl.concat(keys).rename({"_ord": "_place"}), on=["_side", "_place"])
+    # for the pairs of C004). Usually few records are named: they are read back whole, once;
+    # else these columns first, and the records a chunk at a time (_chunks).
+    sides = (ours, theirs)
+    named = [_named(events, side) for side in (OURS, THEIRS)]
+    key_columns = ["_ord", "_brin", "_number", "_record_type", "_bsn"]
+    whole = None
+    if sum(len(places) for places in named) <= CHUNK:
+        whole = [sides[side].read(named[side]) for side in (OURS, THEIRS)]
+        keys = [rows.select(key_columns) for rows in whole]
+    else:
+        keys = [sides[side].read(events.filter(pl.col("_side") == side)["_place"],
+                                 key_columns) for side in (OURS, THEIRS)]
+    events = events.join(
+        pl.concat([frame.with_columns(pl.lit(side, dtype=pl.UInt8).alias("_side"))
+                   for side, frame in enumerate(keys)]).rename({"_ord": "_place"}),
+        on=["_side", "_place"])
     merge = events.filter(pl.col("_kind") < 2).sort(
         "_brin", "_number", "_record_type", "k", "_kind", "_side", "_place")
     group = ["_brin", "_number", "_record_type"]
@@ -396,31 +407,40 @@ def settle(ours: SideFrames, theirs: SideFrames) -> Settled:
         ((pl.len().over(group) == 2) & (pl.col("_side").cast(pl.Int32).sum().over(group) == 1)
          & (pl.col("_bsn").cast(pl.Int32).sum().over(group) == 1)).alias("_paired"),
     ).sort(*group, "_side", "_place")
-    return Settled(matched, equal, not_compared, _merge_items(merge, (ours, theirs)),
-                   _unmatched(one_side, (ours, theirs)))
+    details = None if whole is None else [sides[side].stored(whole[side])
+                                          for side in (OURS, THEIRS)]
+    return Settled(matched, equal, not_compared, _merge_items(merge, sides, details),
+                   _unmatched(one_side, sides, details))
 
 
-def _chunks(events: pl.DataFrame, sides: tuple[SideFrames, SideFrames]
-            ) -> Iterator[tuple[pl.DataFrame, list[dict[int, Stored]]]]:
-    """The events CHUNK at a time, with the details of the records each chunk names: a
-    million differing records are never all held as Python objects."""
+def _named(events: pl.DataFrame, side: int) -> pl.Series:
+    """The places of the records of one side that the events name."""
     import polars as pl
 
+    own = events.filter(pl.col("_side") == side)
+    places = [own["_place"], own.filter(pl.col("_kind") == 0)["_other"]]
+    if side == THEIRS:
+        places.append(events.filter(pl.col("_kind") == 1)["_other"])
+    return pl.concat(places).drop_nulls()
+
+
+def _chunks(events: pl.DataFrame, sides: tuple[SideFrames, SideFrames],
+            details: list[dict[int, Stored]] | None
+            ) -> Iterator[tuple[pl.DataFrame, list[dict[int, Stored]]]]:
+    """The events CHUNK at a time, with the details of the records each chunk names (or
+    all at once, when read already): a million differing records are never all held as
+    Python objects."""
+    if details is not None:
+        yield events, details
+        return
     for start in range(0, events.height, CHUNK):
         chunk = events.slice(start, CHUNK)
-        details = []
-        for side in (OURS, THEIRS):
-            own = chunk.filter(pl.col("_side") == side)
-            places = [own["_place"], own.filter(pl.col("_kind") == 0)["_other"]]
-            if side == THEIRS:
-                places.append(chunk.filter(pl.col("_kind") == 1)["_other"])
-            details.append(sides[side].details(pl.concat(places).drop_nulls()))
-        yield chunk, details
+        yield chunk, [sides[side].details(_named(chunk, side)) for side in (OURS, THEIRS)]
 
 
-def _merge_items(events: pl.DataFrame, sides: tuple[SideFrames, SideFrames]
-                 ) -> Iterator[Match | Duplicate]:
-    for chunk, details in _chunks(events, sides):
+def _merge_items(events: pl.DataFrame, sides: tuple[SideFrames, SideFrames],
+                 read: list[dict[int, Stored]] | None) -> Iterator[Match | Duplicate]:
+    for chunk, details in _chunks(events, sides, read):
         for kind, side, place, other in chunk.select(
                 "_kind", "_side", "_place", "_other").iter_rows():
             if kind == 0:
@@ -429,13 +449,13 @@ def _merge_items(events: pl.DataFrame, sides: tuple[SideFrames, SideFrames]
                 yield Match(details[OURS][place], details[THEIRS][other])
 
 
-def _unmatched(events: pl.DataFrame, sides: tuple[SideFrames, SideFrames]
-               ) -> Iterator[tuple[Stored, Stored | None]]:
+def _unmatched(events: pl.DataFrame, sides: tuple[SideFrames, SideFrames],
+               read: list[dict[int, Stored]] | None) -> Iterator[tuple[Stored, Stored | None]]:
     """``RecordStore.unmatched`` over the keys on one side only, in its order: a group of
     BRIN, number and record type holding exactly one record of each side, one with a BSN
     and one without, is a personal number that changed (given once, OURS first)."""
     waiting: Stored | None = None
-    for chunk, details in _chunks(events, sides):
+    for chunk, details in _chunks(events, sides, read):
         for side, place, paired in chunk.select("_side", "_place", "_paired").iter_rows():
             stored = details[side][place]
             if not paired:

@@ -4,21 +4,23 @@ Each side goes through the engine as ``validate`` reads it (``engine.run.Engine`
 checks, and the precise path for the records they flag), so its findings are exactly those
 of today's record-by-record reading. Alongside, every checked batch leaves two things:
 
-* a compact frame in memory, 28 bytes a record: two 64-bit hashes of the key (BRIN,
-  personal number, the record's own number, record type; two seeds, so two keys that share
-  one hash are still told apart), a 64-bit hash of the record's canonical form (null when
-  it failed its own checks) and its place on its side;
-* its details on disk, in the run's private scratch folder: line, BRIN, number, record
-  type, masked personal number, BSN or not, and the canonical form itself (never the
-  personal number: the key's hashes are made in memory and stay there).
+* a compact frame in memory, 28 bytes a record: the key (BRIN, personal number, the
+  record's own number, record type) as two 64-bit hashes with other seeds over its parts in
+  another order, side by side in one 128-bit column (two keys that share one hash are still
+  told apart by the other); a 64-bit hash of the record's canonical fields (null when it
+  failed its own checks); its place on its side. Split into PARTITIONS by the key's hash;
+* its details on disk, in the run's private scratch folder (zstd Arrow IPC, a file per
+  batch): line, BRIN, number, record type, masked personal number, BSN or not, failed or
+  not, and each canonical field (never the personal number: the key's hashes are made in
+  memory and stay there).
 
-A record that passed the column checks gets its key and canonical form from its columns,
+A record that passed the column checks gets its key and canonical fields from its columns,
 made by expressions generated from the same models as ``store.canonical`` (dates as
 ``JJJJ-MM-DD``, decimals without trailing zeros); a record the precise path saw gets them
 from its model, or from its raw values when it failed (``comparison.raw_key``), as the store
-does. Then polars joins the two frames: keys on one side only, repeated keys, matched keys
-whose canonical hashes differ. Only those records' details are read back, and they go
-through the same reporting as the store's merge (``comparison``), in the same order: key
+does. Then polars joins the two sides a partition at a time: keys on one side only, repeated
+keys, matched keys whose hashes differ. Only those records' details are read back, and they
+go through the same reporting as the store's merge (``comparison``), in the same order: key
 order (BRIN, number, record type), duplicates before their key's match, then the records
 on one side only with their personal-number changes (C004).
 """
@@ -26,7 +28,7 @@ on one side only with their personal-number changes (C004).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from rodcli.engine.run import Precise
+    from rodcli.records import RawRecord
 
 # Seeds of the three hashes: two for the key (each over the key's parts in another order,
 # so two keys that share one hash are told apart by the other), one for the canonical form.
@@ -184,11 +187,12 @@ class SideFrames:
 
     side: int
     scratch: Scratch
+    # The key of a record that failed its checks: ``comparison.raw_key``, given by the
+    # caller (comparison imports this module).
+    raw_key: Callable[[RawRecord, Sector | None], tuple[str, str, str, bool] | None]
     records: int = 0
     failed: int = 0
     unkeyed: int = 0
-    # Precise records' keys come from ``comparison.raw_key``; set by the caller.
-    raw_key: Any = None
 
     # The compact frame in PARTITIONS by the key's hash, so the join at the end works on a
     # part at a time: polars' hash join holds several times its input while it runs.

@@ -5,7 +5,10 @@ Each side is a ROD bulk v1 file, or an administration export (or ROD overview) r
 mapping, exactly as ``build`` reads one. Every record is checked as ``validate`` checks it
 (field formats, value lists, the per-record rules) and put in an on-disk
 :class:`~rodcli.store.RecordStore`; the store is then read back in key order. Records match on
-BRIN + personal number + inschrijvingvolgnummer + record type.
+BRIN + personal number + inschrijvingvolgnummer + record type. Two bulk files of some size
+take the column path instead (``rodcli.compare_fast``): the engine reads them as
+``validate`` does, and the sides meet as compact frames joined in polars; what they report,
+and in which order, is the same (``tests/test_compare_fast.py``).
 
 What a comparison can find, each a finding with a C code:
 
@@ -32,23 +35,29 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rodcli.bulkformat.models import RECORD_MODELS, Record, Sector, field_meta, key_number
 from rodcli.bulkformat.types import DateNotation
 from rodcli.codes import CATALOGUE
 from rodcli.engine.keys import KeyRows, checked_row, failed_row
 from rodcli.engine.precise import RecordChecker
-from rodcli.engine.run import cross_record_rounds
+from rodcli.engine.run import SMALL_INPUT_BYTES, cross_record_rounds
 from rodcli.exports import ExportError, open_export
 from rodcli.findings import FileReport, Finding, Location, Result, Severity, make_finding
 from rodcli.mapping import MappingError, MappingFile, compile_mapping, load_mapping
 from rodcli.readers import read_bulk
 from rodcli.records import CheckedRecord, RawRecord, display_name
+
+if TYPE_CHECKING:
+    from rodcli.compare_fast import SideFrames
+    from rodcli.engine.run import Engine
 from rodcli.store import (
     KEY_FIELDS,
     OURS,
     THEIRS,
     Duplicate,
+    Match,
     RecordStore,
     Stored,
     canonical,
@@ -63,6 +72,9 @@ INCOMPLETE_CODES = frozenset({"I004", "I005", "I006", "I007", "I013", "I014", "I
                               "I021"})
 
 SIDE_NAMES = ("ours", "theirs")
+# From this size on (either side) two bulk files are compared on the column path: below it,
+# starting polars costs more than it saves (the same threshold as validate's).
+COLUMNAR_FROM_BYTES = SMALL_INPUT_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +85,9 @@ class CompareOptions:
     their_mapping: Path | None = None  # THEIRS is an overview (CSV/XLSX) read through this
     sector: Sector | None = None  # expected sector; default: OURS's
     max_findings: int = 1000  # listed at most per code (0: all); counts stay complete
+    # Two bulk files go through the column engine (rodcli.compare_fast) once either is this
+    # large; None: COLUMNAR_FROM_BYTES.
+    columnar_from_bytes: int | None = None
 
 
 @dataclass(slots=True)
@@ -250,11 +265,7 @@ def read_side(path: Path, mapping: Path | None, sector: Sector | None, summary: 
             note(finding)
     except ExportError as error:
         note(error.finding)
-    blocking = sorted(code for code in seen
-                      if code in INCOMPLETE_CODES or CATALOGUE[code].no_verdict)
-    if blocking:
-        summary.complete = False
-        sink(make_finding("C007", Location(str(path)), reason=", ".join(blocking)))
+    _incomplete(path, seen, summary, sink)
 
 
 def raw_key(raw: RawRecord, sector: Sector | None) -> tuple[str, str, str, bool] | None:
@@ -321,6 +332,9 @@ def compare(options: CompareOptions) -> Comparison:
     summary = CompareSummary(SideSummary(str(options.ours)), SideSummary(str(options.theirs)))
     comparison = Comparison(Result(max_findings=0), summary, options.max_findings)
     sink = _Collector(comparison)
+    if _columnar(options):
+        _compare_columnar(options, summary, sink)
+        return comparison
     with RecordStore() as store:
         store_side(store, OURS, read_side(options.ours, options.mapping, options.sector,
                                           summary.ours, sink), summary.ours)
@@ -333,44 +347,135 @@ def compare(options: CompareOptions) -> Comparison:
     return comparison
 
 
+def _columnar(options: CompareOptions) -> bool:
+    """Two bulk files (no mapping), either of them large enough for the column engine."""
+    if options.mapping is not None or options.their_mapping is not None:
+        return False
+    threshold = (COLUMNAR_FROM_BYTES if options.columnar_from_bytes is None
+                 else options.columnar_from_bytes)
+    for path in (options.ours, options.theirs):
+        try:
+            if path.stat().st_size >= threshold:
+                return True
+        except OSError:
+            continue  # reported when the file is read
+    return False
+
+
+def _compare_columnar(options: CompareOptions, summary: CompareSummary, sink: Sink) -> None:
+    """Both sides through the column engine into compact frames, joined in polars; only
+    the records that differ, repeat a key or are on one side come back as ``Stored``, for
+    the same reporting as the store's (rodcli.compare_fast)."""
+    from rodcli.compare_fast import SideFrames, settle
+    from rodcli.engine.run import Engine
+    from rodcli.scratch import Scratch
+
+    engine = Engine(columnar=True, cross_rules=[])
+    with Scratch("rodcli-compare-") as scratch:
+        sides = (SideFrames(OURS, scratch, raw_key=raw_key),
+                 SideFrames(THEIRS, scratch, raw_key=raw_key))
+        _read_columnar(engine, options.ours, options.sector, summary.ours, sides[OURS], sink)
+        expected = options.sector or summary.ours.sector
+        _read_columnar(engine, options.theirs, expected, summary.theirs, sides[THEIRS], sink)
+        if not (summary.ours.complete and summary.theirs.complete):
+            return
+        settled = settle(*sides)
+        for side in (summary.ours, summary.theirs):
+            side.matched += settled.matched
+        summary.equal += settled.equal
+        summary.not_compared += settled.not_compared
+        sector = summary.ours.sector or summary.theirs.sector or "ho"
+        for item in settled.items:
+            _report(item, summary, sector, sink)
+        for one, partner in settled.unmatched:
+            _report_unmatched(one, partner, summary, sector, sink)
+    summary.compared = True
+
+
+def _read_columnar(engine: Engine, path: Path, sector: Sector | None, summary: SideSummary,
+                   frames: SideFrames, sink: Sink) -> None:
+    """One bulk file as ``read_side`` + ``store_side`` read it, on the column path."""
+    from rodcli.engine.run import bulk_items
+
+    seen: set[str] = set()
+
+    def note(finding: Finding) -> None:
+        seen.add(finding.code)
+        sink(finding)
+
+    report = FileReport(str(path))
+    engine.observer = frames
+    engine.check(bulk_items(path, report, sector, None, columnar=True), report, note, None)
+    summary.kind, summary.sector, summary.encoding = report.kind, report.sector, report.encoding
+    summary.records += frames.records
+    summary.failed += frames.failed
+    summary.unkeyed += frames.unkeyed
+    _incomplete(path, seen, summary, sink)
+
+
+def _incomplete(path: Path, seen: set[str], summary: SideSummary, sink: Sink) -> None:
+    blocking = sorted(code for code in seen
+                      if code in INCOMPLETE_CODES or CATALOGUE[code].no_verdict)
+    if blocking:
+        summary.complete = False
+        sink(make_finding("C007", Location(str(path)), reason=", ".join(blocking)))
+
+
 def _match(store: RecordStore, summary: CompareSummary, sink: Sink) -> None:
-    sides = (summary.ours, summary.theirs)
     sector = summary.ours.sector or summary.theirs.sector or "ho"
     for item in store.merge():
-        if isinstance(item, Duplicate):
-            if repeated_person(item):
-                continue
-            extra, first = item.extra, item.first
-            sides[extra.side].duplicates += 1
-            sink(make_finding("C005", Location(sides[extra.side].path, extra.line,
-                                               record=extra.record),
-                              record_type=extra.record_type, other_line=first.line or "?",
-                              side=SIDE_NAMES[extra.side]))
-            continue
-        if item.ours is None or item.theirs is None:
+        if isinstance(item, Match) and (item.ours is None or item.theirs is None):
             continue  # handled by unmatched() below
-        summary.ours.matched += 1
-        summary.theirs.matched += 1
-        _tally(summary, _differences(item.ours, item.theirs, sector, summary, sink))
+        if isinstance(item, Match):
+            summary.ours.matched += 1
+            summary.theirs.matched += 1
+        _report(item, summary, sector, sink)
     for one, partner in store.unmatched():
-        if partner is None:
-            sides[one.side].only += 1
-            # A record of ours that fails its checks is not "not delivered yet": it cannot be.
-            code = "C002" if one.side != OURS else "C001" if one.data is not None else "C010"
-            sink(make_finding(code, Location(sides[one.side].path, one.line, record=one.record),
-                              record_type=one.record_type, side=SIDE_NAMES[one.side]))
-            continue
-        ours, theirs = one, partner
-        summary.ours.pgn_changed += 1
-        summary.theirs.pgn_changed += 1
-        sink(make_finding(
-            "C004", Location(summary.ours.path, ours.line, field=_pgn_field(ours),
-                             record=ours.record),
-            ours=ours.masked, theirs=theirs.masked, ours_kind=_pgn_kind(ours),
-            theirs_kind=_pgn_kind(theirs), other_line=theirs.line or "?",
-            record_type=ours.record_type, side="ours"))
-        # Their other fields are compared too (C003), outside the matched tally.
-        _differences(ours, theirs, sector, summary, sink)
+        _report_unmatched(one, partner, summary, sector, sink)
+
+
+def _report(item: Match | Duplicate, summary: CompareSummary, sector: Sector,
+            sink: Sink) -> None:
+    """A key of the merge: a further record with a key seen before on its side (C005), or
+    a key on both sides (already counted as matched), compared field by field."""
+    sides = (summary.ours, summary.theirs)
+    if isinstance(item, Duplicate):
+        if repeated_person(item):
+            return
+        extra, first = item.extra, item.first
+        sides[extra.side].duplicates += 1
+        sink(make_finding("C005", Location(sides[extra.side].path, extra.line,
+                                           record=extra.record),
+                          record_type=extra.record_type, other_line=first.line or "?",
+                          side=SIDE_NAMES[extra.side]))
+        return
+    assert item.ours is not None and item.theirs is not None
+    _tally(summary, _differences(item.ours, item.theirs, sector, summary, sink))
+
+
+def _report_unmatched(one: Stored, partner: Stored | None, summary: CompareSummary,
+                      sector: Sector, sink: Sink) -> None:
+    """A key on one side only (C001, C010, C002), or a pair across a personal number
+    change (C004, with the pair's field differences)."""
+    sides = (summary.ours, summary.theirs)
+    if partner is None:
+        sides[one.side].only += 1
+        # A record of ours that fails its checks is not "not delivered yet": it cannot be.
+        code = "C002" if one.side != OURS else "C001" if one.data is not None else "C010"
+        sink(make_finding(code, Location(sides[one.side].path, one.line, record=one.record),
+                          record_type=one.record_type, side=SIDE_NAMES[one.side]))
+        return
+    ours, theirs = one, partner
+    summary.ours.pgn_changed += 1
+    summary.theirs.pgn_changed += 1
+    sink(make_finding(
+        "C004", Location(summary.ours.path, ours.line, field=_pgn_field(ours),
+                         record=ours.record),
+        ours=ours.masked, theirs=theirs.masked, ours_kind=_pgn_kind(ours),
+        theirs_kind=_pgn_kind(theirs), other_line=theirs.line or "?",
+        record_type=ours.record_type, side="ours"))
+    # Their other fields are compared too (C003), outside the matched tally.
+    _differences(ours, theirs, sector, summary, sink)
 
 
 def _tally(summary: CompareSummary, differences: int | None) -> None:

@@ -1,9 +1,10 @@
 """An on-disk store of keyed records, for comparing two sides of a million records each.
 
-``rodcli compare`` and ``rodcli build --since`` put every record of both sides in a temporary
-SQLite database (a file in a private temporary folder, removed on close) and then read it back
-in key order, so memory stays flat however large the files are: Python holds one key group
-at a time, SQLite a bounded page cache.
+``rodcli compare`` (of small files, and of a side read through a mapping; two large bulk
+files take ``rodcli.compare_fast``) and ``rodcli build --since`` put every record of both sides
+in a temporary SQLite database (a file in a private temporary folder, removed on close) and
+then read it back in key order, so memory stays flat however large the files are: Python
+holds one key group at a time, SQLite a bounded page cache.
 
 Per record the store keeps only what matching and reporting need: the key (BRIN,
 inschrijvingvolgnummer, record type and a keyed hash of the personal number, never the number

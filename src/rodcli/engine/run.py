@@ -34,16 +34,24 @@ from rodcli.engine.keys import (
 )
 from rodcli.engine.precise import RecordChecker
 from rodcli.findings import FileReport, Finding, Location, Severity
-from rodcli.records import RETAINED_RECORDS, RawRecord, RecordsEnd
+from rodcli.records import RETAINED_RECORDS, CheckedRecord, RawRecord, RecordsEnd
 from rodcli.rules import CrossRecordRule, RecordRule, cross_record_rules, record_rules
 
 if TYPE_CHECKING:
+    import polars as pl
     from lxml import etree
 
     from rodcli.engine.fields import CompiledChecks
 
 Sink = Callable[[Finding], None]
 Item = Batch | RawRecord | Finding | RecordsEnd
+# What the precise path made of a batch's flagged records: (row in the batch, the record,
+# its typed form or None when it failed typing).
+Precise = list[tuple[int, RawRecord, CheckedRecord | None]]
+# Sees each batch once checked: the batch's columns, which rows passed the column checks, the
+# precise path's outcomes for the others, the sector and the date notation (compare builds
+# its per-side frames from these; see rodcli.compare_fast).
+BatchObserver = Callable[["pl.DataFrame", "pl.Series", Precise, Sector, DateNotation], None]
 
 SMALL_INPUT_BYTES = 1 << 18
 # The same for records whose key rows come one by one (build's export rows).
@@ -81,8 +89,12 @@ class Engine:
     """Checks records of one sector's bulk format (or of any, as a file says)."""
 
     def __init__(self, columnar: bool, rules: list[RecordRule] | None = None,
-                 cross_rules: list[CrossRecordRule] | None = None) -> None:
+                 cross_rules: list[CrossRecordRule] | None = None,
+                 observer: BatchObserver | None = None) -> None:
         self.columnar = columnar
+        # Only the column path gathers records into batches for an observer to see.
+        assert observer is None or columnar
+        self.observer = observer
         self.rules = record_rules() if rules is None else rules
         self.cross_rules = cross_record_rules() if cross_rules is None else cross_rules
         self.precise = RecordChecker(self.rules)
@@ -96,8 +108,9 @@ class Engine:
         return Keys(self.columnar)
 
     def check(self, items: Iterable[Item], report: FileReport, sink: Sink,
-              keys: Keys) -> None:
-        """Each record on its own, leaving its row in ``keys`` for the cross-record rules."""
+              keys: Keys | None) -> None:
+        """Each record on its own, leaving its row in ``keys`` for the cross-record rules
+        (None: no cross-record rules will run, as in compare)."""
         pending: list[RawRecord] = []
         for item in items:
             if isinstance(item, Finding):
@@ -141,8 +154,9 @@ class Engine:
                                                           self.rules)
         return checks
 
-    def _check_one(self, raw: RawRecord, report: FileReport, sink: Sink, keys: Keys) -> None:
-        assert report.sector is not None
+    def _check_one(self, raw: RawRecord, report: FileReport, sink: Sink,
+                   keys: Keys | None) -> None:
+        assert report.sector is not None and keys is not None
         checked, findings = self.precise.check(raw, report.sector, _notation(report))
         for finding in findings:
             sink(finding)
@@ -150,7 +164,7 @@ class Engine:
                       else failed_row(raw))
 
     def _flush(self, pending: list[RawRecord], report: FileReport, sink: Sink,
-               keys: Keys) -> None:
+               keys: Keys | None) -> None:
         if pending and report.sector is not None:
             from rodcli.engine.keys import diploma_reasons
 
@@ -159,7 +173,8 @@ class Engine:
                               report, sink, keys)
         pending.clear()
 
-    def _check_batch(self, batch: Batch, report: FileReport, sink: Sink, keys: Keys) -> None:
+    def _check_batch(self, batch: Batch, report: FileReport, sink: Sink,
+                     keys: Keys | None) -> None:
         import polars as pl
 
         from rodcli.engine.keys import batch_rows
@@ -172,19 +187,27 @@ class Engine:
         passes = self._checks(sector, notation, frozenset(frame.columns)).run(frame)
         suspects = (~passes).arg_true()
         typed = passes
+        precise: Precise = []
         if len(suspects):
             outcomes = []
             counted_only = self.counted_only
-            for raw in batch.records(suspects.to_list()):
+            rows = suspects.to_list()
+            for row, raw in zip(rows, batch.records(rows), strict=True):
                 if counted_only is not None and counted_only(raw.file, raw.line):
                     raw.counted_only = True
                 checked, findings = self.precise.check(raw, sector, notation)
                 for finding in findings:
                     sink(finding)
                 outcomes.append(checked is not None)
-            typed = passes.scatter(suspects, pl.Series(outcomes, dtype=pl.Boolean))
-        assert keys.table is not None
-        keys.table.add_frame(batch_rows(frame, typed, sector, notation))
+                if self.observer is not None:
+                    precise.append((row, raw, checked))
+            # scatter works in place: the observer still needs what the checks passed.
+            typed = passes.clone().scatter(suspects, pl.Series(outcomes, dtype=pl.Boolean))
+        if keys is not None:
+            assert keys.table is not None
+            keys.table.add_frame(batch_rows(frame, typed, sector, notation))
+        if self.observer is not None:
+            self.observer(frame, passes, precise, sector, notation)
 
 
 

@@ -580,18 +580,26 @@ class KeyTable:
 
         if rows.is_empty():
             return
-        split = rows.with_columns((pl.col("_key") // _PARTITION_OF).alias("_part")
-                                  ).partition_by("_part", as_dict=True, include_key=False)
-        for (part,), piece in split.items():
-            self._pieces[int(part)].append(piece.drop(*POSITION_COLUMNS, *END_COLUMNS).with_columns(
-                # A module enrolment has no reason: its module takes that column's place
-                # (4 bytes a record less than a column of its own).
-                pl.when(pl.col("kind") == MODULE).then(pl.col("module"))
-                .otherwise(pl.col("reason")).alias("reason")).drop("module"))
-            for side, columns in enumerate(SIDE_COLUMNS):
-                values = piece.filter(_has_side(side)).select(columns)
-                if not values.is_empty():
-                    self._sides[side][int(part)].append(values)
+        # The batch is shaped once and then split: per piece, the same steps cost a tenth
+        # of a validate's time in polars' own overhead.
+        rows = rows.with_columns((pl.col("_key") // _PARTITION_OF).alias("_part"))
+        main = rows.drop(*POSITION_COLUMNS, *END_COLUMNS).with_columns(
+            # A module enrolment has no reason: its module takes that column's place (4
+            # bytes a record less than a column of its own).
+            pl.when(pl.col("kind") == MODULE).then(pl.col("module"))
+            .otherwise(pl.col("reason")).alias("reason")).drop("module")
+        for (part,), piece in main.partition_by("_part", as_dict=True,
+                                                include_key=False).items():
+            self._pieces[int(part)].append(piece)
+        for side, columns in enumerate(SIDE_COLUMNS):
+            values = rows.filter(_has_side(side)).select("_part", *columns)
+            if values.is_empty():
+                continue
+            # partition_by keeps the rows' order: each partition's side rows stay in the
+            # order of its rows that have them.
+            for (part,), piece in values.partition_by("_part", as_dict=True,
+                                                       include_key=False).items():
+                self._sides[side][int(part)].append(piece)
         # One partition's pieces at a time become a block: all of them at once (they fill
         # up together) was a copy of an eighth of the table (8 partitions), a peak of its own.
         fullest = max(range(PARTITIONS), key=lambda number: len(self._pieces[number]))

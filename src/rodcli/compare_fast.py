@@ -40,7 +40,18 @@ from rodcli.bulkformat.types import DateNotation
 from rodcli.engine.fields import LINE_COLUMN, TYPE_COLUMN
 from rodcli.masking import mask_pgn
 from rodcli.scratch import Scratch
-from rodcli.store import _AND, _IS, OURS, THEIRS, Duplicate, Match, Stored, _plan, canonical
+from rodcli.store import (
+    _AND,
+    _IS,
+    OURS,
+    THEIRS,
+    Duplicate,
+    Match,
+    Stored,
+    _plan,
+    canonical,
+    paired_up,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -458,14 +469,7 @@ def _unmatched(events: pl.DataFrame, sides: tuple[SideFrames, SideFrames],
     """``RecordStore.unmatched`` over the keys on one side only, in its order: a group of
     BRIN, number and record type holding exactly one record of each side, one with a BSN
     and one without, is a personal number that changed (given once, OURS first)."""
-    waiting: Stored | None = None
-    for chunk, details in _chunks(events, sides, read):
-        for side, place, paired in chunk.select("_side", "_place", "_paired").iter_rows():
-            stored = details[side][place]
-            if not paired:
-                yield stored, None
-            elif waiting is None:
-                waiting = stored
-            else:
-                yield waiting, stored
-                waiting = None
+    yield from paired_up(
+        (details[side][place], paired)
+        for chunk, details in _chunks(events, sides, read)
+        for side, place, paired in chunk.select("_side", "_place", "_paired").iter_rows())

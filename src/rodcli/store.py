@@ -15,7 +15,7 @@ checks).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -262,16 +262,7 @@ class RecordStore:
             "p.brin IS NOT NULL FROM lone l LEFT JOIN pairs p "
             "ON p.brin = l.brin AND p.number = l.number AND p.record_type = l.record_type "
             "ORDER BY l.brin, l.number, l.record_type, l.side, l.id")
-        waiting: Stored | None = None
-        for row in rows:
-            stored = _stored(row[:-1])
-            if not row[-1]:
-                yield stored, None
-            elif waiting is None:
-                waiting = stored
-            else:
-                yield waiting, stored
-                waiting = None
+        yield from paired_up((_stored(row[:-1]), bool(row[-1])) for row in rows)
 
     # ---- lifetime ------------------------------------------------------------------------
 
@@ -285,6 +276,20 @@ class RecordStore:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self.close()
+
+
+def paired_up(records: Iterable[tuple[Stored, bool]]) -> Iterator[tuple[Stored, Stored | None]]:
+    """Lone records in order, each with whether it has a pair: a record without one on its
+    own, a pair (next to each other, OURS first) together."""
+    waiting: Stored | None = None
+    for stored, paired in records:
+        if not paired:
+            yield stored, None
+        elif waiting is None:
+            waiting = stored
+        else:
+            yield waiting, stored
+            waiting = None
 
 
 def _stored(row: Any) -> Stored:

@@ -38,7 +38,7 @@ from lxml import etree
 from rodcli.atomic import PRIVATE, Pending, pending_beside, same_file
 from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import Record
-from rodcli.bulkformat.xsd import secure_parser, xsd_text
+from rodcli.bulkformat.xsd import fresh_builtin_schema, secure_parser
 from rodcli.codes import Lang, message
 from rodcli.comparison import Delta
 from rodcli.engine.keys import KeyRows, checked_row, failed_row
@@ -962,8 +962,7 @@ class _PieceChecks:
         local = self._local
         if not hasattr(local, "schema"):
             local.parser = secure_parser()
-            local.schema = etree.XMLSchema(etree.fromstring(
-                xsd_text(self._sector).encode("utf-8"), secure_parser()))
+            local.schema = fresh_builtin_schema(self._sector)
         try:
             document = etree.fromstring(piece, local.parser)
         except etree.XMLSyntaxError:

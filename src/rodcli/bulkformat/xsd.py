@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from threading import Lock
 
 from lxml import etree
 
@@ -29,10 +30,26 @@ def secure_parser(remove_comments: bool = False) -> etree.XMLParser:
     )
 
 
+# libxml2 sets up its built-in schema types on the first compile in a process; two threads
+# doing that at once (build checks its output on two) can leave every later compile failing
+# with XMLSchemaParseError (seen with lxml 6.1.3, libxml2 2.14.6). Compiling is rare and
+# short, so all of it is serialised; using a compiled schema on several threads is safe.
+_COMPILING = Lock()
+
+
+def compile_schema(document: etree._Element | etree._ElementTree) -> etree.XMLSchema:
+    with _COMPILING:
+        return etree.XMLSchema(document)
+
+
+def fresh_builtin_schema(sector: str) -> etree.XMLSchema:
+    """A schema object of its own, for a thread that must not share another's error log."""
+    return compile_schema(etree.fromstring(xsd_text(sector).encode("utf-8"), secure_parser()))
+
+
 @cache
 def builtin_schema(sector: str) -> etree.XMLSchema:
-    document = etree.fromstring(xsd_text(sector).encode("utf-8"), secure_parser())
-    return etree.XMLSchema(document)
+    return fresh_builtin_schema(sector)
 
 
 # Elements of an XSD that bring in another schema document by its schemaLocation.
@@ -51,7 +68,7 @@ def load_schema(path: Path) -> etree.XMLSchema:
     try:
         _check_references(path)
         document = etree.parse(str(path), secure_parser())
-        return etree.XMLSchema(document)
+        return compile_schema(document)
     except OSError as error:
         raise SchemaError(error.strerror or str(error)) from None
     except (etree.XMLSyntaxError, etree.XMLSchemaParseError) as error:

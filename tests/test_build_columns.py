@@ -243,3 +243,78 @@ def test_an_export_for_the_row_path_goes_to_processes(tmp_path: Path, spoilt: st
     assert forked.rejects == columns.rejects and forked.output == columns.output
     assert forked.result.build == columns.result.build
     assert spoilt != "codes" or columns.result.code_counts["M007"] > 250
+
+
+def _xml_build(tmp_path: Path) -> tuple[_Built, Path]:
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    lines = [line for line in _export_lines(300, seed=8, error_rate=0.2) if '"' not in line]
+    export = _write(tmp_path / "export.csv", lines)
+    return _build(export, mapping, tmp_path / "out", True, "xml"), export
+
+
+def test_xml_records_are_checked_as_spooled_and_then_copied(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An XML output's records pass the XSD as the first pass spools them: the second pass
+    copies them and writes no record through Python, and the full check does not run. The
+    file is the one the row path writes."""
+
+    def no_full_check(*args: Any) -> None:
+        raise AssertionError("the full check ran")
+
+    def no_writer(*args: Any) -> None:
+        raise AssertionError("the records went through write_xml")
+
+    monkeypatch.setattr(build_module, "_self_check", no_full_check)
+    monkeypatch.setattr(build_module, "write_xml", no_writer)
+    built, export = _xml_build(tmp_path)
+    assert built.columnar and built.output
+    monkeypatch.undo()
+    rows = _build(export, tmp_path / "mapping.toml", tmp_path / "out", False, "xml")
+    assert built.output == rows.output and built.rejects == rows.rejects
+
+
+@pytest.mark.parametrize("spoilt", [True, False], ids=["spoilt", "check-failed-only"])
+def test_xml_records_failing_as_spooled_go_to_the_written_check(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spoilt: bool) -> None:
+    """Records that fail the XSD as spooled (a formatting fault) are written and checked as
+    before: a fault is B006 and no file; a spooled check that failed without a fault only
+    costs the check as written, and the file is published."""
+    if spoilt:
+        real_add = build_columns.ColumnSpool.add
+
+        def spoiling_add(self: Any, lines: Any, texts: Any, counts: Any) -> None:
+            real_add(self, lines, texts.str.replace("<brin>", "<brim>", literal=True)
+                     .str.replace("</brin>", "</brim>", literal=True), counts)
+
+        monkeypatch.setattr(build_columns.ColumnSpool, "add", spoiling_add)
+    else:
+        monkeypatch.setattr(build_module._SpooledRecordsCheck, "passed", lambda self: False)
+    built, _export = _xml_build(tmp_path)
+    codes = {finding.code for finding in built.result.findings}
+    assert built.columnar
+    assert ("B006" in codes) == spoilt
+    assert (built.output is None) == spoilt
+
+
+@pytest.mark.parametrize("kernel", [True, False], ids=["copy_file_range", "read-write"])
+def test_copy_range_appends_the_bytes_asked_for(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel: bool) -> None:
+    import os
+
+    if not kernel:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    source_bytes = bytes(range(256)) * 20_000
+    source = tmp_path / "spool"
+    source.write_bytes(source_bytes)
+    target = tmp_path / "out"
+    with source.open("rb") as spool, target.open("wb", buffering=0) as out:
+        out.write(b"head")
+        build_columns.copy_range(spool, 3, 1_000_000, out)
+        build_columns.copy_range(spool, 2_000_000, 5, out)
+        out.write(b"end")
+    assert target.read_bytes() == (b"head" + source_bytes[3:1_000_003]
+                                   + source_bytes[2_000_000:2_000_005] + b"end")
+    with source.open("rb") as spool, target.open("wb", buffering=0) as out, \
+            pytest.raises(OSError):
+        build_columns.copy_range(spool, len(source_bytes) - 10, 20, out)

@@ -22,7 +22,9 @@ path at all: ``first_pass_in_columns`` returns None before anything is reported.
 from __future__ import annotations
 
 import codecs
+import errno
 import io
+import os
 import re
 import tempfile
 import threading
@@ -31,7 +33,7 @@ from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Literal
 
 from rodcli.bulkformat.models import RECORD_MODELS, Record
 from rodcli.engine.csv_input import _has_long_line, _is_plain
@@ -201,10 +203,12 @@ class ColumnSpool:
     unnamed temporary file, and per record its row's line and size in memory (a few bytes a
     record), so the second pass copies runs of rows and skips the rejected ones."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_written: Callable[[bytes], object] | None = None) -> None:
         self._body: IO[bytes] = tempfile.TemporaryFile()
         self._index: list[pl.DataFrame] = []  # line, size, count; one frame per chunk
         self._offset = 0
+        # Handed each chunk's text as spooled (build checks it against the XSD meanwhile).
+        self._on_written = on_written
 
     def add(self, lines: pl.Series, texts: pl.Series, counts: pl.Series) -> None:
         """Records' texts, each without its last line end (written here after it)."""
@@ -223,14 +227,15 @@ class ColumnSpool:
         pl.DataFrame({"text": texts}).write_csv(buffer, include_header=False,
                                                 quote_style="never", line_terminator="\n")
         self._body.write(buffer.getbuffer())
+        if self._on_written is not None:
+            self._on_written(buffer.getvalue())
         self._index.append(index)
         self._offset += int(index.get_column("size").sum())
 
-    def prewritten(self, rejected: Collection[int]) -> Iterator[Prewritten]:
-        """The accepted rows' records, a run of adjacent accepted rows per piece."""
+    def runs(self, rejected: Collection[int]) -> Iterator[tuple[int, int, int]]:
+        """Offset, size and record count of each run of adjacent accepted rows."""
         import polars as pl
 
-        self._body.flush()
         lines = sorted(rejected)
         for index in self._index:
             out = index.get_column("line").is_in(lines) if lines else None
@@ -245,11 +250,52 @@ class ColumnSpool:
                              pl.col("count").sum()))
             for offset, size, count in runs.select("offset", "size", "count").iter_rows():
                 if size:
-                    self._body.seek(offset)
-                    yield Prewritten(self._body.read(size), count)
+                    yield offset, size, count
+
+    def prewritten(self, rejected: Collection[int]) -> Iterator[Prewritten]:
+        """The accepted rows' records, a run of adjacent accepted rows per piece."""
+        self._body.flush()
+        for offset, size, count in self.runs(rejected):
+            self._body.seek(offset)
+            yield Prewritten(self._body.read(size), count)
+
+    def copy_accepted(self, rejected: Collection[int], out: BinaryIO) -> int:
+        """The accepted rows' records copied to ``out`` (unbuffered) at its position, by the
+        kernel where it can (no pass through Python); their count."""
+        self._body.flush()
+        count = 0
+        for offset, size, records in self.runs(rejected):
+            copy_range(self._body, offset, size, out)
+            count += records
+        return count
 
     def close(self) -> None:
         self._body.close()
+
+
+def copy_range(source: IO[bytes], offset: int, size: int, target: BinaryIO) -> None:
+    """``size`` bytes of ``source`` from ``offset`` appended at ``target``'s position, an
+    unbuffered file. ``os.copy_file_range`` where the system has it (Linux), else read and
+    write in pieces."""
+    copy = getattr(os, "copy_file_range", None)
+    if copy is not None:
+        source_fd, target_fd = source.fileno(), target.fileno()
+        try:
+            while size:
+                done = copy(source_fd, target_fd, size, offset)
+                if done == 0:
+                    break  # the source ended early: the loop below says so
+                offset, size = offset + done, size - done
+        except OSError as error:
+            if error.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+                raise
+    source.seek(offset)
+    while size:
+        piece = source.read(min(size, 1 << 20))
+        if not piece:
+            raise OSError(errno.EIO, "the build's spool ended before its records")
+        target.write(piece)
+        size -= len(piece)
 
 
 # ---- the first pass -------------------------------------------------------------------------
@@ -525,13 +571,14 @@ class _Runner:
 def first_pass_in_columns(export: Path, table: ExportTable, mapping: CompiledMapping,
                           output_format: Literal["xml", "csv"], forced_encoding: bool,
                           result: Result, on_progress: Callable[[int], None] | None,
-                          threads: int = 2, rows_unless_mostly_fine: bool = False
+                          threads: int = 2, rows_unless_mostly_fine: bool = False,
+                          on_spooled: Callable[[bytes], object] | None = None
                           ) -> ColumnPass | None:
     """The first pass over a CSV export whose header ``table`` has read, column by column;
     None (before anything is reported) when the export or the mapping is not for it, or,
     with ``rows_unless_mostly_fine``, when its first chunk is not plain or most of its rows
     take the precise path: that path runs in this thread, forked processes run it on every
-    core."""
+    core. ``on_spooled`` is handed the text of the records as they are spooled."""
     try:
         planned = plan_export_slices(export, table, forced_encoding, 1)
     except OSError:
@@ -551,7 +598,7 @@ def first_pass_in_columns(export: Path, table: ExportTable, mapping: CompiledMap
                                                            layout.utf8_assumed):
         return None
     columns = {True: stripped, False: plain}
-    outcome = ColumnPass(ColumnSpool())
+    outcome = ColumnPass(ColumnSpool(on_spooled))
     runner = _Runner(export, layout, table, mapping, columns, output_format, result, outcome)
     if rows_unless_mostly_fine and _rows_suit_better(runner, export, part):
         outcome.spool.close()

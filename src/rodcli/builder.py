@@ -29,6 +29,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, BinaryIO, Literal, TextIO, cast
@@ -61,7 +62,7 @@ from rodcli.pipeline import ValidateOptions, validate_files
 from rodcli.readers.bulk_csv import CsvSlice
 from rodcli.writers import DocumentHeader, Prewritten
 from rodcli.writers.csv import CsvLines, write_csv
-from rodcli.writers.xml import write_xml, xml_end, xml_record, xml_start
+from rodcli.writers.xml import write_xml, xml_end, xml_head, xml_record, xml_start
 
 if TYPE_CHECKING:
     from rodcli.build_columns import ColumnSpool
@@ -189,6 +190,8 @@ class _FirstPass:
     header: list[str] = field(default_factory=list)  # the export's column names
     # The column path's spool (rodcli.build_columns), which holds every row's records.
     column_spool: ColumnSpool | None = None
+    # Whether every record in the column spool passed the XSD as it was spooled (XML).
+    spool_valid: bool = False
 
 
 def build(
@@ -337,9 +340,15 @@ def _first_pass_in_columns(
     # by row on forked processes instead, where they can be.
     forkable = (options.jobs is None and process_count(None) > 1 and can_fork()
                 and export.stat().st_size >= options.parallel_from_bytes)
+    # An XML output's records are checked against the XSD as they are spooled, on threads
+    # beside the first pass (whose own threads leave a part of the cores idle), so that the
+    # second pass only copies them (see _SpooledRecordsCheck).
+    spooled_check = (spools.enter_context(_SpooledRecordsCheck(options.sector))
+                     if form == "xml" else None)
     outcome = first_pass_in_columns(export, table, mapping, form, forced_encoding, result,
                                     on_progress, threads=options.jobs or 2,
-                                    rows_unless_mostly_fine=forkable)
+                                    rows_unless_mostly_fine=forkable,
+                                    on_spooled=spooled_check.write if spooled_check else None)
     if outcome is None:
         return None
     spools.callback(outcome.spool.close)
@@ -349,7 +358,8 @@ def _first_pass_in_columns(
     first = _FirstPass([], rejected=outcome.rejected,
                        sender=mapping.constants.get("brin") or outcome.sender,
                        unreadable=outcome.unreadable, header=list(table.header),
-                       column_spool=outcome.spool)
+                       column_spool=outcome.spool,
+                       spool_valid=spooled_check is not None and spooled_check.passed())
     _check_keys(outcome.keys, table.file, first, result, options.since)
     return first
 
@@ -597,6 +607,19 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
             if not write_bulk:
                 for _record in records:  # every row goes to the rejects file
                     pass
+            elif options.output_format == "xml" and first.spool_valid:
+                assert first.sender is not None and first.column_spool is not None
+                header = DocumentHeader.new(first.sender)
+                head, end = xml_head(options.sector, header), xml_end().encode()
+                with pending.path.open("wb", buffering=0) as raw_out:
+                    raw_out.write(head)
+                    summary.records_written = first.column_spool.copy_accepted(
+                        first.rejected, cast(BinaryIO, raw_out))
+                    raw_out.write(end)
+                    _sync(raw_out)
+                # Every record passed as spooled; the document is the header and a run of
+                # them (see _XsdStream), so the header is what is left to check.
+                checked_as_written = valid_as_read(head + end, builtin_schema(options.sector))
             elif options.output_format == "xml":
                 # A row is accepted only when its records passed, BRIN included: a sender.
                 assert first.sender is not None
@@ -819,6 +842,35 @@ class _XsdStream:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self._checks.close()
+
+
+class _SpooledRecordsCheck:
+    """The records of an XML output checked against the XSD as the first pass spools them,
+    in pieces (``_XsdStream``) behind a stand-in header: the sender is not known yet. Every
+    record valid and the real header valid make the document valid, whichever records the
+    cross-record rules then reject (see ``_XsdStream``)."""
+
+    _STAND_IN = DocumentHeader("00000000-0000-4000-8000-000000000000", "00AA",
+                               datetime(2000, 1, 1, tzinfo=UTC))
+
+    def __init__(self, sector: Sector) -> None:
+        self._stream = _XsdStream(sector)
+        self._stream.write(xml_head(sector, self._STAND_IN))
+
+    def write(self, records: bytes) -> None:
+        self._stream.write(records)
+
+    def passed(self) -> bool:
+        """Whether every record spooled is valid (call once, after the last)."""
+        self._stream.write(xml_end().encode())
+        return self._stream.passed()
+
+    def __enter__(self) -> _SpooledRecordsCheck:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self._stream.__exit__(kind, error, trace)
 
 
 class _CsvStream:

@@ -21,6 +21,19 @@ def xml_start(sector: Sector) -> str:
             f"<{ROOT_ELEMENT} xmlns={quoteattr(NAMESPACES[sector])}>\n")
 
 
+def xml_head(sector: Sector, header: DocumentHeader) -> bytes:
+    """Everything before the first record: ``xml_start`` and the header, one line a field."""
+    lines = [xml_start(sector).rstrip("\n")]
+    for name, text in (
+        ("identificatiecodeBedrijfsdocument", header.document_id),
+        ("verzendendeInstantie", header.sender),
+        ("ontvangendeInstantie", RECEIVER),
+        ("datumTijdBedrijfsdocument", header.timestamp),
+    ):
+        lines.append(f"{_INDENT}<{name}>{escape(text)}</{name}>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def xml_end() -> str:
     """The root's end tag: the last line of every document."""
     return f"</{ROOT_ELEMENT}>\n"
@@ -70,15 +83,7 @@ def write_xml(
     """
     # Plain text with escaped values: the layout is fixed and flat, and lxml's incremental
     # writer costs several times more per element. What is written is XSD-checked by build.
-    lines = [xml_start(sector).rstrip("\n")]
-    for name, text in (
-        ("identificatiecodeBedrijfsdocument", header.document_id),
-        ("verzendendeInstantie", header.sender),
-        ("ontvangendeInstantie", RECEIVER),
-        ("datumTijdBedrijfsdocument", header.timestamp),
-    ):
-        lines.append(f"{_INDENT}<{name}>{escape(text)}</{name}>")
-    out.write(("\n".join(lines) + "\n").encode("utf-8"))
+    out.write(xml_head(sector, header))
     count = 0
     batch: list[str] = []
     size = 0

@@ -253,11 +253,12 @@ def _xml_build(tmp_path: Path) -> tuple[_Built, Path]:
     return _build(export, mapping, tmp_path / "out", True, "xml"), export
 
 
+@pytest.mark.parametrize("piece", [700, 1 << 21], ids=["small-pieces", "pieces"])
 def test_xml_records_are_checked_as_spooled_and_then_copied(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An XML output's records pass the XSD as the first pass spools them: the second pass
-    copies them and writes no record through Python, and the full check does not run. The
-    file is the one the row path writes."""
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
+    """An XML output's records pass the XSD as the first pass spools them, in pieces cut
+    after a record: the second pass copies them and writes no record through Python, and
+    the full check does not run. The file is the one the row path writes."""
 
     def no_full_check(*args: Any) -> None:
         raise AssertionError("the full check ran")
@@ -267,6 +268,7 @@ def test_xml_records_are_checked_as_spooled_and_then_copied(
 
     monkeypatch.setattr(build_module, "_self_check", no_full_check)
     monkeypatch.setattr(build_module, "write_xml", no_writer)
+    monkeypatch.setattr(build_module._SpooledRecordsCheck, "_PIECE", piece)
     built, export = _xml_build(tmp_path)
     assert built.columnar and built.output
     monkeypatch.undo()

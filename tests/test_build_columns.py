@@ -320,3 +320,29 @@ def test_copy_range_appends_the_bytes_asked_for(
     with source.open("rb") as spool, target.open("wb", buffering=0) as out, \
             pytest.raises(OSError):
         build_columns.copy_range(spool, len(source_bytes) - 10, 20, out)
+
+
+def test_xml_text_leaves_out_each_kind_of_null_and_writes_the_rest() -> None:
+    """The column formatter writes an element for a value of each kind (text escaped, date,
+    study load as a Decimal) and leaves the element out where the value is null."""
+    import polars as pl
+
+    from rodcli.bulkformat.models import RECORD_MODELS
+    from rodcli.writers.columns import xml_text
+
+    model = RECORD_MODELS["ho"]["moduleInschrijving"]
+    frame = pl.DataFrame({"brin": ["99XX", None], "onderwijseenheidcode": ["A&<b>", None],
+                          "datumInschrijving": [None, "2025-09-01"],
+                          "studielast": ["030.50", None]}, schema=dict.fromkeys(
+                              ["brin", "onderwijseenheidcode", "datumInschrijving",
+                               "studielast"], pl.String))
+    present = {"brin": "text", "onderwijseenheidcode": "text", "datumInschrijving": "date",
+               "studielast": "decimal"}
+    texts = frame.select(xml_text(model, present, escape=True)).to_series().to_list()
+    assert texts == [
+        "  <moduleInschrijving>\n    <brin>99XX</brin>\n"
+        "    <onderwijseenheidcode>A&amp;&lt;b&gt;</onderwijseenheidcode>\n"
+        "    <studielast>30.5</studielast>\n  </moduleInschrijving>",
+        "  <moduleInschrijving>\n    <datumInschrijving>2025-09-01</datumInschrijving>\n"
+        "  </moduleInschrijving>",
+    ]

@@ -73,11 +73,12 @@ def xml_text(model: type[Record], present: Mapping[str, Kind], escape: bool) -> 
         value = _value(name, kind, "iso")
         if escape and kind == "text":
             value = _escaped(value)
-        parts.append(pl.when(pl.col(name).is_not_null()).then(
-            pl.lit(f"{_INDENT * 2}<{name}>") + value + pl.lit(f"</{name}>\n")
-        ).otherwise(pl.lit("")))
+        # Null where the value is (each of ``_value``'s forms keeps a null a null), and the
+        # outer concat_str leaves nulls out: a third less work than when/then/otherwise.
+        parts.append(pl.concat_str([pl.lit(f"{_INDENT * 2}<{name}>"), value,
+                                    pl.lit(f"</{name}>\n")]))
     parts.append(pl.lit(f"{_INDENT}</{element}>"))
-    return pl.concat_str(parts)
+    return pl.concat_str(parts, ignore_nulls=True)
 
 
 def csv_text(model: type[Record], present: Mapping[str, Kind]) -> pl.Expr:

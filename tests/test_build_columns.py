@@ -299,27 +299,26 @@ def test_xml_records_failing_as_spooled_go_to_the_written_check(
     assert (built.output is None) == spoilt
 
 
-@pytest.mark.parametrize("kernel", [True, False], ids=["copy_file_range", "read-write"])
-def test_copy_range_appends_the_bytes_asked_for(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel: bool) -> None:
-    import os
+@pytest.mark.parametrize("rejected", [set(), {1}, {2, 3}, {5}, {1, 2, 3, 4, 5}, {3, 9}])
+def test_the_spool_in_the_output_drops_rejected_records_in_place(
+        tmp_path: Path, rejected: set[int]) -> None:
+    """The records spooled into the output itself: the rejected rows' records dropped, the
+    rest moved up in order, the head in the room left for it, the end after the last."""
+    import polars as pl
 
-    if not kernel:
-        monkeypatch.delattr(os, "copy_file_range", raising=False)
-    source_bytes = bytes(range(256)) * 20_000
-    source = tmp_path / "spool"
-    source.write_bytes(source_bytes)
-    target = tmp_path / "out"
-    with source.open("rb") as spool, target.open("wb", buffering=0) as out:
-        out.write(b"head")
-        build_columns.copy_range(spool, 3, 1_000_000, out)
-        build_columns.copy_range(spool, 2_000_000, 5, out)
-        out.write(b"end")
-    assert target.read_bytes() == (b"head" + source_bytes[3:1_000_003]
-                                   + source_bytes[2_000_000:2_000_005] + b"end")
-    with source.open("rb") as spool, target.open("wb", buffering=0) as out, \
-            pytest.raises(OSError):
-        build_columns.copy_range(spool, len(source_bytes) - 10, 20, out)
+    records = {line: f"<r{line}>" + "x" * (line * 700_000 % 1_300_001) for line in range(1, 6)}
+    with (tmp_path / "out").open("w+b") as body:
+        body.write(b"ROOM")
+        spool = build_columns.ColumnSpool(body=body)
+        for lines in ([1, 2], [3], [4, 5]):
+            spool.add(pl.Series(lines), pl.Series([records[line] for line in lines]),
+                      pl.Series([1] * len(lines)))
+        assert spool.finish_in_place(rejected, b"HEAD", b"END") == 5 - len(rejected & {
+            1, 2, 3, 4, 5})
+        with pytest.raises(ValueError):
+            spool.finish_in_place(rejected, b"TOO LONG", b"END")
+    kept = "".join(f"{text}\n" for line, text in records.items() if line not in rejected)
+    assert (tmp_path / "out").read_bytes() == b"HEAD" + kept.encode() + b"END"
 
 
 def test_xml_text_leaves_out_each_kind_of_null_and_writes_the_rest() -> None:

@@ -33,7 +33,7 @@ from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from rodcli.bulkformat.models import RECORD_MODELS, Record
 from rodcli.engine.csv_input import _has_long_line, _is_plain
@@ -201,10 +201,16 @@ def _layout(pattern: re.Pattern[str]) -> str | None:
 class ColumnSpool:
     """The formatted records of the rows that passed, in export order: their text in an
     unnamed temporary file, and per record its row's line and size in memory (a few bytes a
-    record), so the second pass copies runs of rows and skips the rejected ones."""
+    record), so the second pass copies runs of rows and skips the rejected ones.
 
-    def __init__(self, on_written: Callable[[bytes], object] | None = None) -> None:
-        self._body: IO[bytes] = tempfile.TemporaryFile()
+    Or their text in the output itself (``body``, a file open for reading and writing,
+    positioned after room for the document's head): the second pass then only drops the
+    rejected rows' records in place and writes the head and the end."""
+
+    def __init__(self, on_written: Callable[[bytes], object] | None = None,
+                 body: IO[bytes] | None = None) -> None:
+        self._body: IO[bytes] = body if body is not None else tempfile.TemporaryFile()
+        self._base = self._body.tell()  # where the first record's text starts
         self._index: list[pl.DataFrame] = []  # line, size, count; one frame per chunk
         self._offset = 0
         # Handed each chunk's text as spooled (build checks it against the XSD meanwhile).
@@ -256,46 +262,48 @@ class ColumnSpool:
         """The accepted rows' records, a run of adjacent accepted rows per piece."""
         self._body.flush()
         for offset, size, count in self.runs(rejected):
-            self._body.seek(offset)
+            self._body.seek(self._base + offset)
             yield Prewritten(self._body.read(size), count)
 
-    def copy_accepted(self, rejected: Collection[int], out: BinaryIO) -> int:
-        """The accepted rows' records copied to ``out`` (unbuffered) at its position, by the
-        kernel where it can (no pass through Python); their count."""
-        self._body.flush()
+    def finish_in_place(self, rejected: Collection[int], head: bytes, end: bytes) -> int:
+        """The body made the whole document: the rejected rows' records dropped (the runs
+        after them moved up), ``head`` written in the room left for it (exactly as long),
+        ``end`` after the last record; the count of records kept."""
+        body = self._body
+        body.flush()
+        if len(head) != self._base:
+            raise ValueError("the document's head does not fit the room left for it")
         count = 0
+        at = self._base
         for offset, size, records in self.runs(rejected):
-            copy_range(self._body, offset, size, out)
+            start = self._base + offset
+            # A run moves towards the start only, so each piece is read before it is
+            # overwritten.
+            while at != start and size:
+                body.seek(start)
+                piece = body.read(min(size, 1 << 20))
+                if not piece:
+                    raise OSError(errno.EIO, "the build's output ended before its records")
+                body.seek(at)
+                body.write(piece)
+                at, start, size = at + len(piece), start + len(piece), size - len(piece)
+            at += size
             count += records
+        body.seek(at)
+        body.write(end)
+        body.truncate()
+        body.seek(0)
+        body.write(head)
+        body.flush()
         return count
+
+    def sync(self) -> None:
+        """The body on disk (the output's, when it is the output)."""
+        self._body.flush()
+        os.fsync(self._body.fileno())
 
     def close(self) -> None:
         self._body.close()
-
-
-def copy_range(source: IO[bytes], offset: int, size: int, target: BinaryIO) -> None:
-    """``size`` bytes of ``source`` from ``offset`` appended at ``target``'s position, an
-    unbuffered file. ``os.copy_file_range`` where the system has it (Linux), else read and
-    write in pieces."""
-    copy = getattr(os, "copy_file_range", None)
-    if copy is not None:
-        source_fd, target_fd = source.fileno(), target.fileno()
-        try:
-            while size:
-                done = copy(source_fd, target_fd, size, offset)
-                if done == 0:
-                    break  # the source ended early: the loop below says so
-                offset, size = offset + done, size - done
-        except OSError as error:
-            if error.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
-                raise
-    source.seek(offset)
-    while size:
-        piece = source.read(min(size, 1 << 20))
-        if not piece:
-            raise OSError(errno.EIO, "the build's spool ended before its records")
-        target.write(piece)
-        size -= len(piece)
 
 
 # ---- the first pass -------------------------------------------------------------------------
@@ -572,13 +580,15 @@ def first_pass_in_columns(export: Path, table: ExportTable, mapping: CompiledMap
                           output_format: Literal["xml", "csv"], forced_encoding: bool,
                           result: Result, on_progress: Callable[[int], None] | None,
                           threads: int = 2, rows_unless_mostly_fine: bool = False,
-                          on_spooled: Callable[[bytes], object] | None = None
+                          on_spooled: Callable[[bytes], object] | None = None,
+                          spool_body: IO[bytes] | None = None
                           ) -> ColumnPass | None:
     """The first pass over a CSV export whose header ``table`` has read, column by column;
     None (before anything is reported) when the export or the mapping is not for it, or,
     with ``rows_unless_mostly_fine``, when its first chunk is not plain or most of its rows
     take the precise path: that path runs in this thread, forked processes run it on every
-    core. ``on_spooled`` is handed the text of the records as they are spooled."""
+    core. ``on_spooled`` is handed the text of the records as they are spooled;
+    ``spool_body`` is where they go (see ``ColumnSpool``), else a temporary file."""
     try:
         planned = plan_export_slices(export, table, forced_encoding, 1)
     except OSError:
@@ -598,7 +608,7 @@ def first_pass_in_columns(export: Path, table: ExportTable, mapping: CompiledMap
                                                            layout.utf8_assumed):
         return None
     columns = {True: stripped, False: plain}
-    outcome = ColumnPass(ColumnSpool(on_spooled))
+    outcome = ColumnPass(ColumnSpool(on_spooled, spool_body))
     runner = _Runner(export, layout, table, mapping, columns, output_format, result, outcome)
     if rows_unless_mostly_fine and _rows_suit_better(runner, export, part):
         outcome.spool.close()

@@ -36,7 +36,10 @@ from rodcli.records import RawRecord, csv_locator
 if TYPE_CHECKING:
     import polars as pl
 
-CHUNK_BYTES = 1 << 21
+# Chunks of 3 MiB: the engine's fixed cost per batch weighs less than with 2 MiB (1M rows:
+# 2.33-2.44 s against 2.59-2.71 s, interleaved), and at 2M rows the peak is the same
+# (252-264 MiB either way, the kernel's peak RSS): it falls when the table is grouped.
+CHUNK_BYTES = 3 << 20
 REASON = "redenUitschrijving"
 _MBO_ONLY = frozenset(field_names("mbo")) - frozenset(field_names("ho"))
 _HEADER_BYTES = 1 << 20

@@ -192,15 +192,20 @@ class Engine:
             outcomes = []
             counted_only = self.counted_only
             rows = suspects.to_list()
-            for row, raw in zip(rows, batch.records(rows), strict=True):
-                if counted_only is not None and counted_only(raw.file, raw.line):
-                    raw.counted_only = True
-                checked, findings = self.precise.check(raw, sector, notation)
-                for finding in findings:
-                    sink(finding)
-                outcomes.append(checked is not None)
-                if self.observer is not None:
-                    precise.append((row, raw, checked))
+            # A slice of the suspects at a time: where every row is wrong, a batch's records
+            # as Python objects all at once were the run's peak (24 MiB more with chunks of
+            # 3 MiB than of 2).
+            for start in range(0, len(rows), _PRECISE_AT_ONCE):
+                part = rows[start:start + _PRECISE_AT_ONCE]
+                for row, raw in zip(part, batch.records(part), strict=True):
+                    if counted_only is not None and counted_only(raw.file, raw.line):
+                        raw.counted_only = True
+                    checked, findings = self.precise.check(raw, sector, notation)
+                    for finding in findings:
+                        sink(finding)
+                    outcomes.append(checked is not None)
+                    if self.observer is not None:
+                        precise.append((row, raw, checked))
             # scatter works in place: the observer still needs what the checks passed.
             typed = passes.clone().scatter(suspects, pl.Series(outcomes, dtype=pl.Boolean))
         if keys is not None:
@@ -209,6 +214,10 @@ class Engine:
         if self.observer is not None:
             self.observer(frame, passes, precise, sector, notation)
 
+
+
+# Suspect records turned into Python objects at a time (see Engine._check_batch).
+_PRECISE_AT_ONCE = 4096
 
 
 def _notation(report: FileReport) -> DateNotation:

@@ -18,6 +18,7 @@ nothing about them but their values, which the engine has checked.
 
 from __future__ import annotations
 
+import io
 import re
 from bisect import bisect_right
 from collections import deque
@@ -257,14 +258,19 @@ def _batches(path: Path, plan: _Plan, schema: etree.XMLSchema, file: str
                 block = handle.read(CHUNK_BYTES)
                 if not block:
                     break
-                buffer += block
+                buffer = buffer + block if buffer else block
                 cut = _cut(buffer, ends)
                 if cut < 0:
                     if len(buffer) > MAX_RECORD_BYTES:
                         yield None
                         return
                     continue
-                chunk, buffer = buffer[:cut], buffer[cut:]
+                # What follows the cut is read again with the next block, rather than
+                # carried over: no copying of every chunk's bytes on this thread.
+                chunk = buffer if cut == len(buffer) else buffer[:cut]
+                if cut < len(buffer):
+                    handle.seek(cut - len(buffer), io.SEEK_CUR)
+                buffer = b""
                 pending.append(workers.submit(_chunk_batch, chunk, line, plan, schema, file))
                 line += chunk.count(b"\n")
                 while len(pending) >= AHEAD:

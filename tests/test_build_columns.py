@@ -345,3 +345,18 @@ def test_xml_text_leaves_out_each_kind_of_null_and_writes_the_rest() -> None:
         "  <moduleInschrijving>\n    <datumInschrijving>2025-09-01</datumInschrijving>\n"
         "  </moduleInschrijving>",
     ]
+
+
+@pytest.mark.parametrize("columnar", [True, False], ids=["columns", "rows"])
+def test_an_output_folder_that_takes_no_file_is_b003(tmp_path: Path, columnar: bool) -> None:
+    """The column path spools an XML output into the output's own pending file: a folder
+    where no file can be made is then reported as the row path reports it (B003), not as
+    an internal error."""
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    export = _write(tmp_path / "export.csv", _export_lines(200, seed=9, error_rate=0.0))
+    output = tmp_path / "missing" / "bulk.xml"
+    result = build(export, BuildOptions(mapping, "ho", "xml", output, jobs=1,
+                                        columnar_from_bytes=0 if columnar else 1 << 62))
+    assert "B003" in {finding.code for finding in result.findings}
+    assert not output.parent.exists()

@@ -343,18 +343,24 @@ def _first_pass_in_columns(
     forkable = (options.jobs is None and process_count(None) > 1 and can_fork()
                 and export.stat().st_size >= options.parallel_from_bytes)
     # An XML output's records are checked against the XSD as they are spooled, on threads
-    # beside the first pass (whose own threads leave a part of the cores idle), so that the
-    # second pass only copies them (see _SpooledRecordsCheck).
-    # The records are spooled into the output's pending file itself, after room for the
-    # document's head (of fixed length): the second pass drops the rejected rows' records
-    # in place and writes the head, instead of copying 390 MB per 1M records.
+    # beside the first pass (whose own threads leave a part of the cores idle), into the
+    # output's pending file itself, after room for the document's head (of fixed length):
+    # the second pass drops the rejected rows' records in place and writes the head,
+    # instead of copying 390 MB per 1M records (see _SpooledRecordsCheck).
     spooled_check = output_pending = spool_body = None
     if form == "xml":
         spooled_check = spools.enter_context(_SpooledRecordsCheck(options.sector))
-        output_pending = pending_beside(options.output)
-        spools.callback(output_pending.discard)
-        spool_body = spools.enter_context(output_pending.path.open("w+b"))
-        spool_body.write(spooled_check.head)
+        try:
+            output_pending = pending_beside(options.output)
+            spools.callback(output_pending.discard)
+            spool_body = spools.enter_context(output_pending.path.open("w+b"))
+            spool_body.write(spooled_check.head)
+        except OSError:
+            # A folder that takes no file: the spool is a temporary file, and the second
+            # pass says what is wrong with the output (B003).
+            if output_pending is not None:
+                output_pending.discard()
+            output_pending = spool_body = None
     outcome = first_pass_in_columns(export, table, mapping, form, forced_encoding, result,
                                     on_progress, threads=options.jobs or 2,
                                     rows_unless_mostly_fine=forkable,

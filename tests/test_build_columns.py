@@ -360,3 +360,34 @@ def test_an_output_folder_that_takes_no_file_is_b003(tmp_path: Path, columnar: b
                                         columnar_from_bytes=0 if columnar else 1 << 62))
     assert "B003" in {finding.code for finding in result.findings}
     assert not output.parent.exists()
+
+
+@pytest.mark.parametrize("output_format", ["xml", "csv"])
+def test_a_full_disk_while_spooling_says_which_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output_format: str) -> None:
+    """An XML output's records are spooled into the output's folder: a full disk there is
+    B003 for the output, and no file is left. A CSV output's spool is in the temporary
+    folder: its error goes up as the OSError it is (the CLI says I022, the folder and how
+    much room the run needs)."""
+    import errno
+
+    def full(self: Any, data: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(build_columns.ColumnSpool, "_write_body", full)
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    export = _write(tmp_path / "export.csv", _export_lines(200, seed=10, error_rate=0.0))
+    (tmp_path / "out").mkdir()
+    output = tmp_path / "out" / f"bulk.{output_format}"
+    options = BuildOptions(mapping, "ho", output_format, output, jobs=1,  # type: ignore[arg-type]
+                           columnar_from_bytes=0)
+    if output_format == "csv":
+        with pytest.raises(OSError) as raised:
+            build(export, options)
+        assert raised.value.errno == errno.ENOSPC
+    else:
+        result = build(export, options)
+        b003 = [finding for finding in result.findings if finding.code == "B003"]
+        assert len(b003) == 1 and "No space left" in str(b003[0].params)
+    assert list((tmp_path / "out").iterdir()) == []

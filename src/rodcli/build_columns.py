@@ -198,6 +198,11 @@ def _layout(pattern: re.Pattern[str]) -> str | None:
 # ---- the spool ------------------------------------------------------------------------------
 
 
+class SpoolWriteError(OSError):
+    """A write to the spool failed (the OSError's errno and text): a full temporary folder,
+    or, where the spool is the output's pending file, the output's folder."""
+
+
 class ColumnSpool:
     """The formatted records of the rows that passed, in export order: their text in an
     unnamed temporary file, and per record its row's line and size in memory (a few bytes a
@@ -232,11 +237,17 @@ class ColumnSpool:
         buffer = io.BytesIO()
         pl.DataFrame({"text": texts}).write_csv(buffer, include_header=False,
                                                 quote_style="never", line_terminator="\n")
-        self._body.write(buffer.getbuffer())
+        try:
+            self._write_body(buffer.getbuffer())
+        except OSError as error:
+            raise SpoolWriteError(error.errno, error.strerror or str(error)) from error
         if self._on_written is not None:
             self._on_written(buffer.getvalue())
         self._index.append(index)
         self._offset += int(index.get_column("size").sum())
+
+    def _write_body(self, data: memoryview) -> None:
+        self._body.write(data)
 
     def runs(self, rejected: Collection[int]) -> Iterator[tuple[int, int, int]]:
         """Offset, size and record count of each run of adjacent accepted rows."""

@@ -232,6 +232,9 @@ def build(
             for finding in _findings_of(error):
                 result.add(finding)
             return result
+        except _OutputFailed as failed:
+            result.add(failed.finding)
+            return result
         _build_output(export, options, spec, mapping_text, first, result)
     return result
 
@@ -335,7 +338,7 @@ def _first_pass_in_columns(
             return None
     except OSError:
         return None  # the one-process pass reports it
-    from rodcli.build_columns import first_pass_in_columns
+    from rodcli.build_columns import SpoolWriteError, first_pass_in_columns
 
     forced_encoding = (options.encoding or spec.source.encoding) is not None
     # An export that is not plain, or whose rows mostly need the precise path, is read row
@@ -361,11 +364,16 @@ def _first_pass_in_columns(
             if output_pending is not None:
                 output_pending.discard()
             output_pending = spool_body = None
-    outcome = first_pass_in_columns(export, table, mapping, form, forced_encoding, result,
-                                    on_progress, threads=options.jobs or 2,
-                                    rows_unless_mostly_fine=forkable,
-                                    on_spooled=spooled_check.write if spooled_check else None,
-                                    spool_body=spool_body)
+    try:
+        outcome = first_pass_in_columns(
+            export, table, mapping, form, forced_encoding, result, on_progress,
+            threads=options.jobs or 2, rows_unless_mostly_fine=forkable,
+            on_spooled=spooled_check.write if spooled_check else None, spool_body=spool_body)
+    except SpoolWriteError as error:
+        if output_pending is None:
+            raise  # the temporary folder: I022
+        raise _OutputFailed(make_finding("B003", Location(str(options.output)),
+                                         file=options.output, reason=error.strerror)) from None
     if outcome is None:
         if spool_body is not None and output_pending is not None:
             spool_body.close()
@@ -862,6 +870,14 @@ class _XsdStream:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self._checks.close()
+
+
+class _OutputFailed(Exception):
+    """The output could not be written in the first pass (its folder is full): ``finding``."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.code)
+        self.finding = finding
 
 
 class _SpooledRecordsCheck:

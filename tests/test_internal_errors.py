@@ -116,7 +116,8 @@ def test_validate_needs_no_temporary_folder(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", ["build", "compare"])
 def test_a_full_temporary_folder_is_a_finding(tmp_path: Path, command: str) -> None:
-    """Before: "cannot write the report" (build), sqlite3.OperationalError (compare)."""
+    """Before: "cannot write the report" (build), sqlite3.OperationalError (compare). A
+    CSV output's records are spooled in the temporary folder."""
     with tiny_tmpfs(tmp_path / "tmp", "256k") as temporary:
         if command == "compare":
             bulk = _large_csv(tmp_path / "bulk.csv")
@@ -125,13 +126,34 @@ def test_a_full_temporary_folder_is_a_finding(tmp_path: Path, command: str) -> N
             (tmp_path / "mapping.toml").write_text(MAPPING, encoding="utf-8")
             export = write_export(tmp_path / "export.csv", 30_000)
             args = ["build", export, "-m", tmp_path / "mapping.toml", "--sector", "ho", "-o",
-                    tmp_path / "bulk.xml", "-j", "1"]
+                    tmp_path / "bulk.csv", "--format", "csv", "-j", "1"]
         run = run_rodcli(*args, "--lang", "en", timeout=120, env={"TMPDIR": str(temporary)})
         assert_no_internal_error(run)
         assert run.code == 2, (run.stdout, run.stderr)
         assert "I022" in run.stdout and str(temporary) in run.stdout, run.stdout
         assert "TMPDIR" in run.stdout and "MiB" in run.stdout, run.stdout
-        assert not (tmp_path / "bulk.xml").exists()
+        if command == "build":
+            assert not (tmp_path / "bulk.csv").exists()
+
+
+def test_build_to_xml_needs_no_temporary_folder(tmp_path: Path) -> None:
+    """A large export's XML records are spooled into the output's own pending file, not the
+    temporary folder: a full temporary folder does not stop the build, and the file is
+    valid."""
+    from lxml import etree
+
+    from rodcli.bulkformat.xsd import builtin_schema, secure_parser
+
+    with tiny_tmpfs(tmp_path / "tmp", "256k") as temporary:
+        (tmp_path / "mapping.toml").write_text(MAPPING, encoding="utf-8")
+        export = write_export(tmp_path / "export.csv", 30_000)
+        output = tmp_path / "bulk.xml"
+        run = run_rodcli("build", export, "-m", tmp_path / "mapping.toml", "--sector", "ho",
+                         "-o", output, "-j", "1", "-q", timeout=120,
+                         env={"TMPDIR": str(temporary)})
+        assert_no_internal_error(run)
+        assert run.code == 0, (run.stdout, run.stderr)
+    assert builtin_schema("ho").validate(etree.parse(str(output), secure_parser()))
 
 
 def test_every_report_format_writes_half_a_utf16_pair_as_an_escape() -> None:

@@ -20,7 +20,7 @@ from rodcli import build_columns
 from rodcli import builder as build_module
 from rodcli.builder import BuildOptions, build
 from rodcli.findings import Result
-from test_build_parallel import MAPPING, _export_lines, _write
+from test_build_parallel import MAPPING, _body, _export_lines, _write
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORTS = ROOT / "examples" / "exports"
@@ -64,12 +64,6 @@ def _build(export: Path, mapping: Path, folder: Path, columnar: bool, output_for
                    used == [True])
     shutil.rmtree(folder)
     return built
-
-
-def _body(path: Path) -> str:
-    return "\n".join(line for line in path.read_text("utf-8").splitlines()
-                     if "identificatiecodeBedrijfsdocument" not in line
-                     and "datumTijdBedrijfsdocument" not in line)
 
 
 def _same_both_ways(tmp_path: Path, export: Path, mapping: Path, output_format: str,

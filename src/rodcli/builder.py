@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, BinaryIO, Literal, TextIO, cast
+from typing import IO, TYPE_CHECKING, AnyStr, BinaryIO, Generic, Literal, TextIO, cast
 
 from rodcli.atomic import PRIVATE, Pending, pending_beside, same_file
 from rodcli.bulkformat import Sector
@@ -655,7 +655,7 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
                 with pending.path.open("wb") as out, _XsdStream(options.sector) as stream:
                     # The XSD check of what is written runs beside the writing.
                     summary.records_written = write_xml(
-                        records, options.sector, header, cast(BinaryIO, _Tee(out, stream)))
+                        records, options.sector, header, cast(BinaryIO, _Tee(out, stream.write)))
                     _sync(out)
                     checked_as_written = stream.passed()
             else:
@@ -663,7 +663,7 @@ def _second_pass(export: Path, options: BuildOptions, spec: MappingFile, mapping
                       _CsvStream() as csv_stream):
                     # The column checks of what is written run beside the writing.
                     summary.records_written = write_csv(
-                        records, cast(TextIO, _TextTee(text_out, csv_stream)))
+                        records, cast(TextIO, _Tee(text_out, csv_stream.write)))
                     _sync(text_out)
                     # With --since the full check reads the earlier deliveries beside it.
                     checked_as_written = csv_stream.passed() and not options.since
@@ -1013,30 +1013,15 @@ class _CsvStream:
         self._pool.shutdown(wait=True)
 
 
-class _TextTee:
-    """A text file that also hands what is written to a check."""
+class _Tee(Generic[AnyStr]):
+    """A file (binary or text) that also hands what is written to a check."""
 
-    def __init__(self, out: IO[str], check: _CsvStream) -> None:
-        self._out = out
-        self._check = check
+    def __init__(self, out: IO[AnyStr], check: Callable[[AnyStr], object]) -> None:
+        self._out: IO[AnyStr] = out
+        self._check: Callable[[AnyStr], object] = check
 
-    def write(self, text: str) -> int:
-        self._check.write(text)
-        return self._out.write(text)
-
-    def tell(self) -> int:
-        return self._out.tell()
-
-
-class _Tee:
-    """A file that also hands what is written to a check."""
-
-    def __init__(self, out: IO[bytes], check: _XsdStream) -> None:
-        self._out = out
-        self._check = check
-
-    def write(self, data: bytes) -> int:
-        self._check.write(data)
+    def write(self, data: AnyStr) -> int:
+        self._check(data)
         return self._out.write(data)
 
     def tell(self) -> int:

@@ -38,7 +38,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 from rodcli.bulkformat.models import RECORD_MODELS, Record
 from rodcli.engine.csv_input import _has_long_line, _is_plain
 from rodcli.engine.fields import LINE_COLUMN, TYPE_COLUMN, CompiledChecks, compile_checks
-from rodcli.engine.keys import KeyRows, batch_rows, key_schema
+from rodcli.engine.keys import COLUMNAR_FROM_RECORDS, KeyRows, batch_rows, key_schema
 from rodcli.engine.precise import RecordChecker
 from rodcli.exports import ExportRow, ExportTable
 from rodcli.exports.csv_export import SliceLayout, plan_export_slices, read_csv_slice
@@ -205,8 +205,9 @@ class SpoolWriteError(OSError):
 
 class ColumnSpool:
     """The formatted records of the rows that passed, in export order: their text in an
-    unnamed temporary file, and per record its row's line and size in memory (a few bytes a
-    record), so the second pass copies runs of rows and skips the rejected ones.
+    unnamed temporary file, and per row its line, size and count of records in memory,
+    compressed per chunk (about 3 bytes a row; as plain columns they were 20, a 2M-row
+    export's 38 MiB), so the second pass copies runs of rows and skips the rejected ones.
 
     Or their text in the output itself (``body``, a file open for reading and writing,
     positioned after room for the document's head): the second pass then only drops the
@@ -216,7 +217,8 @@ class ColumnSpool:
                  body: IO[bytes] | None = None) -> None:
         self._body: IO[bytes] = body if body is not None else tempfile.TemporaryFile()
         self._base = self._body.tell()  # where the first record's text starts
-        self._index: list[pl.DataFrame] = []  # line, size, count; one frame per chunk
+        # Per chunk: where its text starts, and its rows' line, size and count (IPC, zstd).
+        self._index: list[tuple[int, bytes]] = []
         self._offset = 0
         # Handed each chunk's text as spooled (build checks it against the XSD meanwhile).
         self._on_written = on_written
@@ -229,9 +231,7 @@ class ColumnSpool:
             return
         index = pl.DataFrame({"line": lines.cast(pl.UInt32),
                               "size": (texts.str.len_bytes() + 1).cast(pl.UInt32),
-                              "count": counts.cast(pl.UInt32)}).with_columns(
-            (pl.col("size").cast(pl.UInt64).cum_sum() - pl.col("size") + self._offset)
-            .alias("offset"))
+                              "count": counts.cast(pl.UInt32)})
         # Joined by polars' CSV writer (no Python string of the chunk), written by Python:
         # a full disk is then an OSError with its errno (I022), as for every other file.
         buffer = io.BytesIO()
@@ -243,7 +243,9 @@ class ColumnSpool:
             raise SpoolWriteError(error.errno, error.strerror or str(error)) from error
         if self._on_written is not None:
             self._on_written(buffer.getvalue())
-        self._index.append(index)
+        packed = io.BytesIO()
+        index.write_ipc(packed, compression="zstd")
+        self._index.append((self._offset, packed.getvalue()))
         self._offset += int(index.get_column("size").sum())
 
     def _write_body(self, data: memoryview) -> None:
@@ -254,7 +256,10 @@ class ColumnSpool:
         import polars as pl
 
         lines = sorted(rejected)
-        for index in self._index:
+        for start, packed in self._index:
+            index = pl.read_ipc(io.BytesIO(packed)).with_columns(
+                (pl.col("size").cast(pl.UInt64).cum_sum() - pl.col("size") + start)
+                .alias("offset"))
             out = index.get_column("line").is_in(lines) if lines else None
             if out is None or not out.any():
                 runs = index.select(pl.col("offset").first(), pl.col("size").sum(),
@@ -543,7 +548,7 @@ class _Runner:
                 if row_kept is not None:
                     kept.append(row_kept)
         if work.keys is not None:
-            outcome.keys.frames.append(work.keys)
+            outcome.keys.add_frame(work.keys)
         ordered = work.ordered
         if kept:
             lines, texts, counts = zip(*kept, strict=True)
@@ -638,8 +643,6 @@ def first_pass_in_columns(export: Path, table: ExportTable, mapping: CompiledMap
 def _small_as_rows(keys: KeyRows) -> None:
     """Key rows of a small export back as Python rows: the engine checks so few keys in
     plain Python, and takes frames only from many."""
-    from rodcli.engine.run import COLUMNAR_FROM_RECORDS
-
     if not keys.frames or len(keys) >= COLUMNAR_FROM_RECORDS:
         return
     rows: list[Any] = [row for frame in keys.frames

@@ -206,32 +206,58 @@ def reason_position(raw: RawRecord) -> tuple[int | None, int | None, str | None]
     return line, column, shown
 
 
+# Key rows made one by one (build's export rows) count as many from this many records on:
+# their cross-record rules then run in the column engine, not in plain Python.
+COLUMNAR_FROM_RECORDS = 1 << 14
+
+
 class KeyRows:
     """Key rows made one by one (build's export rows), gathered compactly: as Python tuples
-    while few, in polars frames of ``FRAME_ROWS`` once many. Picklable, so a worker process
-    can hand its rows back."""
+    while few, in polars frames of ``FRAME_ROWS``, and, once they are many
+    (``COLUMNAR_FROM_RECORDS``), in a ``KeyTable``, whose partitions hold them in the
+    fewest bytes (a 2M-row export's frames took 50 MiB more). Picklable, so a worker
+    process can hand its rows back."""
 
     FRAME_ROWS = 1 << 16
 
     def __init__(self) -> None:
         self.rows: list[Row] = []
         self.frames: list[pl.DataFrame] = []
+        self.table: KeyTable | None = None
 
     def append(self, row: Row | None) -> None:
         if row is None:
             return
         self.rows.append(row)
         if len(self.rows) >= self.FRAME_ROWS:
-            self.frames.append(rows_frame(self.rows))
+            self.add_frame(rows_frame(self.rows))
             self.rows = []
 
+    def add_frame(self, frame: pl.DataFrame) -> None:
+        """Key rows made column-wise (``batch_rows``)."""
+        if self.table is None:
+            self.frames.append(frame)
+            if sum(frame.height for frame in self.frames) < COLUMNAR_FROM_RECORDS:
+                return
+            self.table, frames, self.frames = KeyTable(), self.frames, []
+            for frame in frames:
+                self.table.add_frame(frame)
+            return
+        self.table.add_frame(frame)
+
     def extend(self, other: KeyRows) -> None:
-        self.frames.extend(other.frames)
+        if other.table is not None:
+            if self.table is None:
+                self.table = KeyTable()
+            self.table.extend(other.table)
+        for frame in other.frames:
+            self.add_frame(frame)
         for row in other.rows:
             self.append(row)
 
     def __len__(self) -> int:
-        return sum(frame.height for frame in self.frames) + len(self.rows)
+        return (sum(frame.height for frame in self.frames) + len(self.rows)
+                + (len(self.table) if self.table is not None else 0))
 
 
 def shown_key(brin: str, pgn: int, number: str) -> str:
@@ -440,13 +466,14 @@ def rows_frame(rows: list[Row]) -> pl.DataFrame:
     schema = key_schema()
     del schema["_key"]
     frame = pl.DataFrame(rows, schema=schema, orient="row")
-    return frame.with_columns(_number_key(pl.col("brin").cast(pl.String), pl.col("number")))
+    return frame.with_columns(_number_key())
 
 
-def _number_key(brin: pl.Expr, number: pl.Expr, seed: int = 1) -> pl.Expr:
+def _number_key(seed: int = 1) -> pl.Expr:
     import polars as pl
 
-    return pl.concat_str([brin, number, pl.col("pgn").cast(pl.String)], separator="\x1f"
+    return pl.concat_str([pl.col("brin").cast(pl.String), pl.col("number").cast(pl.String),
+                          pl.col("pgn").cast(pl.String)], separator="\x1f"
                          ).hash(seed=seed).alias("_key")
 
 
@@ -501,7 +528,8 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
             pl.when(pgn_text.str.contains(r"^[0-9]{9}$")).then(pgn_text)
             .cast(pl.UInt32, strict=False).alias("pgn"),
             pl.coalesce(text("inschrijvingvolgnummer"),
-                        pl.when(record_type.is_in(_UNLINKED)).then(pl.lit(""))).alias("number"),
+                        pl.when(record_type.is_in(_UNLINKED)).then(pl.lit("")))
+            .cast(schema["number"]).alias("number"),
             kind.alias("kind"),
             pl.col(LINE_COLUMN).cast(pl.UInt32).alias("line"),
             pl.when(is_typed).then(day).alias("day"),
@@ -522,7 +550,7 @@ def batch_rows(frame: pl.DataFrame, typed: pl.Series, sector: Sector,
             pl.when(is_typed).then(end).alias("end"),
         )
         .drop_nulls(["brin", "pgn", "number", "kind"])
-        .with_columns(_number_key(pl.col("brin").cast(pl.String), pl.col("number")))
+        .with_columns(_number_key())
         .collect()
     )
 
@@ -618,12 +646,25 @@ class KeyTable:
 
     def add_rows(self, rows: KeyRows) -> None:
         """Key rows made in Python (build's export rows), taken over from ``rows``."""
+        if rows.table is not None:
+            self.extend(rows.table)
+            rows.table = None
         rows.frames.reverse()
         while rows.frames:  # each frame let go once partitioned: not all held twice
             self.add_frame(rows.frames.pop())
         if rows.rows:
             self.add_frame(rows_frame(rows.rows))
         rows.frames, rows.rows = [], []
+
+    def extend(self, other: KeyTable) -> None:
+        """``other``'s rows after this table's (``other`` is not to be used again)."""
+        for number in range(PARTITIONS):
+            for table in (self, other):
+                if table._pieces[number]:
+                    table._to_block(number)
+            self._parts[number].extend(other._parts[number])
+            for own, theirs in zip(self._sides, other._sides, strict=True):
+                own[number].extend(theirs[number])
 
     def partition(self, number: int) -> pl.DataFrame:
         """One partition's rows in the order they came, without the side columns; a module
@@ -851,7 +892,7 @@ def _facts(rows: pl.DataFrame) -> pl.LazyFrame:
     own = pl.col("own") if "own" in rows.columns else pl.lit(True)
     enrolment = kind <= MODULE
     # A second, independent hash of the key: two keys sharing the first differ here.
-    other = _number_key(pl.col("brin").cast(pl.String), pl.col("number"), seed=2)
+    other = _number_key(seed=2)
     period = (kind == PERIOD) & own
     linked = (period | (kind == BPV) | ((kind == DIPLOMA) & flag)) & own
     # Lazily: polars' eager group-by took twice the memory for the same result.

@@ -25,6 +25,7 @@ from rodcli.bulkformat.models import field_names
 from rodcli.bulkformat.types import DateNotation
 from rodcli.engine.batch import Batch, batch_of_records
 from rodcli.engine.keys import (
+    COLUMNAR_FROM_RECORDS,
     KeyRows,
     KeyTable,
     PreciseKeys,
@@ -54,8 +55,6 @@ Precise = list[tuple[int, RawRecord, CheckedRecord | None]]
 BatchObserver = Callable[["pl.DataFrame", "pl.Series", Precise, Sector, DateNotation], None]
 
 SMALL_INPUT_BYTES = 1 << 18
-# The same for records whose key rows come one by one (build's export rows).
-COLUMNAR_FROM_RECORDS = 1 << 14
 # Records read one by one are checked in batches of this many: the XML reader keeps as many
 # records' elements alive, so the precise path can still ask a record's field lines.
 BATCH_RECORDS = RETAINED_RECORDS
@@ -79,7 +78,7 @@ class Keys:
             self.table.add_rows(rows)
             return
         # Rows go into frames only past COLUMNAR_FROM_RECORDS, which makes the keys columnar.
-        assert not rows.frames
+        assert not rows.frames and rows.table is None
         for row in rows.rows:
             self.rows.add(row)
         rows.rows = []

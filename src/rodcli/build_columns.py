@@ -213,6 +213,8 @@ class ColumnSpool:
     positioned after room for the document's head): the second pass then only drops the
     rejected rows' records in place and writes the head and the end."""
 
+    _WRITE_BYTES = 1 << 21
+
     def __init__(self, on_written: Callable[[bytes], object] | None = None,
                  body: IO[bytes] | None = None) -> None:
         self._body: IO[bytes] = body if body is not None else tempfile.TemporaryFile()
@@ -232,21 +234,26 @@ class ColumnSpool:
         index = pl.DataFrame({"line": lines.cast(pl.UInt32),
                               "size": (texts.str.len_bytes() + 1).cast(pl.UInt32),
                               "count": counts.cast(pl.UInt32)})
+        size = int(index.get_column("size").sum())
         # Joined by polars' CSV writer (no Python string of the chunk), written by Python:
-        # a full disk is then an OSError with its errno (I022), as for every other file.
-        buffer = io.BytesIO()
-        pl.DataFrame({"text": texts}).write_csv(buffer, include_header=False,
-                                                quote_style="never", line_terminator="\n")
-        try:
-            self._write_body(buffer.getbuffer())
-        except OSError as error:
-            raise SpoolWriteError(error.errno, error.strerror or str(error)) from error
-        if self._on_written is not None:
-            self._on_written(buffer.getvalue())
+        # a full disk is then an OSError with its errno (I022), as for every other file. A
+        # slice of the records at a time: a chunk's XML whole (12 MB) cost three times its
+        # size at the peak, in the writer's buffer and its copies.
+        rows = max(1, texts.len() * self._WRITE_BYTES // size)
+        for start in range(0, texts.len(), rows):
+            buffer = io.BytesIO()
+            pl.DataFrame({"text": texts.slice(start, rows)}).write_csv(
+                buffer, include_header=False, quote_style="never", line_terminator="\n")
+            try:
+                self._write_body(buffer.getbuffer())
+            except OSError as error:
+                raise SpoolWriteError(error.errno, error.strerror or str(error)) from error
+            if self._on_written is not None:
+                self._on_written(buffer.getvalue())
         packed = io.BytesIO()
         index.write_ipc(packed, compression="zstd")
         self._index.append((self._offset, packed.getvalue()))
-        self._offset += int(index.get_column("size").sum())
+        self._offset += size
 
     def _write_body(self, data: memoryview) -> None:
         self._body.write(data)
